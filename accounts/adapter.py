@@ -1,0 +1,45 @@
+import uuid
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.auth import get_user_model
+from django.utils import translation
+
+from notifications.services import notification_create
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Sends allauth's mail (verification, codes, password reset) through the outbox, and makes
+    people who sign up themselves parents: staff, heroes and coordinators are invited."""
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        user = get_user_model().objects.filter(email__iexact=email).first()
+        language = translation.get_language() or "nl"
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, {"email": email, **context})
+        html = next(
+            (
+                body
+                for body, mimetype in getattr(message, "alternatives", [])
+                if mimetype == "text/html"
+            ),
+            "",
+        )
+        notification_create(
+            to_email=email,
+            recipient=user,
+            kind=f"account:{template_prefix.rsplit('/', 1)[-1]}",
+            subject=message.subject,
+            body_text=message.body,
+            body_html=html,
+            language=language,
+            # Each call is a new request by the person (a code, a link, a reset): never deduplicate.
+            idempotency_key=f"account:{uuid.uuid4()}",
+        )
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        user.is_parent = True
+        user.language = translation.get_language() or "nl"
+        if commit:
+            user.save()
+        return user

@@ -1,0 +1,10 @@
+"""Every app's API under /api/v1/, on one router so the root lists them all."""
+
+from rest_framework.routers import DefaultRouter
+
+from schools import api as schools_api
+
+router = DefaultRouter()
+schools_api.register(router)
+
+urlpatterns = router.urls
