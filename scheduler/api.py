@@ -17,7 +17,10 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, Http404 | exceptions.NotFound):
-        response.data = {"detail": str(exc.detail) if hasattr(exc, "detail") else "Not found."}
+        detail = exc.detail if hasattr(exc, "detail") else exceptions.NotFound.default_detail
+        response.data = {"detail": str(detail)}
+    if isinstance(exc, exceptions.PermissionDenied) and exc.get_codes() == "mfa_required":
+        response.data["code"] = "mfa_required"
     if isinstance(response.data, list):
         response.data = {"detail": response.data}
     return response

@@ -16,6 +16,8 @@ def _tasks_in_process(settings):
     celery_app.conf.task_always_eager = True
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # A fast hasher: real PBKDF2 costs ~0.3 s a user and the suite makes hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -25,7 +25,7 @@ def assert_good_page(page) -> None:
 
 def log_in(page, email: str, password: str) -> None:
     page.goto("/accounts/login/")
-    page.get_by_label("E-mail", exact=False).first.fill(email)
+    page.locator("input[name=login]").fill(email)
     page.locator("input[name=password]").fill(password)
     page.locator("form button[type=submit]").first.click()
     page.wait_for_load_state()
