@@ -7,12 +7,13 @@ a rolled-back change sends nothing and a broker outage only delays mail (see tas
 
 from __future__ import annotations
 
+import logging
 import smtplib
 from datetime import datetime, timedelta
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -20,6 +21,8 @@ from .models import Notification
 
 MAX_ATTEMPTS = 5
 STALE_CLAIM = timedelta(minutes=10)
+
+logger = logging.getLogger(__name__)
 
 
 class TemporaryDeliveryError(Exception):
@@ -95,12 +98,8 @@ def _queue(notification_id: int) -> None:
 
     try:
         deliver.delay(notification_id)
-    except Exception:  # noqa: BLE001 - the broker is down: the sweep will queue it later.
-        import logging
-
-        logging.getLogger(__name__).warning(
-            "Could not queue notification %s; the sweep will retry.", notification_id
-        )
+    except Exception:  # The broker is down: the sweep will queue it later.
+        logger.warning("Could not queue notification %s; the sweep will retry.", notification_id)
 
 
 def notification_deliver(*, notification_id: int, now: datetime) -> bool:
@@ -156,13 +155,31 @@ def _build_message(notification: Notification) -> EmailMultiAlternatives:
 def notifications_requeue_pending(*, now: datetime, older_than: timedelta) -> list[int]:
     """Find rows that should have gone out by now: pending ones whose task was lost, and
     claims left by a worker that died mid-send. Returns the ids to queue again."""
-    Notification.objects.filter(
+    stale = Notification.objects.filter(
         status=Notification.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
-    ).update(status=Notification.Status.PENDING)
+    )
+    # A row that keeps killing its worker must not be retried forever.
+    stale.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=Notification.Status.FAILED, last_error="Delivery stopped without an answer."
+    )
+    stale.update(status=Notification.Status.PENDING)
+    # A row tried a moment ago waits for its own retry (with back-off) instead of the sweep.
     return list(
         Notification.objects.filter(
-            status=Notification.Status.PENDING, created_at__lt=now - older_than
+            Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - older_than),
+            status=Notification.Status.PENDING,
+            created_at__lt=now - older_than,
         )
         .order_by("created_at")
         .values_list("pk", flat=True)[:1000]
     )
+
+
+def notification_resend(*, notification_id: int) -> bool:
+    """Give a failed notification a fresh set of attempts and queue it; False if not failed."""
+    reset = Notification.objects.filter(
+        pk=notification_id, status=Notification.Status.FAILED
+    ).update(status=Notification.Status.PENDING, attempts=0, claimed_at=None)
+    if reset:
+        transaction.on_commit(lambda: _queue(notification_id))
+    return bool(reset)

@@ -60,4 +60,4 @@ def page(browser, live_server):
 def demo_data(transactional_db):
     from django.core.management import call_command
 
-    call_command("demo", verbosity=0)
+    call_command("demo", force=True, verbosity=0)

@@ -1,0 +1,77 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from notifications import services, tasks
+from notifications.models import Notification
+
+from .backends import FLAKY, FlakyBackend
+
+pytestmark = pytest.mark.django_db
+
+
+def pending_row(key: str = "task:1", created_ago: timedelta = timedelta(0)) -> Notification:
+    notification = Notification.objects.create(
+        to_email="held@example.test",
+        kind="test",
+        subject="Bezoek bevestigd",
+        body_text="Tot dinsdag.",
+        idempotency_key=key,
+    )
+    Notification.objects.filter(pk=notification.pk).update(created_at=timezone.now() - created_ago)
+    return notification
+
+
+def test_deliver_task_retries_a_dropped_connection_until_sent(settings):
+    settings.EMAIL_BACKEND = FLAKY
+    FlakyBackend.failures_left = 2
+    notification = pending_row()
+
+    tasks.deliver.delay(notification.pk)
+
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.SENT
+    assert notification.attempts == 3
+    assert len(mail.outbox) == 1
+
+
+def test_deliver_task_marks_failed_when_the_server_stays_down(settings):
+    settings.EMAIL_BACKEND = FLAKY
+    FlakyBackend.failures_left = 100
+    notification = pending_row()
+
+    tasks.deliver.delay(notification.pk)
+
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.FAILED
+    assert notification.attempts == services.MAX_ATTEMPTS
+    assert mail.outbox == []
+
+
+def test_deliver_task_run_twice_sends_once():
+    notification = pending_row()
+    assert tasks.deliver.delay(notification.pk).get() is True
+    assert tasks.deliver.delay(notification.pk).get() is False
+    assert len(mail.outbox) == 1
+
+
+def test_sweep_delivers_what_the_broker_lost_and_leaves_fresh_rows():
+    lost = pending_row("lost", created_ago=timedelta(minutes=10))
+    fresh = pending_row("fresh")
+
+    assert tasks.sweep_pending.delay().get() == 1
+
+    lost.refresh_from_db()
+    fresh.refresh_from_db()
+    assert lost.status == Notification.Status.SENT
+    assert fresh.status == Notification.Status.PENDING
+    assert [m.extra_headers["X-Backontrack-Key"] for m in mail.outbox] == ["lost"]
+
+
+def test_sweep_run_twice_sends_once():
+    pending_row("lost", created_ago=timedelta(minutes=10))
+    tasks.sweep_pending.delay()
+    assert tasks.sweep_pending.delay().get() == 0
+    assert len(mail.outbox) == 1
