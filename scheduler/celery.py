@@ -1,4 +1,4 @@
-"""The Celery app. Without REDIS_URL tasks run in-process (see settings.CELERY_TASK_ALWAYS_EAGER)."""
+"""The Celery app. Without REDIS_URL tasks run in-process (settings.CELERY_TASK_ALWAYS_EAGER)."""
 
 import os
 

@@ -1,9 +1,13 @@
+import logging
+
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .celery import app as celery_app
+
+logger = logging.getLogger(__name__)
 
 
 @never_cache
@@ -23,6 +27,7 @@ def _check_database() -> str:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # noqa: BLE001 - any failure means "down"; the reason goes to the logs.
+        logger.exception("Health check: database unreachable")
         return "error"
     return "ok"
 
@@ -33,6 +38,7 @@ def _check_broker() -> str:
     try:
         with celery_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - as above
+        logger.exception("Health check: broker unreachable")
         return "error"
     return "ok"

@@ -258,4 +258,4 @@ class SchoolClosure(models.Model):
         indexes = [models.Index(fields=["municipality", "start_date", "end_date"])]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.start_date:%d-%m-%Y} – {self.end_date:%d-%m-%Y})"
+        return f"{self.name} ({self.start_date:%d-%m-%Y} - {self.end_date:%d-%m-%Y})"
