@@ -99,7 +99,9 @@ def _queue(notification_id: int) -> None:
     try:
         deliver.delay(notification_id)
     except Exception:  # The broker is down: the sweep will queue it later.
-        logger.warning("Could not queue notification %s; the sweep will retry.", notification_id)
+        logger.warning(
+            "Could not queue notification %s; the sweep will retry.", notification_id, exc_info=True
+        )
 
 
 def notification_deliver(*, notification_id: int, now: datetime) -> bool:
