@@ -1,5 +1,11 @@
 from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
+
+from schools.models import Municipality, School, StaffMembership
+
+from .models import User
 
 
 class SignupForm(forms.Form):
@@ -15,3 +21,112 @@ class SignupForm(forms.Form):
     def signup(self, request, user) -> None:
         user.name = self.cleaned_data["name"]
         user.save(update_fields=["name"])
+
+
+class ProfileForm(forms.ModelForm):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        help_text=_("The language of this site and of the emails we send you."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["name", "language"]
+        labels = {"name": _("Your name")}
+        widgets = {"name": forms.TextInput(attrs={"autocomplete": "name"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = True
+
+
+class _InviteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
+    )
+
+    def __init__(self, *args, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roles = roles
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class StaffInviteForm(_InviteForm):
+    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
+    staff_role = forms.ChoiceField(
+        label=_("Role at the school"),
+        choices=StaffMembership.Role.choices,
+        initial=StaffMembership.Role.TEACHER,
+    )
+
+    def __init__(self, *args, roles, **kwargs):
+        super().__init__(*args, roles=roles, **kwargs)
+        self.fields["school"].queryset = School.objects.filter(
+            neighbourhood__municipality_id__in=roles.coordinator_of
+        ).select_related("neighbourhood__municipality")
+
+
+class HeroInviteForm(_InviteForm):
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=100,
+        help_text=_("The name schools and pupils will see, for example a first name."),
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Municipality.objects.none()
+    )
+
+    def __init__(self, *args, roles, **kwargs):
+        super().__init__(*args, roles=roles, **kwargs)
+        field = self.fields["municipality"]
+        field.queryset = Municipality.objects.filter(pk__in=roles.coordinator_of)
+        if len(roles.coordinator_of) == 1:
+            # One municipality: nothing to choose, so the field is not shown.
+            field.initial = next(iter(roles.coordinator_of))
+            field.widget = forms.HiddenInput()
+
+
+class InvitationSignupForm(forms.Form):
+    """The account of an invited person: the email address comes from the invitation."""
+
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean_password2(self) -> str:
+        first = self.cleaned_data.get("password1")
+        second = self.cleaned_data["password2"]
+        if first and first != second:
+            raise forms.ValidationError(_("The two passwords are not the same."))
+        return second
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password1")
+        if password and not self.has_error("password2"):
+            user = User(email=self.email, name=cleaned.get("name", ""))
+            try:
+                password_validation.validate_password(password, user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

@@ -108,6 +108,12 @@ class Invitation(models.Model):
         ],
         blank=True,
     )
+    display_name = models.CharField(
+        _("display name"),
+        max_length=100,
+        blank=True,
+        help_text=_("For a Local Hero: the name schools and pupils will see."),
+    )
     token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

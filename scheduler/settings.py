@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
     "accounts.middleware.RolesMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
 ]

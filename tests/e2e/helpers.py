@@ -27,5 +27,5 @@ def log_in(page, email: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.locator("input[name=login]").fill(email)
     page.locator("input[name=password]").fill(password)
-    page.locator("form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()

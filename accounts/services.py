@@ -1,0 +1,172 @@
+"""Writes for accounts: invitations to a role, and the API token of a person."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from heroes.models import Hero
+from notifications.models import Notification
+from notifications.services import notification_create_from_template
+from schools.models import CoordinatorMembership, Municipality, School, StaffMembership
+
+from .models import Invitation, User
+
+
+class InvitationError(Exception):
+    """The invitation cannot be used as asked; the message is safe to show."""
+
+
+def invitation_create(
+    *,
+    invited_by: User,
+    municipality: Municipality,
+    role: str,
+    email: str,
+    now: datetime,
+    school: School | None = None,
+    staff_role: str = "",
+    display_name: str = "",
+) -> Invitation:
+    """Write an invitation and put its email in the outbox, in one transaction."""
+    if role == Invitation.Role.STAFF and (
+        school is None or school.neighbourhood.municipality_id != municipality.pk
+    ):
+        raise InvitationError(_("Choose a school in your municipality."))
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            email=email.strip().lower(),
+            role=role,
+            municipality=municipality,
+            school=school if role == Invitation.Role.STAFF else None,
+            staff_role=(staff_role or StaffMembership.Role.TEACHER)
+            if role == Invitation.Role.STAFF
+            else "",
+            display_name=display_name if role == Invitation.Role.HERO else "",
+            invited_by=invited_by,
+            expires_at=now + Invitation.VALID_FOR,
+        )
+        _send(invitation)
+    return invitation
+
+
+def invitation_resend(*, invitation: Invitation, now: datetime) -> Invitation:
+    """Send the invitation again; the link stays the same and is valid for another term."""
+    with transaction.atomic():
+        invitation = _lock(invitation)
+        if invitation.accepted_at or invitation.revoked_at:
+            raise InvitationError(_("This invitation is no longer open, so it cannot be sent."))
+        invitation.expires_at = now + Invitation.VALID_FOR
+        invitation.save(update_fields=["expires_at"])
+        _send(invitation)
+    return invitation
+
+
+def invitation_revoke(*, invitation: Invitation, now: datetime) -> Invitation:
+    with transaction.atomic():
+        invitation = _lock(invitation)
+        if invitation.accepted_at:
+            raise InvitationError(_("This invitation was already accepted."))
+        if not invitation.revoked_at:
+            invitation.revoked_at = now
+            invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def invitation_accept(*, invitation: Invitation, user: User, now: datetime) -> Invitation:
+    """Give the person the role they were invited to. Accepting twice changes nothing."""
+    with transaction.atomic():
+        invitation = _lock(invitation)
+        if invitation.accepted_by_id == user.pk and invitation.accepted_at:
+            return invitation
+        if not invitation.is_open(now):
+            raise InvitationError(_("This invitation can no longer be used."))
+        if user.email.lower() != invitation.email.lower():
+            raise InvitationError(
+                _("This invitation was sent to another email address than the one you use.")
+            )
+        _grant_role(invitation, user)
+        invitation.accepted_at = now
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return invitation
+
+
+def invitation_signup(
+    *, invitation: Invitation, name: str, password: str, language: str, now: datetime
+) -> User:
+    """Create the account of an invited person and accept the invitation.
+
+    The link in the email proved the address, so it is verified at once."""
+    with transaction.atomic():
+        user = User.objects.create_user(
+            email=invitation.email, password=password, name=name, language=language
+        )
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        invitation_accept(invitation=invitation, user=user, now=now)
+    return user
+
+
+def api_token_create(*, user: User) -> Token:
+    """A new API token; any earlier one stops working."""
+    with transaction.atomic():
+        Token.objects.filter(user=user).delete()
+        return Token.objects.create(user=user)
+
+
+def api_token_revoke(*, user: User) -> None:
+    Token.objects.filter(user=user).delete()
+
+
+def _lock(invitation: Invitation) -> Invitation:
+    return Invitation.objects.select_for_update().get(pk=invitation.pk)
+
+
+def _grant_role(invitation: Invitation, user: User) -> None:
+    if invitation.role == Invitation.Role.STAFF:
+        StaffMembership.objects.get_or_create(
+            user=user,
+            school_id=invitation.school_id,
+            defaults={"role": invitation.staff_role or StaffMembership.Role.TEACHER},
+        )
+    elif invitation.role == Invitation.Role.HERO:
+        hero = Hero.objects.filter(user=user).first()
+        if hero and hero.municipality_id != invitation.municipality_id:
+            raise InvitationError(_("You are already a Local Hero in another municipality."))
+        if not hero:
+            Hero.objects.create(
+                user=user,
+                municipality_id=invitation.municipality_id,
+                display_name=invitation.display_name or user.get_short_name(),
+            )
+    else:
+        CoordinatorMembership.objects.get_or_create(
+            user=user, municipality_id=invitation.municipality_id
+        )
+
+
+def _send(invitation: Invitation) -> None:
+    """Queue the invitation email; the send number keeps a resend from being deduplicated."""
+    sent_before = Notification.objects.filter(
+        idempotency_key__startswith=f"invitation:{invitation.pk}:"
+    ).count()
+    recipient = User.objects.filter(email__iexact=invitation.email).first()
+    notification_create_from_template(
+        template="accounts/email/invitation",
+        context={
+            "invitation": invitation,
+            "inviter": invitation.invited_by,
+            "accept_url": settings.SITE_URL + reverse("invitation_accept", args=[invitation.token]),
+        },
+        to_email=invitation.email,
+        recipient=recipient,
+        language=recipient.language if recipient else settings.LANGUAGE_CODE,
+        kind="account:invitation",
+        idempotency_key=f"invitation:{invitation.pk}:{sent_before + 1}",
+    )

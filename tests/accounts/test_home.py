@@ -1,0 +1,176 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import translation
+
+from accounts import services
+from accounts.models import Invitation
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+HOME = "/"
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(client):
+    response = client.get(HOME)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_coordinator_sees_municipality_counts_and_links(client, coordinator, municipality, school):
+    factories.VenueFactory(neighbourhood=school.neighbourhood)
+    services.invitation_create(
+        invited_by=coordinator,
+        municipality=municipality,
+        role=Invitation.Role.HERO,
+        email="h@example.test",
+        display_name="H",
+        now=dt.datetime.now(dt.UTC),
+    )
+    client.force_login(coordinator)
+    response = client.get(HOME)
+    assert response.status_code == 200
+    [overview] = response.context["municipalities"]
+    assert overview.name == "Zaanstad"
+    assert (overview.school_count, overview.neighbourhood_count, overview.venue_count) == (1, 1, 1)
+    assert overview.open_invitation_count == 1
+    html = response.content.decode()
+    for url in ("schools:school_list", "schools:neighbourhood_list", "schools:venue_list"):
+        assert reverse(url) in html
+    assert reverse("invitation_list") in html
+
+
+def test_coordinator_does_not_see_another_municipalitys_counts(client, coordinator, other_school):
+    client.force_login(coordinator)
+    [overview] = client.get(HOME).context["municipalities"]
+    assert overview.school_count == 0
+
+
+def test_home_runs_the_same_queries_for_2_or_8_schools(
+    client, coordinator, municipality, count_queries
+):
+    client.force_login(coordinator)
+
+    def add_schools(n):
+        for _ in range(n):
+            factories.SchoolFactory(neighbourhood__municipality=municipality)
+
+    add_schools(2)
+    small = count_queries(lambda: client.get(HOME))
+    add_schools(6)
+    large = count_queries(lambda: client.get(HOME))
+    assert small == large
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC))
+def test_staff_sees_their_school_groups_and_next_closures(client, staff, school, municipality):
+    factories.GroupFactory(school=school, school_year="2026-2027")
+    factories.GroupFactory(school=school, school_year="2025-2026")
+    factories.ClosureFactory(municipality=municipality, name="Kerstvakantie")
+    factories.ClosureFactory(
+        municipality=municipality,
+        school=school,
+        name="Studiedag",
+        kind="study_day",
+        start_date=dt.date(2026, 12, 10),
+        end_date=dt.date(2026, 12, 10),
+    )
+    factories.ClosureFactory(
+        municipality=municipality,
+        name="Herfstvakantie",
+        start_date=dt.date(2026, 10, 17),
+        end_date=dt.date(2026, 10, 25),
+    )
+    client.force_login(staff)
+    response = client.get(HOME)
+    [overview] = response.context["staff_schools"]
+    assert overview == school
+    assert overview.group_count == 1
+    assert [c.name for c in overview.upcoming_closures] == ["Studiedag", "Kerstvakantie"]
+    assert reverse("schools:school_detail", args=[school.pk]) in response.content.decode()
+
+
+def test_staff_home_runs_the_same_queries_for_2_or_8_schools(client, municipality, count_queries):
+    user = factories.staff(factories.SchoolFactory(neighbourhood__municipality=municipality))
+    client.force_login(user)
+
+    def add_schools(n):
+        for _ in range(n):
+            school = factories.SchoolFactory(neighbourhood__municipality=municipality)
+            factories.StaffMembershipFactory(user=user, school=school)
+            factories.GroupFactory(school=school)
+            factories.ClosureFactory(municipality=municipality, school=school)
+
+    add_schools(1)
+    small = count_queries(lambda: client.get(HOME))
+    add_schools(6)
+    large = count_queries(lambda: client.get(HOME))
+    assert small == large
+
+
+def test_hero_sees_their_municipality_and_what_comes(client, municipality):
+    hero = factories.HeroFactory(municipality=municipality, display_name="Mo")
+    client.force_login(hero.user)
+    response = client.get(HOME)
+    html = response.content.decode()
+    assert "Zaanstad" in html
+    assert "VOG" in html
+
+
+def test_parent_is_welcomed_with_a_link_to_settings(client, parent):
+    client.force_login(parent)
+    response = client.get(HOME)
+    assert response.status_code == 200
+    assert reverse("account_settings") in response.content.decode()
+    assert "municipalities" not in response.context
+
+
+def test_person_with_no_role_gets_a_kind_explanation(client):
+    client.force_login(factories.UserFactory())
+    response = client.get(HOME)
+    assert response.status_code == 200
+    assert "no-role" in response.content.decode()
+
+
+def test_person_with_two_roles_sees_both(client, school, municipality):
+    user = factories.staff(school)
+    factories.HeroFactory(user=user, municipality=municipality)
+    client.force_login(user)
+    response = client.get(HOME)
+    assert response.context["staff_schools"]
+    assert response.context["hero"].user == user
+
+
+def test_staff_without_second_factor_is_sent_to_the_mfa_page(client, school):
+    user = factories.UserFactory()
+    factories.StaffMembershipFactory(user=user, school=school)
+    client.force_login(user)
+    response = client.get(HOME)
+    assert response.status_code == 302
+    assert response.url == reverse("mfa_required")
+    page = client.get(response.url)
+    assert page.status_code == 200
+    assert reverse("mfa_activate_totp") in page.content.decode()
+
+
+def test_mfa_exempt_staff_reach_home(client, school):
+    user = factories.UserFactory(mfa_exempt=True)
+    factories.StaffMembershipFactory(user=user, school=school)
+    client.force_login(user)
+    assert client.get(HOME).status_code == 200
+
+
+def test_home_renders_in_dutch_and_english(client, parent):
+    client.force_login(parent)
+    dutch = client.get(HOME, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(HOME).content.decode()
+    with translation.override("nl"):
+        dutch_log_out = translation.gettext("Log out")
+    assert dutch_log_out != "Log out"
+    assert '<html lang="nl"' in dutch and dutch_log_out in dutch
+    assert '<html lang="en"' in english and "Log out" in english
+    assert "Parent or guardian" in english
