@@ -198,6 +198,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.sweep_pending",
         "schedule": 120.0,
     },
+    "activities-expire-offers": {
+        "task": "activities.tasks.expire_offers",
+        "schedule": 300.0,
+    },
+    "activities-draw-lotteries": {
+        "task": "activities.tasks.draw_due_lotteries",
+        "schedule": 300.0,
+    },
 }
 
 DEFAULT_FROM_EMAIL = os.environ.get(

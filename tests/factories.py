@@ -7,6 +7,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 
 from accounts.models import User
+from activities.models import Activity, Child, Enrolment, LotteryRound
 from heroes.models import Hero
 from schools.models import (
     CoordinatorMembership,
@@ -129,6 +130,74 @@ class HeroFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     municipality = factory.SubFactory(MunicipalityFactory)
     display_name = factory.Faker("first_name", locale="nl_NL")
+
+
+OPENS = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
+CLOSES = dt.datetime(2027, 1, 31, 23, 0, tzinfo=dt.UTC)
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    """A published first-come activity, open for enrolment from November to January, every
+    Wednesday 14:00-15:30 from 6 January to 31 March 2027, for PO grades 3-8."""
+
+    class Meta:
+        model = Activity
+
+    school = factory.SubFactory(SchoolFactory)
+    title = factory.Sequence(lambda n: f"Voetbal {n}")
+    description = "Samen voetballen op het schoolplein."
+    category = "sport"
+    level = factory.SelfAttribute("school.level")
+    grade_min = 3
+    grade_max = 8
+    capacity = 12
+    enrolment_opens_at = OPENS
+    enrolment_closes_at = CLOSES
+    allocation = Activity.Allocation.FIRST_COME
+    weekday = 2
+    start_time = dt.time(14, 0)
+    end_time = dt.time(15, 30)
+    first_date = dt.date(2027, 1, 6)
+    last_date = dt.date(2027, 3, 31)
+    status = Activity.Status.PUBLISHED
+
+
+class LotteryRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LotteryRound
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"Loting {n}")
+    closes_at = CLOSES
+
+
+class LotteryActivityFactory(ActivityFactory):
+    allocation = Activity.Allocation.LOTTERY
+    lottery_round = factory.SubFactory(
+        LotteryRoundFactory, school=factory.SelfAttribute("..school")
+    )
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Child
+
+    guardian = factory.SubFactory(UserFactory, is_parent=True)
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    school = factory.SubFactory(SchoolFactory)
+    grade = 5
+    consent_at = OPENS
+    consent_version = "2026-1"
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrolment
+
+    child = factory.SubFactory(ChildFactory)
+    activity = factory.SubFactory(ActivityFactory)
+    status = Enrolment.Status.CONFIRMED
+    applied_at = OPENS
 
 
 def give_mfa(user) -> Authenticator:

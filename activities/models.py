@@ -1,0 +1,342 @@
+"""After-school activities: what schools offer, when it happens, who takes part.
+
+Capacity is a hard limit. `Activity.seats_taken` counts confirmed places and open offers; it
+only changes inside a transaction that holds the activity's row lock (activities.services),
+and a check constraint keeps it at or under capacity even if code forgets the lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from schools.models import Group, Neighbourhood, School, Venue
+
+
+class Category(models.TextChoices):
+    SPORT = "sport", _("Sport and games")
+    CULTURE = "culture", _("Culture and music")
+    TECHNOLOGY = "technology", _("Technology and science")
+    HOMEWORK = "homework", _("Homework help")
+    NATURE = "nature", _("Nature and outdoors")
+    COOKING = "cooking", _("Cooking")
+    OTHER = "other", _("Other")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class LotteryRound(models.Model):
+    """Lottery activities that are drawn together, so a child's ranked choices can be weighed
+    against each other and places spread fairly across children."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="lottery_rounds")
+    name = models.CharField(_("name"), max_length=150)
+    closes_at = models.DateTimeField(_("applications close"))
+    seed = models.BigIntegerField(_("seed"), null=True, blank=True)
+    drawn_at = models.DateTimeField(_("drawn at"), null=True, blank=True)
+    draw_log = models.JSONField(_("draw record"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-closes_at"]
+        verbose_name = _("lottery round")
+        verbose_name_plural = _("lottery rounds")
+        indexes = [models.Index(fields=["drawn_at", "closes_at"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Activity(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Allocation(models.TextChoices):
+        FIRST_COME = "first_come", _("First come, first served")
+        LOTTERY = "lottery", _("Lottery when enrolment closes")
+
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="activities", verbose_name=_("school")
+    )
+    venue = models.ForeignKey(
+        Venue,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        null=True,
+        blank=True,
+        verbose_name=_("venue"),
+        help_text=_("Leave empty when the activity is at the school."),
+    )
+    title = models.CharField(_("title"), max_length=150)
+    description = models.TextField(_("description"))
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    level = models.CharField(_("school type"), max_length=2, choices=School.Level.choices)
+    grade_min = models.PositiveSmallIntegerField(
+        _("from grade"), validators=[MinValueValidator(1), MaxValueValidator(8)]
+    )
+    grade_max = models.PositiveSmallIntegerField(
+        _("to grade"), validators=[MinValueValidator(1), MaxValueValidator(8)]
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("places"), validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    seats_taken = models.PositiveSmallIntegerField(default=0, editable=False)
+    enrolment_opens_at = models.DateTimeField(_("enrolment opens"))
+    enrolment_closes_at = models.DateTimeField(_("enrolment closes"))
+    allocation = models.CharField(
+        _("allocation"), max_length=20, choices=Allocation.choices, default=Allocation.FIRST_COME
+    )
+    lottery_round = models.ForeignKey(
+        LotteryRound,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        null=True,
+        blank=True,
+        verbose_name=_("lottery round"),
+    )
+    priority_own_school = models.BooleanField(_("own pupils first"), default=False)
+    priority_neighbourhoods = models.ManyToManyField(
+        Neighbourhood,
+        blank=True,
+        related_name="+",
+        verbose_name=_("neighbourhoods first"),
+        help_text=_("Children who live in these neighbourhoods get a place first."),
+    )
+    offer_hours = models.PositiveSmallIntegerField(
+        _("hours to answer an offer"),
+        default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(336)],
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start_time = models.TimeField(_("starts at"))
+    end_time = models.TimeField(_("ends at"))
+    first_date = models.DateField(_("first date"))
+    last_date = models.DateField(_("last date"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["first_date", "weekday", "start_time", "title"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(seats_taken__lte=F("capacity")), name="activity_never_oversold"
+            ),
+            models.CheckConstraint(
+                condition=Q(grade_min__lte=F("grade_max")), name="activity_grade_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__gt=F("start_time")), name="activity_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(last_date__gte=F("first_date")), name="activity_last_after_first"
+            ),
+            models.CheckConstraint(
+                condition=Q(enrolment_closes_at__gt=F("enrolment_opens_at")),
+                name="activity_window_closes_after_opening",
+            ),
+            models.CheckConstraint(
+                condition=~Q(allocation="lottery") | Q(lottery_round__isnull=False),
+                name="activity_lottery_has_round",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "first_date"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def places_left(self) -> int:
+        return max(self.capacity - self.seats_taken, 0)
+
+    @property
+    def place(self):
+        return self.venue or self.school
+
+    def window_is_open(self, now: dt.datetime) -> bool:
+        return self.enrolment_opens_at <= now < self.enrolment_closes_at
+
+
+class Occurrence(models.Model):
+    """One session of an activity on a date; generated from the schedule, skipping closures."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="occurrences")
+    date = models.DateField(_("date"))
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "date"], name="occurrence_unique_date"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="occurrence_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity} {self.date:%d-%m-%Y}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
+class Child(models.Model):
+    """A child, with the least data the programme needs: never a BSN, never a last name."""
+
+    guardian = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="children"
+    )
+    first_name = models.CharField(_("first name"), max_length=50)
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="children", verbose_name=_("school")
+    )
+    grade = models.PositiveSmallIntegerField(
+        _("grade"), validators=[MinValueValidator(1), MaxValueValidator(8)]
+    )
+    group = models.ForeignKey(
+        Group,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        null=True,
+        blank=True,
+        verbose_name=_("group"),
+    )
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("neighbourhood you live in"),
+    )
+    consent_at = models.DateTimeField(_("consent given at"))
+    consent_version = models.CharField(max_length=20)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["first_name", "id"]
+        verbose_name = _("child")
+        verbose_name_plural = _("children")
+        constraints = [
+            models.CheckConstraint(condition=Q(grade__gte=1, grade__lte=8), name="child_grade")
+        ]
+
+    def __str__(self) -> str:
+        return self.first_name
+
+
+class Enrolment(models.Model):
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Applied for the lottery")
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        OFFERED = "offered", _("Place offered")
+        CANCELLED = "cancelled", _("Cancelled")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Offer expired")
+        NOT_PLACED = "not_placed", _("No place in the lottery")
+
+    ACTIVE = (Status.APPLIED, Status.CONFIRMED, Status.WAITLISTED, Status.OFFERED)
+    HOLDS_SEAT = (Status.CONFIRMED, Status.OFFERED)
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="enrolments")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="enrolments")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    priority_tier = models.PositiveSmallIntegerField(default=0)
+    choice_rank = models.PositiveSmallIntegerField(_("choice"), default=1)
+    sibling_group = models.UUIDField(null=True, blank=True, db_index=True)
+    applied_at = models.DateTimeField(_("applied at"))
+    offer_expires_at = models.DateTimeField(_("answer before"), null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["activity", "priority_tier", "applied_at", "id"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "activity"],
+                condition=Q(status__in=["applied", "confirmed", "waitlisted", "offered"]),
+                name="enrolment_one_active_per_child",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="offered") | Q(offer_expires_at__isnull=False),
+                name="enrolment_offer_has_deadline",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["activity", "status", "priority_tier", "applied_at"]),
+            models.Index(
+                fields=["offer_expires_at"],
+                name="enrolment_open_offer_idx",
+                condition=Q(status="offered"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} → {self.activity} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Present")
+        ABSENT = "absent", _("Absent")
+        EXCUSED = "excused", _("Excused")
+
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="attendance")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendance")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occurrence", "enrolment"], name="attendance_once_per_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurrence}: {self.status}"

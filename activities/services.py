@@ -1,0 +1,409 @@
+"""Every write about activities: publishing, schedules, children, enrolment, attendance.
+
+Enrolment and cancellation lock the activity row (`SELECT ... FOR UPDATE` on PostgreSQL; on
+SQLite the whole write transaction is serialised by BEGIN IMMEDIATE, see settings) before
+reading `seats_taken`, so two parents can never both take the last place; the check constraint
+`activity_never_oversold` backs that up in the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import OperationalError, transaction
+from django.db.models import F, Q
+from django.utils.translation import gettext as _
+
+from . import errors, messages
+from .models import Activity, Attendance, Child, Enrolment, LotteryRound, Occurrence
+from .schedule import closures_for_school, session_dates
+
+CONSENT_VERSION = "2026-1"
+TZ = ZoneInfo(settings.TIME_ZONE)
+SCHEDULE_FIELDS = ("weekday", "start_time", "end_time", "first_date", "last_date")
+
+
+# Activities
+
+
+@transaction.atomic
+def activity_create(*, school, created_by, data: dict, neighbourhoods=(), now: dt.datetime):
+    """A draft activity with its sessions; lottery activities join or open a round."""
+    activity = Activity(school=school, created_by=created_by, **data)
+    if activity.allocation == Activity.Allocation.LOTTERY and activity.lottery_round_id is None:
+        activity.lottery_round = _round_for(activity)
+    activity.full_clean(exclude=["seats_taken"])
+    activity.save()
+    activity.priority_neighbourhoods.set(neighbourhoods)
+    occurrences_regenerate(activity=activity, today=now.astimezone(TZ).date())
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, activity: Activity, data: dict, neighbourhoods=None, now: dt.datetime):
+    """Save changes; a new schedule regenerates future sessions and tells enrolled families."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    before = {field: getattr(activity, field) for field in SCHEDULE_FIELDS}
+    for field, value in data.items():
+        setattr(activity, field, value)
+    if activity.allocation == Activity.Allocation.LOTTERY and activity.lottery_round_id is None:
+        activity.lottery_round = _round_for(activity)
+    if activity.capacity < activity.seats_taken:
+        raise ValidationError(
+            {"capacity": _("%(n)d children already have a place.") % {"n": activity.seats_taken}}
+        )
+    activity.full_clean(exclude=["seats_taken"])
+    activity.save()
+    if neighbourhoods is not None:
+        activity.priority_neighbourhoods.set(neighbourhoods)
+    changed = any(getattr(activity, field) != value for field, value in before.items())
+    if changed:
+        occurrences_regenerate(activity=activity, today=now.astimezone(TZ).date())
+        if activity.status == Activity.Status.PUBLISHED:
+            stamp = f":{now.timestamp():.0f}"
+            for enrolment in _active(activity).filter(status__in=Enrolment.HOLDS_SEAT):
+                messages.tell_family(
+                    enrolment=enrolment, event="schedule_changed", key_suffix=stamp
+                )
+    return activity
+
+
+def _round_for(activity: Activity) -> LotteryRound:
+    """The school's round that closes at the same moment, or a new one."""
+    round_, _created = LotteryRound.objects.get_or_create(
+        school=activity.school,
+        closes_at=activity.enrolment_closes_at,
+        drawn_at=None,
+        defaults={"name": activity.title},
+    )
+    return round_
+
+
+@transaction.atomic
+def activity_publish(*, activity: Activity) -> Activity:
+    Activity.objects.filter(pk=activity.pk, status=Activity.Status.DRAFT).update(
+        status=Activity.Status.PUBLISHED
+    )
+    activity.refresh_from_db()
+    return activity
+
+
+@transaction.atomic
+def activity_cancel(*, activity: Activity, now: dt.datetime) -> Activity:
+    """Cancel the whole activity: every enrolment ends and every family is told."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if activity.status == Activity.Status.CANCELLED:
+        return activity
+    for enrolment in _active(activity):
+        _end(enrolment, Enrolment.Status.CANCELLED, now)
+        messages.tell_family(enrolment=enrolment, event="activity_cancelled")
+    activity.status = Activity.Status.CANCELLED
+    activity.seats_taken = 0
+    activity.save(update_fields=["status", "seats_taken", "updated_at"])
+    activity.occurrences.filter(date__gte=now.astimezone(TZ).date(), cancelled_at=None).update(
+        cancelled_at=now
+    )
+    return activity
+
+
+def occurrences_regenerate(*, activity: Activity, today: dt.date) -> None:
+    """Make future sessions match the schedule. Past sessions, and their attendance, stay."""
+    first = max(activity.first_date, today)
+    dates = session_dates(
+        weekday=activity.weekday,
+        first=first,
+        last=activity.last_date,
+        closed=closures_for_school(activity.school, first, activity.last_date),
+    )
+    future = activity.occurrences.filter(date__gte=today)
+    future.exclude(date__in=dates).filter(attendance__isnull=True).delete()
+    existing = set(future.values_list("date", flat=True))
+    Occurrence.objects.bulk_create(
+        Occurrence(activity=activity, date=day, **_times(activity, day))
+        for day in dates
+        if day not in existing
+    )
+    for occurrence in future.filter(date__in=dates):
+        times = _times(activity, occurrence.date)
+        if (occurrence.starts_at, occurrence.ends_at) != (times["starts_at"], times["ends_at"]):
+            Occurrence.objects.filter(pk=occurrence.pk).update(**times)
+
+
+def _times(activity: Activity, day: dt.date) -> dict:
+    return {
+        "starts_at": dt.datetime.combine(day, activity.start_time, tzinfo=TZ),
+        "ends_at": dt.datetime.combine(day, activity.end_time, tzinfo=TZ),
+    }
+
+
+@transaction.atomic
+def occurrence_cancel(*, occurrence: Occurrence, reason: str, now: dt.datetime) -> Occurrence:
+    updated = Occurrence.objects.filter(pk=occurrence.pk, cancelled_at=None).update(
+        cancelled_at=now, cancel_reason=reason
+    )
+    occurrence.refresh_from_db()
+    if updated:
+        messages.tell_families_session_cancelled(occurrence=occurrence)
+    return occurrence
+
+
+# Children
+
+
+@transaction.atomic
+def child_register(*, guardian, data: dict, consent: bool, now: dt.datetime) -> Child:
+    if not consent:
+        raise ValidationError({"consent": _("We need your permission to save this.")})
+    child = Child(guardian=guardian, consent_at=now, consent_version=CONSENT_VERSION, **data)
+    child.full_clean()
+    child.save()
+    if not guardian.is_parent:
+        type(guardian).objects.filter(pk=guardian.pk).update(is_parent=True)
+    return child
+
+
+@transaction.atomic
+def child_update(*, child: Child, data: dict) -> Child:
+    for field, value in data.items():
+        setattr(child, field, value)
+    child.full_clean()
+    child.save()
+    return child
+
+
+@transaction.atomic
+def child_delete(*, child: Child, now: dt.datetime) -> None:
+    """Forget a child: end its enrolments (freeing places for others) and erase the row."""
+    for enrolment in Enrolment.objects.filter(child=child, status__in=Enrolment.ACTIVE):
+        enrolment_cancel(enrolment=enrolment, now=now, notify=False)
+    child.delete()
+
+
+# Enrolment
+
+
+def enrolment_create(*, guardian, child: Child, activity: Activity, now: dt.datetime, **kw):
+    """Enrol one child; see `enrolments_create`."""
+    return enrolments_create(guardian=guardian, children=[child], activity=activity, now=now, **kw)[
+        0
+    ]
+
+
+def enrolments_create(
+    *,
+    guardian,
+    children: list[Child],
+    activity: Activity,
+    now: dt.datetime,
+    choice_rank: int = 1,
+) -> list[Enrolment]:
+    """Enrol children (siblings together: all get a place or none does).
+
+    First come: confirmed while places last, else the waiting list. Lottery: an application,
+    drawn when enrolment closes. Raises an `errors.ActivityError` and changes nothing when the
+    enrolment is not allowed.
+    """
+    if any(child.guardian_id != guardian.pk for child in children):
+        raise errors.NotYourChild
+    try:
+        with transaction.atomic():
+            locked = _lock_activity(activity.pk)
+            Child.objects.select_for_update().filter(pk__in=[c.pk for c in children]).exists()
+            for child in children:
+                _check_can_enrol(child, locked, now)
+            return _enrol(locked, children, now, created_by=guardian, choice_rank=choice_rank)
+    except OperationalError as exc:
+        # A lock wait that timed out (PostgreSQL lock_timeout, SQLite "database is locked").
+        raise errors.Busy from exc
+
+
+def _lock_activity(pk: int) -> Activity:
+    """The activity row, locked until the transaction ends (the capacity guard)."""
+    return Activity.objects.select_for_update().get(pk=pk)
+
+
+def _check_can_enrol(child: Child, activity: Activity, now: dt.datetime) -> None:
+    if activity.status != Activity.Status.PUBLISHED:
+        raise errors.NotPublished
+    if not activity.window_is_open(now):
+        raise errors.WindowClosed
+    if child.school.level != activity.level or not (
+        activity.grade_min <= child.grade <= activity.grade_max
+    ):
+        raise errors.WrongGrade
+    active = Enrolment.objects.filter(child=child, status__in=Enrolment.ACTIVE)
+    if active.filter(activity=activity).exists():
+        raise errors.AlreadyEnrolled
+    if _overlapping(active.exclude(activity=activity), activity).exists():
+        raise errors.Overlap
+
+
+def _overlapping(enrolments, activity: Activity):
+    """Enrolments in activities on the same weekday whose times and date ranges overlap."""
+    return enrolments.filter(
+        activity__weekday=activity.weekday,
+        activity__start_time__lt=activity.end_time,
+        activity__end_time__gt=activity.start_time,
+        activity__first_date__lte=activity.last_date,
+        activity__last_date__gte=activity.first_date,
+    ).exclude(activity__status=Activity.Status.CANCELLED)
+
+
+def priority_tier(activity: Activity, child: Child, neighbourhood_ids: set[int]) -> int:
+    """0 is served first: each priority rule the child meets moves it one tier up."""
+    tier = 2
+    if activity.priority_own_school and child.school_id == activity.school_id:
+        tier -= 1
+    if neighbourhood_ids and child.neighbourhood_id in neighbourhood_ids:
+        tier -= 1
+    return tier
+
+
+def _enrol(activity, children, now, *, created_by, choice_rank=1, placed_by=None):
+    neighbourhood_ids = set(activity.priority_neighbourhoods.values_list("pk", flat=True))
+    sibling_group = uuid.uuid4() if len(children) > 1 else None
+    if activity.allocation == Activity.Allocation.LOTTERY and placed_by is None:
+        status = Enrolment.Status.APPLIED
+    elif activity.places_left >= len(children) and not _waiting(activity).exists():
+        status = Enrolment.Status.CONFIRMED
+    else:
+        status = Enrolment.Status.WAITLISTED
+    enrolments = [
+        Enrolment.objects.create(
+            child=child,
+            activity=activity,
+            status=status,
+            priority_tier=priority_tier(activity, child, neighbourhood_ids),
+            choice_rank=choice_rank,
+            sibling_group=sibling_group,
+            applied_at=now,
+            decided_at=now if status == Enrolment.Status.CONFIRMED else None,
+            created_by=created_by,
+            placed_by=placed_by,
+        )
+        for child in children
+    ]
+    if status == Enrolment.Status.CONFIRMED:
+        Activity.objects.filter(pk=activity.pk).update(seats_taken=F("seats_taken") + len(children))
+    for enrolment in enrolments:
+        event = {"applied": "applied", "confirmed": "confirmed"}.get(status, "waitlisted")
+        messages.tell_family(
+            enrolment=enrolment, event=event, position=waitlist_position(enrolment)
+        )
+    return enrolments
+
+
+def _waiting(activity: Activity):
+    """Children on the waiting list: a free place is theirs before a newcomer's (it can stay
+    free for a moment when the head of the list is a pair of siblings)."""
+    return Enrolment.objects.filter(activity=activity, status=Enrolment.Status.WAITLISTED)
+
+
+def waitlist_position(enrolment: Enrolment) -> int | None:
+    """1 for the head of the waiting list; None when not waiting."""
+    if enrolment.status != Enrolment.Status.WAITLISTED:
+        return None
+    ahead = Enrolment.objects.filter(
+        activity_id=enrolment.activity_id, status=Enrolment.Status.WAITLISTED
+    ).filter(
+        Q(priority_tier__lt=enrolment.priority_tier)
+        | Q(priority_tier=enrolment.priority_tier, applied_at__lt=enrolment.applied_at)
+        | Q(
+            priority_tier=enrolment.priority_tier,
+            applied_at=enrolment.applied_at,
+            pk__lt=enrolment.pk,
+        )
+    )
+    return ahead.count() + 1
+
+
+def enrolment_place(*, activity: Activity, child: Child, placed_by, now: dt.datetime) -> Enrolment:
+    """Staff place a child by hand: confirmed if a place is free, outside the window too."""
+    with transaction.atomic():
+        locked = _lock_activity(activity.pk)
+        if locked.status != Activity.Status.PUBLISHED:
+            raise errors.NotPublished
+        if locked.places_left < 1:
+            raise errors.Full
+        active = Enrolment.objects.filter(child=child, status__in=Enrolment.ACTIVE)
+        existing = active.filter(activity=locked).first()
+        if existing and existing.status in Enrolment.HOLDS_SEAT:
+            raise errors.AlreadyEnrolled
+        if existing:
+            _end(existing, Enrolment.Status.CANCELLED, now)
+        if _overlapping(active.exclude(activity=locked), locked).exists():
+            raise errors.Overlap
+        enrolment = Enrolment.objects.create(
+            child=child,
+            activity=locked,
+            status=Enrolment.Status.CONFIRMED,
+            priority_tier=0,
+            applied_at=now,
+            decided_at=now,
+            created_by=placed_by,
+            placed_by=placed_by,
+        )
+        Activity.objects.filter(pk=locked.pk).update(seats_taken=F("seats_taken") + 1)
+        messages.tell_family(enrolment=enrolment, event="confirmed")
+        return enrolment
+
+
+def enrolment_cancel(*, enrolment: Enrolment, now: dt.datetime, notify: bool = True) -> Enrolment:
+    """End an enrolment; a freed place is offered to the waiting list at once."""
+    from .waitlist import offer_free_places
+
+    with transaction.atomic():
+        activity = _lock_activity(enrolment.activity_id)
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        if enrolment.status not in Enrolment.ACTIVE:
+            raise errors.NotActive
+        held_seat = enrolment.status in Enrolment.HOLDS_SEAT
+        _end(enrolment, Enrolment.Status.CANCELLED, now)
+        if notify:
+            messages.tell_family(enrolment=enrolment, event="cancelled")
+        if held_seat:
+            Activity.objects.filter(pk=activity.pk).update(seats_taken=F("seats_taken") - 1)
+            activity.refresh_from_db()
+            offer_free_places(activity=activity, now=now)
+        return enrolment
+
+
+def _end(enrolment: Enrolment, status: str, now: dt.datetime) -> None:
+    enrolment.status = status
+    enrolment.decided_at = now
+    enrolment.offer_expires_at = None
+    enrolment.save(update_fields=["status", "decided_at", "offer_expires_at"])
+
+
+def _active(activity: Activity):
+    return Enrolment.objects.filter(activity=activity, status__in=Enrolment.ACTIVE).select_related(
+        "child__guardian", "activity__school", "activity__venue"
+    )
+
+
+# Attendance
+
+
+@transaction.atomic
+def attendance_record(*, occurrence: Occurrence, marks: dict[int, str], recorded_by) -> int:
+    """Save the register of one session: {enrolment id: status}. Returns rows written."""
+    allowed = set(
+        occurrence.activity.enrolments.filter(status=Enrolment.Status.CONFIRMED).values_list(
+            "pk", flat=True
+        )
+    )
+    if set(marks) - allowed:
+        raise ValidationError({"marks": _("Only children with a place can be on the register.")})
+    if set(marks.values()) - set(Attendance.Status.values):
+        raise ValidationError({"marks": _("Choose present, absent or excused.")})
+    for enrolment_id, status in marks.items():
+        Attendance.objects.update_or_create(
+            occurrence=occurrence,
+            enrolment_id=enrolment_id,
+            defaults={"status": status, "recorded_by": recorded_by},
+        )
+    return len(marks)
