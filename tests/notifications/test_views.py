@@ -156,6 +156,7 @@ def test_resend_queues_a_failed_row_again(client, coordinator, django_capture_on
 def test_resend_leaves_a_sent_row_alone(client, coordinator):
     notification = make(status=Notification.Status.SENT)[0]
     client.force_login(coordinator)
+    client.cookies["django_language"] = "en"
     response = client.post(resend_url(notification), follow=True)
     assert "Only a message that failed can be sent again." in response.content.decode()
     notification.refresh_from_db()

@@ -222,6 +222,7 @@ def test_school_edit_is_not_found_for_non_coordinators(client, school, person, r
 def test_school_with_groups_is_kept_with_a_message(client, coordinator, school):
     factories.GroupFactory(school=school)
     url = reverse("schools:school_delete", args=[school.pk])
+    client.cookies["django_language"] = "en"
     response = login(client, coordinator).post(url, follow=True)
     assert School.objects.filter(pk=school.pk).exists()
     assert "still has groups" in response.text
@@ -303,6 +304,7 @@ def test_single_municipality_coordinator_gets_no_municipality_choice(client, coo
 
 def test_neighbourhood_with_schools_is_kept_with_a_clear_message(client, coordinator, school):
     url = reverse("schools:neighbourhood_delete", args=[school.neighbourhood_id])
+    client.cookies["django_language"] = "en"
     response = login(client, coordinator).post(url, follow=True)
     assert response.status_code == 200
     assert "still has schools or venues" in response.text
