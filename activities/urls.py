@@ -1,9 +1,10 @@
-from django.urls import path
-
-from . import views
+from django.urls import include, path
 
 app_name = "activities"
 
+# Families' pages (browse, children, enrolments) and staff pages (publishing, lists,
+# attendance) live in their own modules.
 urlpatterns = [
-    path("mine/", views.my_enrolments, name="my_enrolments"),
+    path("", include("activities.urls_family")),
+    path("manage/", include("activities.urls_staff")),
 ]
