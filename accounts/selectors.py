@@ -118,3 +118,15 @@ def staff_overview(roles, today: date) -> list[School]:
 
 def hero_profile(user) -> Hero | None:
     return Hero.objects.select_related("municipality").filter(user=user).first()
+
+
+def parent_overview(user) -> dict:
+    """A parent's children with how many activities each has, and offers waiting for an answer."""
+    from activities.models import Enrolment
+    from activities.selectors import children_of, enrolments_of
+
+    children = children_of(user).annotate(
+        active_count=Count("enrolments", filter=Q(enrolments__status__in=Enrolment.ACTIVE))
+    )
+    offers = enrolments_of(user).filter(status=Enrolment.Status.OFFERED)
+    return {"children": list(children), "offers": list(offers)}

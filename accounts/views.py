@@ -44,6 +44,8 @@ def home(request):
         context["staff_schools"] = selectors.staff_overview(roles, timezone.localdate())
     if roles.is_hero:
         context["hero"] = selectors.hero_profile(request.user)
+    if roles.is_parent:
+        context["family"] = selectors.parent_overview(request.user)
     return render(request, "accounts/home.html", context)
 
 

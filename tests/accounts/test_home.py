@@ -174,3 +174,33 @@ def test_home_renders_in_dutch_and_english(client, parent):
     assert '<html lang="nl"' in dutch and dutch_log_out in dutch
     assert '<html lang="en"' in english and "Log out" in english
     assert "Parent or guardian" in english
+
+
+def test_parent_sees_children_and_an_offer_waiting_for_an_answer(client, parent):
+    from activities.models import Enrolment
+
+    child = factories.ChildFactory(guardian=parent, first_name="Noor")
+    factories.EnrolmentFactory(
+        child=child,
+        status=Enrolment.Status.OFFERED,
+        offer_expires_at=dt.datetime(2027, 1, 8, 12, 0, tzinfo=dt.UTC),
+        activity__title="Robotica",
+    )
+    client.force_login(parent)
+    client.cookies["django_language"] = "en"
+
+    page = client.get(reverse("home")).content.decode()
+
+    assert "A place is waiting for your answer" in page
+    assert "Robotica" in page
+    assert "Noor takes part in or waits for 1 activity." in page
+
+
+def test_parent_home_runs_the_same_queries_for_2_or_8_children(client, parent, count_queries):
+    client.force_login(parent)
+
+    def home_with(n):
+        factories.ChildFactory.create_batch(n, guardian=parent)
+        return count_queries(lambda: client.get(reverse("home")))
+
+    assert home_with(2) == home_with(6)
