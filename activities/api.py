@@ -1,2 +1,597 @@
+"""API for after-school activities: browsing, a parent's children and enrolments (with waiting-
+list offers), and the attendance register for staff. Reads go through activities.selectors,
+writes through activities.services and activities.waitlist; a refusal from those
+(activities.errors) answers its own status with `{"detail": message, "code": code}`."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from django import forms
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as django_filters
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, filters, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from schools.api import NeighbourhoodRefSerializer, StrictBooleanFilter
+from schools.models import Group, Neighbourhood, School, Venue
+from schools.selectors import neighbourhoods_visible_to, schools_visible_to
+
+from . import errors, selectors, services, waitlist
+from .models import Activity, Attendance, Child, Enrolment, Occurrence
+
+# --- refusals ------------------------------------------------------------------------------
+
+
+class Refused(exceptions.APIException):
+    """A refusal from activities.errors as a response: its status, its message and its code."""
+
+    def __init__(self, err: errors.ActivityError):
+        self.status_code = err.status
+        # DRF's handler turns `wait` into a Retry-After header: a busy lock clears in moments.
+        self.wait = 1 if isinstance(err, errors.Busy) else None
+        super().__init__(detail={"detail": str(err.message), "code": err.code}, code=err.code)
+
+
+@contextmanager
+def refusals():
+    try:
+        yield
+    except errors.ActivityError as err:
+        raise Refused(err) from err
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of a refusal (schema only)."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+
+
+def refused(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
+# --- scoped reads --------------------------------------------------------------------------
+
+
+def _visible(roles) -> Q:
+    """Published activities for everyone; staff and coordinators also their own drafts and
+    cancelled ones."""
+    visible = Q(pk__in=selectors.activities_published().values("pk"))
+    if roles.staff_of or roles.coordinator_of:
+        visible |= Q(pk__in=selectors.activities_managed_by(roles).values("pk"))
+    return visible
+
+
+def activities_for(roles):
+    return (
+        Activity.objects.filter(_visible(roles))
+        .select_related("school__neighbourhood", "venue__neighbourhood")
+        .annotate(
+            waitlist_length=Count(
+                "enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITLISTED)
+            )
+        )
+        .order_by(*Activity._meta.ordering, "pk")
+    )
+
+
+def enrolments_for(user):
+    return selectors.enrolments_with_positions(user)
+
+
+# --- activities ----------------------------------------------------------------------------
+
+
+class SchoolRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = School
+        fields = ["id", "name"]
+
+
+class VenueRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Venue
+        fields = ["id", "name"]
+
+
+class OccurrenceSerializer(serializers.ModelSerializer):
+    cancelled = serializers.BooleanField(source="is_cancelled", read_only=True)
+
+    class Meta:
+        model = Occurrence
+        fields = ["id", "date", "starts_at", "ends_at", "cancelled", "cancel_reason"]
+
+
+class EnrolmentWindowSerializer(serializers.Serializer):
+    opens_at = serializers.DateTimeField(source="enrolment_opens_at")
+    closes_at = serializers.DateTimeField(source="enrolment_closes_at")
+    is_open = serializers.SerializerMethodField()
+
+    def get_is_open(self, activity: Activity) -> bool:
+        return activity.window_is_open(self.context["now"])
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    school = SchoolRefSerializer(read_only=True)
+    venue = VenueRefSerializer(read_only=True, allow_null=True)
+    neighbourhood = NeighbourhoodRefSerializer(source="place.neighbourhood", read_only=True)
+    places_left = serializers.IntegerField(read_only=True)
+    waitlist_length = serializers.IntegerField(read_only=True)
+    enrolment_window = EnrolmentWindowSerializer(source="*", read_only=True)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "title",
+            "category",
+            "status",
+            "school",
+            "venue",
+            "neighbourhood",
+            "level",
+            "grade_min",
+            "grade_max",
+            "weekday",
+            "start_time",
+            "end_time",
+            "first_date",
+            "last_date",
+            "capacity",
+            "places_left",
+            "waitlist_length",
+            "allocation",
+            "enrolment_window",
+        ]
+
+
+class ActivityDetailSerializer(ActivitySerializer):
+    occurrences = OccurrenceSerializer(many=True, read_only=True)
+    # The same choices as the list's `status`. Declared without them because the schema
+    # generator warns when one choice set under a shared field name (enrolments have a
+    # `status` too) sits in two components; ENUM_NAME_OVERRIDES in settings would lift this.
+    status = serializers.CharField(
+        read_only=True, help_text=_("draft, published or cancelled, as in the list.")
+    )
+
+    class Meta(ActivitySerializer.Meta):
+        fields = [
+            *ActivitySerializer.Meta.fields,
+            "description",
+            "offer_hours",
+            "occurrences",
+        ]
+
+
+class GradeFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class ActivityFilter(django_filters.FilterSet):
+    school = django_filters.ModelChoiceFilter(
+        queryset=lambda request: schools_visible_to(request.roles)
+    )
+    neighbourhood = django_filters.ModelChoiceFilter(
+        queryset=lambda request: neighbourhoods_visible_to(request.roles),
+        # The schema reads the id type from field_name; the method filters school or venue.
+        field_name="school__neighbourhood",
+        method="filter_neighbourhood",
+        label=_("Neighbourhood of the school or venue"),
+    )
+    grade = GradeFilter(method="filter_grade", min_value=1, max_value=8)
+    places_left = StrictBooleanFilter(method="filter_places_left")
+
+    class Meta:
+        model = Activity
+        fields = ["school", "neighbourhood", "weekday", "grade", "category", "level"]
+
+    def filter_neighbourhood(self, queryset, name, value):
+        # Where it happens: the venue's neighbourhood, or the school's when there is no venue.
+        return queryset.filter(
+            Q(venue__neighbourhood=value) | Q(venue__isnull=True, school__neighbourhood=value)
+        )
+
+    def filter_grade(self, queryset, name, value):
+        return queryset.filter(grade_min__lte=value, grade_max__gte=value)
+
+    def filter_places_left(self, queryset, name, value):
+        has_places = Q(seats_taken__lt=F("capacity"))
+        return queryset.filter(has_places if value else ~has_places)
+
+
+class RegisterRowSerializer(serializers.Serializer):
+    enrolment_id = serializers.IntegerField(source="pk")
+    child = serializers.CharField(source="child.first_name")
+    grade = serializers.IntegerField(source="child.grade")
+    mark = serializers.ChoiceField(choices=Attendance.Status.choices, allow_null=True)
+
+
+class RegisterSerializer(serializers.Serializer):
+    occurrence = OccurrenceSerializer()
+    register = RegisterRowSerializer(many=True)
+
+
+class OccurrenceOfActivityField(serializers.PrimaryKeyRelatedField):
+    """A session of the activity in the URL; any other id is 400, naming the field."""
+
+    def get_queryset(self):
+        return self.context["activity"].occurrences.all()
+
+
+class RegisterQuerySerializer(serializers.Serializer):
+    occurrence = OccurrenceOfActivityField(queryset=Occurrence.objects.none())
+
+
+class MarksSerializer(RegisterQuerySerializer):
+    marks = serializers.DictField(
+        child=serializers.ChoiceField(choices=Attendance.Status.choices),
+        allow_empty=False,
+        help_text=_("Enrolment id to present, absent or excused."),
+    )
+
+    def validate_marks(self, value: dict) -> dict[int, str]:
+        if not all(key.isdigit() for key in value):
+            raise serializers.ValidationError(_("Use enrolment ids as keys."))
+        return {int(key): mark for key, mark in value.items()}
+
+
+def register_rows(roles, activity: Activity, occurrence: Occurrence):
+    """Children with a place, each with the mark saved for this session (or none)."""
+    mark = Attendance.objects.filter(occurrence=occurrence, enrolment=OuterRef("pk"))
+    return (
+        selectors.enrolments_for_manager(roles, activity)
+        .filter(status=Enrolment.Status.CONFIRMED)
+        .annotate(mark=Subquery(mark.values("status")[:1]))
+        .order_by("child__first_name", "pk")
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Activities you may see: published ones, and drafts of the schools you manage",
+        description="`search` matches title and description; `grade` finds activities whose "
+        "grade range includes it; `places_left=true` only those with a free place.",
+    ),
+    retrieve=extend_schema(summary="One activity, with its sessions"),
+)
+class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Activity.objects.none()
+    serializer_class = ActivitySerializer
+    filterset_class = ActivityFilter
+    filter_backends = [django_filters.DjangoFilterBackend, filters.SearchFilter]
+    search_fields = ["title", "description"]
+
+    def get_queryset(self):
+        qs = activities_for(self.request.roles)
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("occurrences")
+        return qs
+
+    def get_serializer_class(self):
+        return ActivityDetailSerializer if self.action == "retrieve" else ActivitySerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The attendance register of one session (staff of the school, coordinators)",
+        parameters=[
+            OpenApiParameter("occurrence", int, required=True, description="The session id.")
+        ],
+        responses={200: RegisterSerializer, 400: OpenApiResponse(description="Bad session.")},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Save marks for one session: {enrolment id: present, absent or excused}",
+        request=MarksSerializer,
+        responses={200: RegisterSerializer, 400: OpenApiResponse(description="Bad marks.")},
+    )
+    @action(detail=True, methods=["get", "post"], filterset_class=None, pagination_class=None)
+    def register(self, request, pk=None):
+        activity = selectors.get_activity_for_manager(request.roles, pk)
+        context = {"activity": activity}
+        if request.method == "GET":
+            form = RegisterQuerySerializer(data=request.query_params, context=context)
+        else:
+            form = MarksSerializer(data=request.data, context=context)
+        form.is_valid(raise_exception=True)
+        occurrence = form.validated_data["occurrence"]
+        if request.method == "POST":
+            services.attendance_record(
+                occurrence=occurrence,
+                marks=form.validated_data["marks"],
+                recorded_by=request.user,
+            )
+        rows = register_rows(request.roles, activity, occurrence)
+        return Response(RegisterSerializer({"occurrence": occurrence, "register": rows}).data)
+
+
+# --- children ------------------------------------------------------------------------------
+
+
+class ChildSerializer(serializers.ModelSerializer):
+    school = serializers.PrimaryKeyRelatedField(queryset=School.objects.all())
+    group = serializers.PrimaryKeyRelatedField(
+        queryset=Group.objects.all(), allow_null=True, required=False
+    )
+    neighbourhood = serializers.PrimaryKeyRelatedField(
+        queryset=Neighbourhood.objects.all(), allow_null=True, required=False
+    )
+    consent = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        help_text=_("Needed to register a child: you agree that we keep these details."),
+    )
+
+    class Meta:
+        model = Child
+        fields = [
+            "id",
+            "first_name",
+            "school",
+            "grade",
+            "group",
+            "neighbourhood",
+            "consent",
+            "consent_at",
+        ]
+        read_only_fields = ["consent_at"]
+
+    def validate(self, attrs):
+        # On a partial update, a field not sent keeps the child's current value.
+        school = attrs.get("school", getattr(self.instance, "school", None))
+        grade = attrs.get("grade", getattr(self.instance, "grade", None))
+        if grade not in school.grades:
+            raise serializers.ValidationError(
+                {
+                    "grade": _("At this school the grades go from 1 to %(last)d.")
+                    % {"last": school.grades[-1]}
+                }
+            )
+        group = attrs["group"] if "group" in attrs else getattr(self.instance, "group", None)
+        if group is not None and group.school_id != school.pk:
+            if "group" in attrs:
+                raise serializers.ValidationError(
+                    {"group": _("This group is not at the school you chose.")}
+                )
+            attrs["group"] = None  # a new school without a new group: the old one is gone
+        return attrs
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your children"),
+    retrieve=extend_schema(summary="One of your children"),
+    create=extend_schema(summary="Register a child (needs `consent: true`)"),
+    update=extend_schema(summary="Change a child's details"),
+    partial_update=extend_schema(summary="Change some of a child's details"),
+    destroy=extend_schema(summary="Forget a child: its enrolments end and its details are erased"),
+)
+class ChildViewSet(viewsets.ModelViewSet):
+    queryset = Child.objects.none()
+    serializer_class = ChildSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.children_of(self.request.user).order_by("first_name", "pk")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        consent = data.pop("consent", False)
+        serializer.instance = services.child_register(
+            guardian=self.request.user, data=data, consent=consent, now=timezone.now()
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("consent", None)
+        serializer.instance = services.child_update(child=serializer.instance, data=data)
+
+    def perform_destroy(self, instance):
+        services.child_delete(child=instance, now=timezone.now())
+
+
+# --- enrolments ----------------------------------------------------------------------------
+
+
+class ChildRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Child
+        fields = ["id", "first_name"]
+
+
+class ActivityRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Activity
+        fields = ["id", "title"]
+
+
+class EnrolmentSerializer(serializers.ModelSerializer):
+    child = ChildRefSerializer(read_only=True)
+    activity = ActivityRefSerializer(read_only=True)
+    waitlist_position = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text=_("1 is next in line; empty when not waiting.")
+    )
+    siblings_together = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Enrolment
+        fields = [
+            "id",
+            "child",
+            "activity",
+            "status",
+            "waitlist_position",
+            "offer_expires_at",
+            "choice_rank",
+            "siblings_together",
+            "applied_at",
+        ]
+
+    def get_siblings_together(self, enrolment: Enrolment) -> bool:
+        return enrolment.sibling_group is not None
+
+
+class VisibleActivityField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return Activity.objects.filter(_visible(self.context["request"].roles))
+
+
+class EnrolmentCreateSerializer(serializers.Serializer):
+    child = serializers.IntegerField(required=False, help_text=_("One child."))
+    children = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        min_length=1,
+        max_length=10,
+        help_text=_("Brothers and sisters who get a place together or not at all."),
+    )
+    activity = VisibleActivityField(queryset=Activity.objects.none())
+    choice_rank = serializers.IntegerField(
+        required=False,
+        default=1,
+        min_value=1,
+        max_value=10,
+        help_text=_("For a lottery: 1 for your first choice, 2 for your second, and so on."),
+    )
+
+    def validate(self, attrs):
+        if ("child" in attrs) == ("children" in attrs):
+            raise serializers.ValidationError(
+                {"child": _("Choose one child, or several children in `children`.")}
+            )
+        attrs["siblings"] = "children" in attrs
+        ids = attrs.pop("children", None) or [attrs.pop("child")]
+        if len(set(ids)) != len(ids):
+            raise serializers.ValidationError({"children": _("A child is in the list twice.")})
+        attrs["child_ids"] = ids
+        return attrs
+
+
+def own_children(user, ids: list[int]) -> list[Child]:
+    """The person's children with these ids; any other id is refused as not found."""
+    children = {child.pk: child for child in selectors.children_of(user).filter(pk__in=ids)}
+    if len(children) != len(ids):
+        raise Refused(errors.NotYourChild())
+    return [children[pk] for pk in ids]
+
+
+class EnrolmentFilter(django_filters.FilterSet):
+    child = django_filters.ModelChoiceFilter(
+        queryset=lambda request: selectors.children_of(request.user)
+    )
+    activity = django_filters.NumberFilter(field_name="activity_id")
+
+    class Meta:
+        model = Enrolment
+        fields = ["child", "activity", "status"]
+
+
+ENROLMENT_CREATED = PolymorphicProxySerializer(
+    component_name="EnrolmentCreated",
+    serializers=[EnrolmentSerializer, EnrolmentSerializer(many=True)],
+    resource_type_field_name=None,
+    many=False,
+)
+ANSWER_REFUSED = {404: refused("Not yours."), 409: refused("Not possible now; see `code`.")}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your children's enrolments, newest first"),
+    retrieve=extend_schema(summary="One enrolment"),
+    create=extend_schema(
+        summary="Enrol a child, or brothers and sisters together",
+        description="Send `child` for one child or `children` for siblings. The answer says "
+        "what happened: `confirmed`, `waitlisted` (with `waitlist_position`) or `applied` "
+        "(lottery). One child gives an enrolment, `children` a list.",
+        request=EnrolmentCreateSerializer,
+        responses={
+            201: ENROLMENT_CREATED,
+            400: refused("Bad input, or the wrong grade or school type (`wrong_grade`)."),
+            404: refused("Not your child (`not_your_child`)."),
+            409: refused("Closed, duplicate, overlap or not published; see `code`."),
+            503: refused("Too busy; try again (`busy`)."),
+        },
+    ),
+)
+class EnrolmentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = Enrolment.objects.none()
+    serializer_class = EnrolmentSerializer
+    filterset_class = EnrolmentFilter
+
+    def get_queryset(self):
+        return enrolments_for(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        form = EnrolmentCreateSerializer(data=request.data, context={"request": request})
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        children = own_children(request.user, data["child_ids"])
+        with refusals():
+            created = services.enrolments_create(
+                guardian=request.user,
+                children=children,
+                activity=data["activity"],
+                now=timezone.now(),
+                choice_rank=data["choice_rank"],
+            )
+        rows = self.get_queryset().filter(pk__in=[e.pk for e in created]).order_by("pk")
+        body = EnrolmentSerializer(rows, many=True).data
+        return Response(body if data["siblings"] else body[0], status.HTTP_201_CREATED)
+
+    def _answer(self, use_case):
+        enrolment = self.get_object()
+        with refusals():
+            use_case(enrolment=enrolment, now=timezone.now())
+        return Response(EnrolmentSerializer(self.get_queryset().get(pk=enrolment.pk)).data)
+
+    @extend_schema(
+        summary="Cancel an enrolment; a place it held goes to the waiting list",
+        request=None,
+        responses={200: EnrolmentSerializer, **ANSWER_REFUSED},
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def cancel(self, request, pk=None):
+        return self._answer(services.enrolment_cancel)
+
+    @extend_schema(
+        summary="Accept an offered place before it expires",
+        request=None,
+        responses={200: EnrolmentSerializer, **ANSWER_REFUSED},
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def accept(self, request, pk=None):
+        return self._answer(waitlist.offer_accept)
+
+    @extend_schema(
+        summary="Decline an offered place; it goes to the next child",
+        request=None,
+        responses={200: EnrolmentSerializer, **ANSWER_REFUSED},
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def decline(self, request, pk=None):
+        return self._answer(waitlist.offer_decline)
+
+
 def register(router) -> None:
     """Register the activities endpoints on the project's API router."""
+    router.register("activities", ActivityViewSet, basename="activity")
+    router.register("children", ChildViewSet, basename="child")
+    router.register("enrolments", EnrolmentViewSet, basename="enrolment")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -131,7 +132,11 @@ class Activity(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -166,6 +171,16 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        grades = range(1, 9) if self.level == School.Level.PO else range(1, 7)
+        if self.grade_max and self.grade_max not in grades:
+            raise ValidationError(
+                {
+                    "grade_max": _("This school type has grades %(low)d to %(high)d.")
+                    % {"low": grades.start, "high": grades.stop - 1}
+                }
+            )
 
     @property
     def places_left(self) -> int:
@@ -252,6 +267,17 @@ class Child(models.Model):
     def __str__(self) -> str:
         return self.first_name
 
+    def clean(self) -> None:
+        if self.school_id and self.grade and self.grade not in self.school.grades:
+            raise ValidationError(
+                {
+                    "grade": _("This school type has grades %(low)d to %(high)d.")
+                    % {"low": self.school.grades.start, "high": self.school.grades.stop - 1}
+                }
+            )
+        if self.group_id and self.school_id and self.group.school_id != self.school_id:
+            raise ValidationError({"group": _("Choose a group of this school.")})
+
 
 class Enrolment(models.Model):
     class Status(models.TextChoices):
@@ -262,7 +288,6 @@ class Enrolment(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         DECLINED = "declined", _("Declined")
         EXPIRED = "expired", _("Offer expired")
-        NOT_PLACED = "not_placed", _("No place in the lottery")
 
     ACTIVE = (Status.APPLIED, Status.CONFIRMED, Status.WAITLISTED, Status.OFFERED)
     HOLDS_SEAT = (Status.CONFIRMED, Status.OFFERED)

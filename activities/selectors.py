@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from .models import Activity, Child, Enrolment, Occurrence
@@ -19,6 +30,8 @@ def activities_published() -> QuerySet[Activity]:
             ),
             applications=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.APPLIED)),
         )
+        # Meta.ordering does not apply to a grouped query: order it explicitly.
+        .order_by("first_date", "weekday", "start_time", "title", "pk")
     )
 
 
@@ -40,6 +53,8 @@ def activities_managed_by(roles) -> QuerySet[Activity]:
             ),
             applications=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.APPLIED)),
         )
+        # Meta.ordering does not apply to a grouped query: order it explicitly.
+        .order_by("first_date", "weekday", "start_time", "title", "pk")
     )
 
 
@@ -74,6 +89,40 @@ def enrolments_of(user) -> QuerySet[Enrolment]:
     )
 
 
+def with_waitlist_position(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    """Annotate `waitlist_position` (1 = next in line; None when not waiting) in the same
+    query, in the order of services.waitlist_position."""
+    same_tier = Q(priority_tier=OuterRef("priority_tier"))
+    ahead = (
+        Enrolment.objects.filter(
+            activity_id=OuterRef("activity_id"), status=Enrolment.Status.WAITLISTED
+        )
+        .filter(
+            Q(priority_tier__lt=OuterRef("priority_tier"))
+            | (same_tier & Q(applied_at__lt=OuterRef("applied_at")))
+            | (same_tier & Q(applied_at=OuterRef("applied_at"), pk__lt=OuterRef("pk")))
+        )
+        .order_by()
+        .values("activity_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return enrolments.annotate(
+        waitlist_position=Case(
+            When(
+                status=Enrolment.Status.WAITLISTED,
+                then=Coalesce(Subquery(ahead), Value(0)) + 1,
+            ),
+            default=None,
+            output_field=IntegerField(),
+        )
+    )
+
+
+def enrolments_with_positions(user) -> QuerySet[Enrolment]:
+    return with_waitlist_position(enrolments_of(user))
+
+
 def get_enrolment_for_guardian(user, pk: int) -> Enrolment:
     return get_object_or_404(enrolments_of(user), pk=pk)
 
@@ -83,5 +132,32 @@ def enrolments_for_manager(roles, activity: Activity) -> QuerySet[Enrolment]:
     return (
         Enrolment.objects.filter(activity=activity)
         .select_related("child__school", "child__group", "child__guardian")
+        .order_by("priority_tier", "applied_at", "pk")
+    )
+
+
+def activity_list_for(roles, *, now, school_id: int | None = None, status: str = ""):
+    """The staff list: managed activities with their next session, in one query."""
+    next_session = (
+        Occurrence.objects.filter(activity=OuterRef("pk"), cancelled_at=None, ends_at__gte=now)
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+    activities = activities_managed_by(roles).annotate(next_session=Subquery(next_session))
+    if school_id:
+        activities = activities.filter(school_id=school_id)
+    if status:
+        activities = activities.filter(status=status)
+    return activities.order_by("-first_date", "title", "pk")
+
+
+def placeable_enrolments(activity: Activity) -> QuerySet[Enrolment]:
+    """Children staff may place by hand: waiting, or applied for a lottery."""
+    return (
+        Enrolment.objects.filter(
+            activity=activity,
+            status__in=[Enrolment.Status.WAITLISTED, Enrolment.Status.APPLIED],
+        )
+        .select_related("child")
         .order_by("priority_tier", "applied_at", "pk")
     )

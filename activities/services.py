@@ -13,6 +13,7 @@ import uuid
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
 from django.db.models import F, Q
@@ -162,7 +163,8 @@ def child_register(*, guardian, data: dict, consent: bool, now: dt.datetime) -> 
     child.full_clean()
     child.save()
     if not guardian.is_parent:
-        type(guardian).objects.filter(pk=guardian.pk).update(is_parent=True)
+        get_user_model().objects.filter(pk=guardian.pk).update(is_parent=True)
+        guardian.is_parent = True
     return child
 
 

@@ -256,6 +256,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models call their choices field `status`: name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityStatusEnum": "activities.models.Activity.Status",
+        "EnrolmentStatusEnum": "activities.models.Enrolment.Status",
+        "AttendanceStatusEnum": "activities.models.Attendance.Status",
+    },
 }
 
 # Security: with DEBUG off these make `manage.py check --deploy` clean. Behind a TLS proxy set

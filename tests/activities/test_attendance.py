@@ -1,0 +1,177 @@
+"""The attendance register of one session: quick on a phone, saved once per child."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from activities import services
+from activities.models import Attendance, Enrolment
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.datetime(2027, 1, 13, 15, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+def login(client, user):
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    return client
+
+
+@pytest.fixture
+def activity(school):
+    activity = factories.ActivityFactory(school=school, capacity=20)
+    services.occurrences_regenerate(activity=activity, today=dt.date(2026, 12, 1))
+    return activity
+
+
+@pytest.fixture
+def session(activity):
+    return activity.occurrences.get(date=dt.date(2027, 1, 13))
+
+
+def place(activity, n=1, **child_kwargs) -> list[Enrolment]:
+    children = factories.ChildFactory.create_batch(n, school=activity.school, **child_kwargs)
+    return [
+        services.enrolment_place(activity=activity, child=child, placed_by=None, now=TODAY)
+        for child in children
+    ]
+
+
+def register_url(occurrence) -> str:
+    return reverse("activities:staff_register", args=[occurrence.pk])
+
+
+def test_the_register_has_a_fieldset_with_three_choices_per_child(client, staff, activity, session):
+    (enrolment,) = place(activity, first_name="Noor")
+    response = login(client, staff).get(register_url(session))
+    assert response.status_code == 200
+    assert "<legend>Noor</legend>" in response.text
+    for status in ("present", "absent", "excused"):
+        assert f'name="mark-{enrolment.pk}" value="{status}"' in response.text
+
+
+def test_the_register_lists_only_children_with_a_place(client, staff, activity, session):
+    place(activity, first_name="Noor")
+    waiting = factories.EnrolmentFactory(
+        activity=activity,
+        child=factories.ChildFactory(school=activity.school, first_name="Wachtende"),
+        status=Enrolment.Status.WAITLISTED,
+    )
+    response = login(client, staff).get(register_url(session))
+    assert "Noor" in response.text
+    assert waiting.child.first_name not in response.text
+
+
+def test_saving_the_register_records_each_mark(client, staff, activity, session):
+    one, two, _unmarked = place(activity, 3)
+    marks = {f"mark-{one.pk}": "present", f"mark-{two.pk}": "absent"}
+    response = login(client, staff).post(register_url(session), marks, follow=True)
+    assert "The register has been saved." in response.text
+    saved = dict(Attendance.objects.values_list("enrolment_id", "status"))
+    assert saved == {one.pk: "present", two.pk: "absent"}
+    assert Attendance.objects.get(enrolment=one).recorded_by == staff
+
+
+def test_saving_again_updates_the_marks_instead_of_adding_rows(client, staff, activity, session):
+    one, two = place(activity, 2)
+    login(client, staff)
+    client.post(register_url(session), {f"mark-{one.pk}": "present", f"mark-{two.pk}": "absent"})
+    client.post(register_url(session), {f"mark-{one.pk}": "present", f"mark-{two.pk}": "excused"})
+    assert Attendance.objects.count() == 2
+    assert Attendance.objects.get(enrolment=two).status == "excused"
+
+
+def test_the_register_shows_the_saved_marks(client, staff, activity, session):
+    (enrolment,) = place(activity)
+    Attendance.objects.create(occurrence=session, enrolment=enrolment, status="excused")
+    response = login(client, staff).get(register_url(session))
+    form = response.context["form"]
+    assert form[f"mark-{enrolment.pk}"].value() == "excused"
+    assert f'value="excused" id="id_mark-{enrolment.pk}_2" checked' in response.text
+
+
+def test_the_register_ignores_a_child_without_a_place(client, staff, activity, session):
+    (confirmed,) = place(activity)
+    waiting = factories.EnrolmentFactory(
+        activity=activity,
+        child=factories.ChildFactory(school=activity.school),
+        status=Enrolment.Status.WAITLISTED,
+    )
+    data = {f"mark-{confirmed.pk}": "present", f"mark-{waiting.pk}": "present"}
+    login(client, staff).post(register_url(session), data)
+    assert list(Attendance.objects.values_list("enrolment_id", flat=True)) == [confirmed.pk]
+
+
+def test_the_service_refuses_a_child_without_a_place(activity, session, staff):
+    (confirmed,) = place(activity)
+    waiting = factories.EnrolmentFactory(
+        activity=activity,
+        child=factories.ChildFactory(school=activity.school),
+        status=Enrolment.Status.WAITLISTED,
+    )
+    with pytest.raises(ValidationError):
+        services.attendance_record(
+            occurrence=session,
+            marks={confirmed.pk: "present", waiting.pk: "present"},
+            recorded_by=staff,
+        )
+    assert not Attendance.objects.exists()
+
+
+def test_an_unknown_mark_is_an_error_next_to_the_child(client, staff, activity, session):
+    (enrolment,) = place(activity)
+    response = login(client, staff).post(register_url(session), {f"mark-{enrolment.pk}": "late"})
+    assert response.status_code == 200
+    assert f"mark-{enrolment.pk}" in response.context["form"].errors
+    assert not Attendance.objects.exists()
+
+
+def test_a_cancelled_session_has_no_register(client, staff, activity, session):
+    (enrolment,) = place(activity)
+    services.occurrence_cancel(occurrence=session, reason="Storm", now=TODAY)
+    login(client, staff)
+    response = client.post(register_url(session), {f"mark-{enrolment.pk}": "present"})
+    assert response.status_code == 302
+    assert not Attendance.objects.exists()
+    follow = client.get(register_url(session), follow=True)
+    assert "This session is cancelled: there is no register." in follow.text
+
+
+@pytest.mark.parametrize("person", ["outsider_staff", "outsider_coordinator", "parent"])
+def test_others_cannot_read_or_save_the_register(client, activity, session, person, request):
+    (enrolment,) = place(activity)
+    login(client, request.getfixturevalue(person))
+    assert client.get(register_url(session)).status_code == 404
+    response = client.post(register_url(session), {f"mark-{enrolment.pk}": "present"})
+    assert response.status_code == 404
+    assert not Attendance.objects.exists()
+
+
+def test_a_coordinator_of_the_municipality_may_take_attendance(
+    client, coordinator, activity, session
+):
+    (enrolment,) = place(activity)
+    login(client, coordinator).post(register_url(session), {f"mark-{enrolment.pk}": "present"})
+    assert Attendance.objects.get().status == "present"
+
+
+def test_register_query_count_does_not_grow(client, staff, activity, session, count_queries):
+    login(client, staff)
+
+    def build(n):
+        for enrolment in place(activity, n):
+            Attendance.objects.create(occurrence=session, enrolment=enrolment, status="present")
+        return count_queries(lambda: client.get(register_url(session)))
+
+    assert build(2) == build(8)
