@@ -29,7 +29,8 @@ EVENTS = {
 
 
 def tell_family(*, enrolment: Enrolment, event: str, key_suffix: str = "", **context) -> None:
-    assert event in EVENTS, event
+    if event not in EVENTS:
+        raise ValueError(f"unknown family event {event!r}")
     guardian = enrolment.child.guardian
     notification_create_from_template(
         template="activities/email/family",

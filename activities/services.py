@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from . import errors, messages
 from .models import Activity, Attendance, Child, Enrolment, LotteryRound, Occurrence
 from .schedule import closures_for_school, session_dates
+from .waitlist import offer_free_places
 
 CONSENT_VERSION = "2026-1"
 TZ = ZoneInfo(settings.TIME_ZONE)
@@ -51,7 +52,10 @@ def activity_update(*, activity: Activity, data: dict, neighbourhoods=None, now:
     before = {field: getattr(activity, field) for field in SCHEDULE_FIELDS}
     for field, value in data.items():
         setattr(activity, field, value)
-    if activity.allocation == Activity.Allocation.LOTTERY and activity.lottery_round_id is None:
+    if activity.allocation == Activity.Allocation.LOTTERY and (
+        activity.lottery_round_id is None
+        or activity.lottery_round.closes_at != activity.enrolment_closes_at
+    ):
         activity.lottery_round = _round_for(activity)
     if activity.capacity < activity.seats_taken:
         raise ValidationError(
@@ -61,11 +65,13 @@ def activity_update(*, activity: Activity, data: dict, neighbourhoods=None, now:
     activity.save()
     if neighbourhoods is not None:
         activity.priority_neighbourhoods.set(neighbourhoods)
+    if "capacity" in data:
+        offer_free_places(activity=activity, now=now)
     changed = any(getattr(activity, field) != value for field, value in before.items())
     if changed:
         occurrences_regenerate(activity=activity, today=now.astimezone(TZ).date())
         if activity.status == Activity.Status.PUBLISHED:
-            stamp = f":{now.timestamp():.0f}"
+            stamp = f":{now.timestamp():.6f}"
             for enrolment in _active(activity).filter(status__in=Enrolment.HOLDS_SEAT):
                 messages.tell_family(
                     enrolment=enrolment, event="schedule_changed", key_suffix=stamp
@@ -211,10 +217,18 @@ def enrolments_create(
     """
     if any(child.guardian_id != guardian.pk for child in children):
         raise errors.NotYourChild
+    if len({child.pk for child in children}) != len(children):
+        raise errors.AlreadyEnrolled
     try:
         with transaction.atomic():
             locked = _lock_activity(activity.pk)
-            Child.objects.select_for_update().filter(pk__in=[c.pk for c in children]).exists()
+            # Lock every child (in pk order, so two requests cannot deadlock) against the same
+            # child being enrolled elsewhere at the same time.
+            list(
+                Child.objects.select_for_update()
+                .filter(pk__in=[c.pk for c in children])
+                .order_by("pk")
+            )
             for child in children:
                 _check_can_enrol(child, locked, now)
             return _enrol(locked, children, now, created_by=guardian, choice_rank=choice_rank)
@@ -291,7 +305,13 @@ def _enrol(activity, children, now, *, created_by, choice_rank=1, placed_by=None
     ]
     if status == Enrolment.Status.CONFIRMED:
         Activity.objects.filter(pk=activity.pk).update(seats_taken=F("seats_taken") + len(children))
+    if status == Enrolment.Status.WAITLISTED and offer_free_places(activity=activity, now=now):
+        # A place was free but a pair of siblings ahead needed two: it may be this child's.
+        for enrolment in enrolments:
+            enrolment.refresh_from_db()
     for enrolment in enrolments:
+        if enrolment.status == Enrolment.Status.OFFERED:
+            continue  # offer_free_places told the family already
         event = {"applied": "applied", "confirmed": "confirmed"}.get(status, "waitlisted")
         messages.tell_family(
             enrolment=enrolment, event=event, position=waitlist_position(enrolment)
@@ -325,6 +345,13 @@ def waitlist_position(enrolment: Enrolment) -> int | None:
 
 def enrolment_place(*, activity: Activity, child: Child, placed_by, now: dt.datetime) -> Enrolment:
     """Staff place a child by hand: confirmed if a place is free, outside the window too."""
+    try:
+        return _place(activity=activity, child=child, placed_by=placed_by, now=now)
+    except OperationalError as exc:
+        raise errors.Busy from exc
+
+
+def _place(*, activity: Activity, child: Child, placed_by, now: dt.datetime) -> Enrolment:
     with transaction.atomic():
         locked = _lock_activity(activity.pk)
         if locked.status != Activity.Status.PUBLISHED:
@@ -356,8 +383,6 @@ def enrolment_place(*, activity: Activity, child: Child, placed_by, now: dt.date
 
 def enrolment_cancel(*, enrolment: Enrolment, now: dt.datetime, notify: bool = True) -> Enrolment:
     """End an enrolment; a freed place is offered to the waiting list at once."""
-    from .waitlist import offer_free_places
-
     with transaction.atomic():
         activity = _lock_activity(enrolment.activity_id)
         enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
@@ -369,8 +394,9 @@ def enrolment_cancel(*, enrolment: Enrolment, now: dt.datetime, notify: bool = T
             messages.tell_family(enrolment=enrolment, event="cancelled")
         if held_seat:
             Activity.objects.filter(pk=activity.pk).update(seats_taken=F("seats_taken") - 1)
-            activity.refresh_from_db()
-            offer_free_places(activity=activity, now=now)
+        # Also when no place was held: a waiting sibling who leaves can let the rest of the
+        # list move up to a place that was too small for the pair.
+        offer_free_places(activity=activity, now=now)
         return enrolment
 
 
@@ -393,6 +419,8 @@ def _active(activity: Activity):
 @transaction.atomic
 def attendance_record(*, occurrence: Occurrence, marks: dict[int, str], recorded_by) -> int:
     """Save the register of one session: {enrolment id: status}. Returns rows written."""
+    if occurrence.is_cancelled:
+        raise ValidationError({"marks": _("This session was cancelled.")})
     allowed = set(
         occurrence.activity.enrolments.filter(status=Enrolment.Status.CONFIRMED).values_list(
             "pk", flat=True

@@ -8,8 +8,12 @@ from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import models
 
+from accounts.models import User
 from accounts.roles import roles_for
+from activities.models import Activity, Child, Enrolment
+from notifications.models import Notification
 from schools.models import Group, Municipality, School, SchoolClosure
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +43,8 @@ def row_counts() -> dict[str, int]:
     return {
         model._meta.label: model._default_manager.count()
         for model in apps.get_models()
-        if model._meta.app_label in {"accounts", "schools", "heroes", "account"}
+        if model._meta.app_label
+        in {"accounts", "schools", "heroes", "account", "activities", "notifications"}
     }
 
 
@@ -95,6 +100,15 @@ def test_second_run_changes_no_counts(settings):
     run_demo()
     assert row_counts() == first
     assert first["schools.School"] > 0
+    assert first["activities.Enrolment"] > 0
+    assert_seats_match_places_and_offers()
+
+
+def assert_seats_match_places_and_offers():
+    for activity in Activity.objects.all():
+        holding = activity.enrolments.filter(status__in=Enrolment.HOLDS_SEAT).count()
+        assert activity.seats_taken == holding, activity.title
+        assert activity.seats_taken <= activity.capacity
 
 
 def test_demo_refuses_with_debug_off(settings):
@@ -140,3 +154,64 @@ def test_coordinator_and_staff_are_scoped_to_zaanstad(settings):
     staff_po = authenticate(email="staff.po@demo.test", password="demo-backontrack")
     school = School.objects.get(pk=next(iter(roles_for(staff_po).staff_of)))
     assert (school.level, school.neighbourhood.municipality) == ("po", zaanstad)
+
+
+def test_demo_has_published_activities_across_the_term_at_schools_and_the_hub(settings):
+    settings.DEBUG = True
+    run_demo()
+    activities = Activity.objects.filter(status="published")
+    assert activities.count() >= 8
+    assert activities.values("school").distinct().count() >= 4
+    assert activities.filter(venue__name="jongerenHUB Poelenburg").count() >= 2
+    assert {"sport", "culture", "technology", "homework"} <= set(
+        activities.values_list("category", flat=True)
+    )
+    assert {"po", "vo"} <= set(activities.values_list("level", flat=True))
+    today = dt.date(2026, 11, 27)
+    for activity in activities:
+        dates = list(activity.occurrences.values_list("date", flat=True))
+        assert len(dates) >= 8
+        assert min(dates) > today
+        # No session in the Christmas holidays.
+        assert not [d for d in dates if dt.date(2026, 12, 19) <= d <= dt.date(2027, 1, 3)]
+
+
+def test_demo_has_nearly_full_full_and_lottery_activities(settings):
+    settings.DEBUG = True
+    run_demo()
+    first_come = Activity.objects.filter(allocation="first_come")
+    assert first_come.count() > Activity.objects.filter(allocation="lottery").count()
+    assert any(a.places_left == 1 for a in first_come)
+    waiting = Enrolment.objects.filter(status="waitlisted")
+    assert first_come.filter(seats_taken=models.F("capacity"), enrolments__in=waiting).exists()
+    lottery = Activity.objects.get(allocation="lottery")
+    now = dt.datetime(2026, 11, 27, 10, tzinfo=dt.UTC)
+    assert lottery.window_is_open(now)
+    assert lottery.enrolment_closes_at - now < dt.timedelta(days=7)
+    assert lottery.enrolments.filter(status="applied").count() > lottery.capacity
+    assert lottery.lottery_round.drawn_at is None
+
+
+def test_the_demo_parent_has_two_children_with_a_place_a_wait_and_an_offer_among_others(settings):
+    settings.DEBUG = True
+    run_demo()
+    parent = User.objects.get(email="parent@demo.test")
+    children = Child.objects.filter(guardian=parent)
+    assert {(c.school.brin, c.grade) for c in children} == {("99ZA", 5), ("99ZF", 1)}
+    assert all(c.consent_at for c in children)
+    statuses = list(
+        Enrolment.objects.filter(child__guardian=parent).values_list("status", flat=True)
+    )
+    assert "confirmed" in statuses
+    assert "waitlisted" in statuses
+    offer = Enrolment.objects.get(child__guardian=parent, status="offered")
+    assert offer.offer_expires_at > dt.datetime(2026, 11, 29, 10, tzinfo=dt.UTC)
+    # Their mail is in the outbox to read, and no worker will try to send it to .test.
+    assert Notification.objects.filter(recipient=parent, kind="activity:offered").exists()
+    assert not Notification.objects.filter(to_email__endswith="@demo.test", status="pending")
+    # The other families only fill places: they have no password to log in with.
+    families = User.objects.filter(children__isnull=False).exclude(email="parent@demo.test")
+    assert families.distinct().count() >= 12
+    for user in families.distinct():
+        assert not user.has_usable_password()
+        assert user.is_parent

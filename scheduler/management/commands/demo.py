@@ -7,7 +7,8 @@ second run changes no counts. Later issues add their own data as further steps.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -17,7 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from activities import services as activity_services
+from activities.models import Activity, Child, Enrolment
 from heroes.models import Hero
+from notifications.models import Notification
 from schools.models import (
     CoordinatorMembership,
     Group,
@@ -143,7 +147,10 @@ LOGINS = [
 
 
 class Command(BaseCommand):
-    help = "Build the demo data (Zaanstad, schools, holidays, one login per role). Idempotent."
+    help = (
+        "Build the demo data (Zaanstad, schools, holidays, activities, one login per role). "
+        "Idempotent."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -160,6 +167,7 @@ class Command(BaseCommand):
             zaanstad = build_zaanstad(today)
             build_amsterdam(today)
             build_logins(zaanstad)
+            build_activities(today, timezone.now())
         if options["verbosity"] > 0:
             self.print_logins()
 
@@ -314,3 +322,243 @@ def upsert_user(login: Login, password: str) -> User:
         user=user, email=login.email, defaults={"verified": True, "primary": True}
     )
     return user
+
+
+# Activities
+
+TZ = ZoneInfo(settings.TIME_ZONE)
+
+
+@dataclass(frozen=True)
+class ActivitySpec:
+    title: str
+    brin: str
+    category: str
+    grades: tuple[int, int]
+    capacity: int
+    weekday: int
+    hours: tuple[dt.time, dt.time]
+    description: str
+    venue: str = ""
+    fill: int = 0  # places taken by demo families
+    waiting: int = 0  # demo children on the waiting list after the places are gone
+    lottery: bool = False
+    priority_own_school: bool = False
+    priority_wijken: tuple[str, ...] = ()
+    parent_child: str = ""  # which child of parent@demo.test enrols, after the demo families
+    offer: bool = False  # a demo family cancels, so the first one waiting gets an offer
+
+
+def _t(hour: int, minute: int = 0) -> dt.time:
+    return dt.time(hour, minute)
+
+
+HUB = "jongerenHUB Poelenburg"
+ACTIVITIES = [
+    ActivitySpec(
+        "Voetbal op het plein", "99ZA", "sport", (3, 8), 12, 2, (_t(14), _t(15, 30)),
+        "Elke woensdag samen voetballen op het schoolplein, met een trainer van de club.",
+        fill=10, priority_wijken=("Poelenburg",), parent_child="Sem",
+    ),
+    ActivitySpec(
+        "Theater en drama", "99ZA", "culture", (5, 8), 10, 0, (_t(15, 15), _t(16, 30)),
+        "Spelen, verhalen maken en aan het eind een voorstelling voor de ouders.",
+        fill=10, waiting=2, parent_child="Sem",
+    ),
+    ActivitySpec(
+        "Streetdance", "99ZA", "culture", (4, 8), 12, 4, (_t(15, 30), _t(17)),
+        "Dansen op je eigen muziek, met dansers uit de buurt.",
+        venue=HUB, fill=12, parent_child="Sem", offer=True,
+    ),
+    ActivitySpec(
+        "Robots bouwen", "99ZB", "technology", (5, 8), 12, 1, (_t(15), _t(16, 30)),
+        "Bouw en programmeer je eigen robot.", fill=4,
+    ),
+    ActivitySpec(
+        "Natuurspeurtocht", "99ZB", "nature", (3, 6), 14, 4, (_t(13, 30), _t(15)),
+        "Op zoek naar dieren en planten in het park.", fill=5,
+    ),
+    ActivitySpec(
+        "Koken met de buurt", "99ZC", "cooking", (6, 8), 8, 3, (_t(15), _t(16, 30)),
+        "Samen gezond koken en daarna samen eten.", fill=3,
+    ),
+    ActivitySpec(
+        "Huiswerkklas", "99ZF", "homework", (1, 3), 15, 3, (_t(15, 30), _t(17)),
+        "Rustig je huiswerk maken, met hulp van studenten.",
+        venue=HUB, fill=6, parent_child="Yara",
+    ),
+    ActivitySpec(
+        "Kickboksen", "99ZF", "sport", (1, 4), 12, 1, (_t(16), _t(17, 30)),
+        "Kickboksen met respect: techniek, conditie en zelfbeheersing.",
+        venue=HUB, fill=11,
+    ),
+    ActivitySpec(
+        "Muziekstudio", "99ZF", "culture", (1, 6), 10, 0, (_t(15), _t(16, 30)),
+        "Maak je eigen beats en nummers in een echte studio. Er wordt geloot.",
+        fill=14, lottery=True, priority_own_school=True,
+        priority_wijken=("Poelenburg", "Peldersveld"), parent_child="Yara",
+    ),
+    ActivitySpec(
+        "Game design", "99ZG", "technology", (1, 3), 16, 2, (_t(14), _t(16)),
+        "Ontwerp en bouw je eigen computerspel.", fill=7,
+    ),
+]  # fmt: skip
+
+
+@dataclass
+class Family:
+    """A demo parent who cannot log in, with one primary and one secondary school child."""
+
+    email: str
+    name: str
+    children: dict[str, Child] = field(default_factory=dict)
+
+
+FAMILY_NAMES = [
+    ("Yilmaz", "Emre", "Elif"), ("El Idrissi", "Adam", "Salma"), ("de Boer", "Lucas", "Julia"),
+    ("Bakker", "Finn", "Tess"), ("Kaya", "Mert", "Zeynep"), ("Mohan", "Ravi", "Anjali"),
+    ("Visser", "Daan", "Lotte"), ("Benali", "Ilias", "Nour"), ("Smit", "Jesse", "Fenna"),
+    ("Öztürk", "Kerem", "Defne"), ("Mulder", "Thijs", "Sara"), ("Ahmadi", "Omar", "Mariam"),
+    ("de Jong", "Milan", "Evi"), ("Pinas", "Jayden", "Shanaya"), ("Meijer", "Luuk", "Isa"),
+    ("Bouzid", "Yassin", "Hiba"), ("Koster", "Bram", "Roos"), ("Nowak", "Jakub", "Zofia"),
+    ("Hassan", "Amir", "Leila"), ("Vos", "Sam", "Noa"),
+]  # fmt: skip
+PO_BRINS = ["99ZA", "99ZB", "99ZC", "99ZD", "99ZE"]
+VO_BRINS = ["99ZF", "99ZG", "99ZH"]
+
+
+def build_activities(today: dt.date, now: dt.datetime) -> None:
+    """Activities across the coming term; an activity's enrolments are made with it, once."""
+    last_before = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    fill_activities(today, now)
+    # Every demo address is on .test, which no mail server accepts: keep the families' mail
+    # readable in the outbox, marked as never sent, so no worker tries (and retries) it.
+    Notification.objects.filter(pk__gt=last_before, status=Notification.Status.PENDING).update(
+        status=Notification.Status.FAILED,
+        last_error="Demo data: addresses on .test are never delivered.",
+    )
+
+
+def fill_activities(today: dt.date, now: dt.datetime) -> None:
+    families = build_families(now)
+    parent = User.objects.get(email="parent@demo.test")
+    own = build_parent_children(parent, now)
+    authors = {
+        "99ZA": User.objects.get(email="staff.po@demo.test"),
+        "99ZF": User.objects.get(email="staff.vo@demo.test"),
+    }
+    coordinator = User.objects.get(email="coordinator@demo.test")
+    for spec in ACTIVITIES:
+        school = School.objects.get(brin=spec.brin)
+        if Activity.objects.filter(title=spec.title, school=school).exists():
+            continue
+        author = authors.get(spec.brin, coordinator)
+        activity = create_activity(spec, school, author, today, now)
+        fill_activity(spec, activity, [family.children[school.level] for family in families], now)
+        if spec.parent_child:
+            child = own[spec.parent_child]
+            activity_services.enrolment_create(
+                guardian=parent, child=child, activity=activity, now=now + dt.timedelta(seconds=1)
+            )
+        if spec.offer:
+            first = activity.enrolments.filter(status=Enrolment.Status.CONFIRMED).earliest("pk")
+            activity_services.enrolment_cancel(enrolment=first, now=now + dt.timedelta(seconds=2))
+
+
+def at(day: dt.date, time: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, time, tzinfo=TZ)
+
+
+def create_activity(
+    spec: ActivitySpec, school: School, author: User, today: dt.date, now: dt.datetime
+) -> Activity:
+    """First come: open since two weeks, for four more; sessions from next week for 12 weeks.
+    Lottery: applications close in three days and the draw is then."""
+    first_date = today + dt.timedelta(days=10 if spec.lottery else 7)
+    closes = (
+        at(today + dt.timedelta(days=3), _t(20))
+        if spec.lottery
+        else at(today + dt.timedelta(days=28), _t(23))
+    )
+    venue = Venue.objects.get(name=spec.venue) if spec.venue else None
+    data = {
+        "title": spec.title,
+        "description": spec.description,
+        "category": spec.category,
+        "venue": venue,
+        "level": school.level,
+        "grade_min": spec.grades[0],
+        "grade_max": spec.grades[1],
+        "capacity": spec.capacity,
+        "enrolment_opens_at": at(today - dt.timedelta(days=14), _t(9)),
+        "enrolment_closes_at": closes,
+        "allocation": "lottery" if spec.lottery else "first_come",
+        "priority_own_school": spec.priority_own_school,
+        "weekday": spec.weekday,
+        "start_time": spec.hours[0],
+        "end_time": spec.hours[1],
+        "first_date": first_date,
+        "last_date": first_date + dt.timedelta(weeks=12),
+    }
+    wijken = Neighbourhood.objects.filter(
+        municipality=school.neighbourhood.municipality, name__in=spec.priority_wijken
+    )
+    activity = activity_services.activity_create(
+        school=school, created_by=author, data=data, neighbourhoods=wijken, now=now
+    )
+    return activity_services.activity_publish(activity=activity)
+
+
+def fill_activity(spec: ActivitySpec, activity: Activity, children: list, now: dt.datetime):
+    """Demo children take places (or apply), then some wait; a minute apart, in order."""
+    for n, child in enumerate(children[: spec.fill + spec.waiting]):
+        activity_services.enrolment_create(
+            guardian=child.guardian,
+            child=child,
+            activity=activity,
+            now=now - dt.timedelta(minutes=len(children) - n),
+        )
+
+
+def build_families(now: dt.datetime) -> list[Family]:
+    """Twenty families with unusable passwords, whose children fill the activities."""
+    families = []
+    wijken = list(Neighbourhood.objects.filter(municipality__slug="zaanstad").order_by("name"))
+    schools = {
+        school.brin: school for school in School.objects.filter(brin__in=PO_BRINS + VO_BRINS)
+    }
+    for n, (surname, young, older) in enumerate(FAMILY_NAMES, start=1):
+        family = Family(email=f"gezin{n:02d}@demo.test", name=f"Ouder {surname}")
+        user, _ = User.objects.get_or_create(
+            email=family.email,
+            defaults={"name": family.name, "is_parent": True, "password": make_password(None)},
+        )
+        wijk = wijken[n % len(wijken)]
+        family.children["po"] = demo_child(
+            user, young, schools[PO_BRINS[n % len(PO_BRINS)]], 6, wijk, now
+        )
+        family.children["vo"] = demo_child(
+            user, older, schools[VO_BRINS[n % len(VO_BRINS)]], 1, wijk, now
+        )
+        families.append(family)
+    return families
+
+
+def build_parent_children(parent: User, now: dt.datetime) -> dict[str, Child]:
+    """Sem in groep 5 at De Zaanvogel and Yara in the first year at Saenstroom College."""
+    poelenburg = Neighbourhood.objects.get(municipality__slug="zaanstad", name="Poelenburg")
+    zaanvogel, saenstroom = School.objects.get(brin="99ZA"), School.objects.get(brin="99ZF")
+    return {
+        "Sem": demo_child(parent, "Sem", zaanvogel, 5, poelenburg, now, group="Groep 5"),
+        "Yara": demo_child(parent, "Yara", saenstroom, 1, poelenburg, now, group="1A"),
+    }
+
+
+def demo_child(guardian, first_name, school, grade, wijk, now, group: str = "") -> Child:
+    existing = Child.objects.filter(guardian=guardian, first_name=first_name).first()
+    if existing:
+        return existing
+    data = {"first_name": first_name, "school": school, "grade": grade, "neighbourhood": wijk}
+    if group:
+        data["group"] = school.groups.filter(name=group).order_by("-school_year").first()
+    return activity_services.child_register(guardian=guardian, data=data, consent=True, now=now)
