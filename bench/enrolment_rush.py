@@ -1,0 +1,519 @@
+"""Enrolment rush: many parents enrol their children the moment enrolment opens.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bot python -m bench.enrolment_rush \
+        [--clients 50] [--children 2000] [--activities 20] [--capacity 40] [--seconds N] [--tiny]
+
+It makes a fresh database beside the one in DATABASE_URL (`<name>_rush`), migrates it, adds
+parents with API tokens, children and open first-come activities, and serves the app with
+gunicorn on a free local port. All clients start together (a barrier) and POST
+/api/v1/enrolments/ over keep-alive connections. Then it checks the database: no activity
+oversold, no answered enrolment missing, no 5xx. In the same run the same load goes to a bare
+view (bench.floor: a locked counter update and an insert), the most this machine can do; the
+ratio of the two rates says how much the app costs on top. The last line printed is one JSON
+object (see docs/benchmarks.md). The database is dropped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import random
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ENROL_PATH = "/api/v1/enrolments/"
+FLOOR_PATH = "/bench/floor/"
+CHILDREN_PER_PARENT = 2
+MAX_ACTIVITIES = 70  # 5 weekdays x 14 hourly slots, so no two activities overlap
+
+
+@dataclass(frozen=True)
+class Job:
+    token: str
+    child: int
+    activity: int
+
+
+@dataclass
+class Answer:
+    job: Job
+    code: int  # 0: no answer (connection error or timeout)
+    body: dict
+    ms: float
+
+
+# --- arguments and database ---------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.enrolment_rush", description=__doc__)
+    parser.add_argument("--clients", type=int, default=50, help="concurrent clients")
+    parser.add_argument("--children", type=int, default=2000)
+    parser.add_argument("--activities", type=int, default=20)
+    parser.add_argument("--capacity", type=int, default=40, help="places per activity")
+    parser.add_argument("--per-child", type=int, default=2, help="activities each child tries")
+    parser.add_argument("--seconds", type=float, default=None, help="stop sending after this")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--tiny", action="store_true", help="a few hundred requests, for tests")
+    args = parser.parse_args(argv)
+    if args.tiny:
+        args.clients, args.children, args.activities, args.capacity = 10, 100, 5, 8
+    if not 1 <= args.activities <= MAX_ACTIVITIES:
+        parser.error(f"--activities must be between 1 and {MAX_ACTIVITIES}")
+    args.per_child = min(args.per_child, args.activities)
+    return args
+
+
+def database_urls(url: str) -> tuple[str, str, str]:
+    """(maintenance URL, bench URL, bench database name) on the server in `url`."""
+    parts = urllib.parse.urlsplit(url)
+    name = f"{parts.path.lstrip('/') or 'postgres'}_rush"
+    return (
+        urllib.parse.urlunsplit(parts._replace(path="/postgres")),
+        urllib.parse.urlunsplit(parts._replace(path=f"/{name}")),
+        name,
+    )
+
+
+def _admin(maintenance_url: str, statement: str, name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(maintenance_url, autocommit=True) as conn:
+        conn.execute(sql.SQL(statement).format(sql.Identifier(name)))
+
+
+def recreate_database(maintenance_url: str, name: str) -> None:
+    _admin(maintenance_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+    _admin(maintenance_url, "CREATE DATABASE {}", name)
+
+
+def drop_database(maintenance_url: str, name: str) -> None:
+    from django.conf import settings
+    from django.db import connections
+
+    if settings.configured:
+        connections.close_all()
+    _admin(maintenance_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+
+
+def setup_django(bench_url: str) -> None:
+    os.environ["DATABASE_URL"] = bench_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    os.environ.pop("REDIS_URL", None)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+# --- data ----------------------------------------------------------------------------------
+
+
+def seed(args: argparse.Namespace, rng: random.Random) -> tuple[list[int], list[list[Job]]]:
+    """Activities open now, parents with tokens and children; returns the activity ids and,
+    for each client, the enrolments it will send (its parents' children, parent by parent)."""
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import User
+    from activities.models import Child
+    from bench.floor import create_tables
+
+    now = dt.datetime.now(dt.UTC)
+    school = _school()
+    activity_ids = _activities(args, school, now)
+    create_tables(activity_ids)
+    n_parents = -(-args.children // CHILDREN_PER_PARENT)
+    parents = User.objects.bulk_create(
+        User(email=f"parent{i}@bench.test", name=f"Parent {i}", is_parent=True, password="!")
+        for i in range(n_parents)
+    )
+    tokens = Token.objects.bulk_create(
+        Token(key=Token.generate_key(), user=parent) for parent in parents
+    )
+    children = Child.objects.bulk_create(
+        Child(
+            guardian=parents[i // CHILDREN_PER_PARENT],
+            first_name=f"Kind {i}",
+            school=school,
+            grade=rng.randint(1, 8),
+            consent_at=now,
+            consent_version="2026-1",
+        )
+        for i in range(args.children)
+    )
+    plans: list[list[Job]] = [[] for _ in range(args.clients)]
+    for index, child in enumerate(children):
+        parent = index // CHILDREN_PER_PARENT
+        for activity in rng.sample(activity_ids, args.per_child):
+            plans[parent % args.clients].append(Job(tokens[parent].key, child.pk, activity))
+    return activity_ids, plans
+
+
+def _school():
+    from schools.models import Municipality, Neighbourhood, School
+
+    municipality = Municipality.objects.create(name="Benchstad", slug="benchstad")
+    neighbourhood = Neighbourhood.objects.create(municipality=municipality, name="Centrum")
+    return School.objects.create(
+        name="Basisschool De Bank",
+        brin="99ZZ",
+        level=School.Level.PO,
+        street="Schoolstraat 1",
+        postcode="1506 AB",
+        city="Zaandam",
+        neighbourhood=neighbourhood,
+    )
+
+
+def _activities(args: argparse.Namespace, school, now: dt.datetime) -> list[int]:
+    from activities.models import Activity
+
+    first = now.date() + dt.timedelta(days=14)
+    return [
+        activity.pk
+        for activity in Activity.objects.bulk_create(
+            Activity(
+                school=school,
+                title=f"Activiteit {i}",
+                description="Samen sporten na school.",
+                category="sport",
+                level=school.level,
+                grade_min=1,
+                grade_max=8,
+                capacity=args.capacity,
+                enrolment_opens_at=now,
+                enrolment_closes_at=now + dt.timedelta(days=30),
+                weekday=i % 5,
+                start_time=dt.time(8 + i // 5, 0),
+                end_time=dt.time(8 + i // 5, 50),
+                first_date=first,
+                last_date=first + dt.timedelta(days=90),
+                status=Activity.Status.PUBLISHED,
+            )
+            for i in range(args.activities)
+        )
+    ]
+
+
+# --- server --------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(args: argparse.Namespace, bench_url: str, port: int, log) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": bench_url,
+        "DATABASE_CONN_MAX_AGE": "600",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "EMAIL_URL": "dummy://",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("REDIS_URL", None)  # mail tasks run in-process, after each commit
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "scheduler.wsgi:application",
+        f"--bind=127.0.0.1:{port}",
+        f"--workers={args.workers}",
+        "--worker-class=gthread",
+        f"--threads={args.threads}",
+        "--keep-alive=75",
+        "--backlog=2048",
+        "--log-level=warning",
+    ]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.terminate()  # the master stops its workers
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def wait_until_ready(server: subprocess.Popen, port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("gunicorn exited while starting")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer /healthz within {timeout:.0f} s")
+
+
+def warm_up(port: int, token: str, requests: int) -> None:
+    """Let every worker load its code and open its database connection before the clock."""
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        for _ in range(4):
+            conn.request("GET", "/api/v1/", headers={"Authorization": f"Token {token}"})
+            conn.getresponse().read()
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(max(requests // 4, 1))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+# --- load ----------------------------------------------------------------------------------
+
+
+def post(conn: http.client.HTTPConnection, path: str, job: Job) -> Answer:
+    body = json.dumps({"child": job.child, "activity": job.activity})
+    headers = {
+        "Authorization": f"Token {job.token}",
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+        "Accept-Language": "en",
+    }
+    started = time.perf_counter()
+    try:
+        conn.request("POST", path, body=body, headers=headers)
+        response = conn.getresponse()
+        raw = response.read()
+        code = response.status
+    except (OSError, http.client.HTTPException):
+        conn.close()  # the next request opens a new connection
+        code, raw = 0, b""
+    ms = (time.perf_counter() - started) * 1000
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        data = {}
+    return Answer(job, code, data if isinstance(data, dict) else {}, ms)
+
+
+def rush(port: int, path: str, plans: list[list[Job]], seconds: float | None):
+    """Every client sends its jobs one after another; all start together. Returns each
+    client's answers and the seconds from the start to the last answer."""
+    answers: list[list[Answer]] = [[] for _ in plans]
+    ended = [0.0] * len(plans)
+    clock: dict[str, float] = {}
+    barrier = threading.Barrier(len(plans), action=lambda: clock.update(t=time.perf_counter()))
+
+    def client(index: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        conn.connect()
+        barrier.wait()
+        stop = clock["t"] + seconds if seconds else None
+        for job in plans[index]:
+            if stop is not None and time.perf_counter() >= stop:
+                break
+            answers[index].append(post(conn, path, job))
+        ended[index] = time.perf_counter()
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(len(plans))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers, max(ended) - clock["t"]
+
+
+def latency(answers: list[Answer]) -> dict:
+    times = sorted(a.ms for a in answers)
+    if len(times) < 2:
+        times = times * 2 or [0.0, 0.0]
+    cuts = statistics.quantiles(times, n=100, method="inclusive")
+    return {"p50_ms": cuts[49], "p95_ms": cuts[94], "p99_ms": cuts[98], "max_ms": times[-1]}
+
+
+# --- checks --------------------------------------------------------------------------------
+
+
+def check_enrolments(answers: list[Answer], activity_ids: list[int]) -> dict:
+    """What the database says after the rush, against what the clients were told."""
+    from django.db.models import Count, Q
+
+    from activities.models import Activity, Enrolment
+
+    activities = Activity.objects.filter(pk__in=activity_ids).annotate(
+        held=Count("enrolments", filter=Q(enrolments__status__in=Enrolment.HOLDS_SEAT)),
+        waiting=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITLISTED)),
+    )
+    rows = {
+        (child, activity): status
+        for child, activity, status in Enrolment.objects.filter(
+            activity_id__in=activity_ids, status__in=Enrolment.ACTIVE
+        ).values_list("child_id", "activity_id", "status")
+    }
+    answered = [a for a in answers if 200 <= a.code < 300]
+    statuses = Counter(rows.values())
+    return {
+        "attempts": len(answers),
+        "confirmed": statuses[Enrolment.Status.CONFIRMED],
+        "waitlisted": statuses[Enrolment.Status.WAITLISTED],
+        "oversold": sum(a.seats_taken > a.capacity or a.held > a.capacity for a in activities),
+        "errors": sum(a.code == 0 or a.code >= 500 for a in answers),
+        "lost": sum((a.job.child, a.job.activity) not in rows for a in answered)
+        + sum(a.code == 0 for a in answers),
+        "refused": sum(400 <= a.code < 500 for a in answers),
+        "told_wrong_status": sum(
+            a.body.get("status") not in (None, rows.get((a.job.child, a.job.activity)))
+            for a in answered
+        ),
+        "seat_count_wrong": sum(a.seats_taken != a.held for a in activities),
+        "waiting_beside_free_place": sum(a.waiting > 0 and a.held < a.capacity for a in activities),
+    }
+
+
+def check_floor(answers: list[Answer]) -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(sum(n), 0) FROM bench_counter")
+        (counted,) = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM bench_floor_row")
+        (rows,) = cursor.fetchone()
+    ok = sum(200 <= a.code < 300 for a in answers)
+    return {
+        "floor_errors": sum(a.code == 0 or a.code >= 500 for a in answers),
+        "floor_lost": ok - rows,
+        "floor_counter_wrong": int(counted != rows),
+    }
+
+
+# --- main ----------------------------------------------------------------------------------
+
+
+def flatten(answers: list[list[Answer]]) -> list[Answer]:
+    return [answer for per_client in answers for answer in per_client]
+
+
+def run(args: argparse.Namespace, bench_url: str) -> dict:
+    rng = random.Random(args.seed)
+    setup_django(bench_url)
+    activity_ids, plans = seed(args, rng)
+    total = sum(map(len, plans))
+    print(
+        f"Seeded {args.children} children of {-(-args.children // CHILDREN_PER_PARENT)} parents,"
+        f" {args.activities} activities of {args.capacity} places; {total} enrolments to send"
+        f" from {args.clients} clients."
+    )
+    port = free_port()
+    with tempfile.TemporaryFile("w+") as log:
+        server = start_server(args, bench_url, port, log)
+        try:
+            wait_until_ready(server, port)
+            warm_up(port, plans[0][0].token, args.workers * args.threads * 4)
+            print(f"gunicorn on 127.0.0.1:{port}: {args.workers} workers x {args.threads} threads")
+            app, app_seconds = rush(port, ENROL_PATH, plans, args.seconds)
+            # The floor gets exactly the requests the app got, from the same clients.
+            floor_plans = [[a.job for a in per_client] for per_client in app]
+            floor, floor_seconds = rush(port, FLOOR_PATH, floor_plans, None)
+        except BaseException:
+            log.seek(0)
+            sys.stderr.write(log.read()[-5000:])
+            raise
+        finally:
+            stop_server(server)
+    return summarise(args, flatten(app), app_seconds, flatten(floor), floor_seconds, activity_ids)
+
+
+def summarise(args, app, app_seconds, floor, floor_seconds, activity_ids) -> dict:
+    result = check_enrolments(app, activity_ids)
+    result.update(latency(app))
+    result["per_s"] = len(app) / app_seconds if app_seconds else 0.0
+    result["floor_per_s"] = len(floor) / floor_seconds if floor_seconds else 0.0
+    result["ratio"] = result["per_s"] / result["floor_per_s"] if result["floor_per_s"] else 0.0
+    result.update({f"floor_{k}": v for k, v in latency(floor).items()})
+    result.update(check_floor(floor))
+    result["codes"] = dict(Counter(str(a.code) for a in app))
+    result.update(
+        clients=args.clients,
+        workers=args.workers,
+        threads=args.threads,
+        seconds=round(app_seconds, 2),
+        floor_seconds=round(floor_seconds, 2),
+        cpus=os.cpu_count(),
+    )
+    return {k: round(v, 2) if isinstance(v, float) else v for k, v in result.items()}
+
+
+def report(result: dict) -> None:
+    r = result
+    print(
+        f"Enrolments: {r['attempts']} in {r['seconds']} s = {r['per_s']:.1f}/s;"
+        f" p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms"
+    )
+    print(
+        f"  confirmed {r['confirmed']}, waitlisted {r['waitlisted']}, refused (4xx) {r['refused']},"
+        f" answers by HTTP status {r['codes']}"
+    )
+    print(
+        f"  oversold {r['oversold']}, lost {r['lost']}, errors {r['errors']},"
+        f" told a wrong status {r['told_wrong_status']}, seat count wrong {r['seat_count_wrong']},"
+        f" waiting beside a free place {r['waiting_beside_free_place']}"
+    )
+    print(
+        f"Floor: {r['attempts']} in {r['floor_seconds']} s = {r['floor_per_s']:.1f}/s;"
+        f" p50 {r['floor_p50_ms']:.0f} ms, p95 {r['floor_p95_ms']:.0f} ms;"
+        f" errors {r['floor_errors']}, lost {r['floor_lost']}"
+    )
+    print(f"Ratio app/floor: {r['ratio']:.2f} (goal >= 0.5)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        print(
+            "bench.enrolment_rush needs PostgreSQL: set DATABASE_URL=postgres://user@host:5432/name"
+            " (it creates and drops the database <name>_rush on that server).",
+            file=sys.stderr,
+        )
+        return 2
+    maintenance_url, bench_url, name = database_urls(url)
+    recreate_database(maintenance_url, name)
+    try:
+        result = run(args, bench_url)
+    finally:
+        drop_database(maintenance_url, name)
+    report(result)
+    print(json.dumps(result), flush=True)
+    return 0 if result["oversold"] == result["lost"] == result["errors"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,10 @@
+"""The app's settings plus the benchmark's floor view (bench.urls); never used in production."""
+
+from scheduler.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench.urls"
+# The API answers JSON only, so the static manifest (built by collectstatic) is not needed.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,48 @@
+"""The enrolment benchmark runs end to end and finds nothing wrong. Its speed is reported in
+docs/benchmarks.md, never asserted here: a benchmark is not a timed test."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import requires_postgres
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@requires_postgres
+def test_a_tiny_enrolment_rush_oversells_nothing_and_loses_nothing():
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.enrolment_rush", "--tiny"],
+        cwd=ROOT,
+        env={**os.environ},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+    assert done.stdout.strip(), done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["attempts"] > 0
+    assert result["oversold"] == 0
+    assert result["lost"] == 0
+    assert result["errors"] == 0, result["codes"]
+    assert result["confirmed"] + result["waitlisted"] == result["attempts"]
+    assert isinstance(result["ratio"], float) and result["ratio"] > 0
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+def test_the_enrolment_rush_refuses_to_run_without_postgres():
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.enrolment_rush", "--tiny"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": "sqlite:///nothing.sqlite3"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert done.returncode == 2
+    assert "needs PostgreSQL" in done.stderr
