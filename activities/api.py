@@ -67,10 +67,13 @@ def refused(description: str) -> OpenApiResponse:
 
 def _visible(roles) -> Q:
     """Published activities for everyone; staff and coordinators also their own drafts and
-    cancelled ones."""
-    visible = Q(pk__in=selectors.activities_published().values("pk"))
+    cancelled ones (the same rows as selectors.activities_published / activities_managed_by,
+    as one condition rather than two subqueries)."""
+    visible = Q(status=Activity.Status.PUBLISHED)
     if roles.staff_of or roles.coordinator_of:
-        visible |= Q(pk__in=selectors.activities_managed_by(roles).values("pk"))
+        visible |= Q(school_id__in=roles.staff_of) | Q(
+            school__neighbourhood__municipality_id__in=roles.coordinator_of
+        )
     return visible
 
 
@@ -552,8 +555,8 @@ class EnrolmentViewSet(
                 now=timezone.now(),
                 choice_rank=data["choice_rank"],
             )
-        rows = self.get_queryset().filter(pk__in=[e.pk for e in created]).order_by("pk")
-        body = EnrolmentSerializer(rows, many=True).data
+        # The service gives back the rows it wrote, with their waiting-list position.
+        body = EnrolmentSerializer(created, many=True).data
         return Response(body if data["siblings"] else body[0], status.HTTP_201_CREATED)
 
     def _answer(self, use_case):

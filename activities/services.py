@@ -219,18 +219,22 @@ def enrolments_create(
         raise errors.NotYourChild
     if len({child.pk for child in children}) != len(children):
         raise errors.AlreadyEnrolled
+    for child in children:
+        child.guardian = guardian  # the messages need it; saves a query per child
     try:
         with transaction.atomic():
-            locked = _lock_activity(activity.pk)
             # Lock every child (in pk order, so two requests cannot deadlock) against the same
-            # child being enrolled elsewhere at the same time.
+            # child being enrolled elsewhere at the same time, and check them before taking the
+            # activity's lock: in a rush, everyone queues for that lock, so hold it briefly.
             list(
                 Child.objects.select_for_update()
                 .filter(pk__in=[c.pk for c in children])
                 .order_by("pk")
             )
             for child in children:
-                _check_can_enrol(child, locked, now)
+                _check_can_enrol(child, activity, now)
+            locked = _lock_activity(activity.pk)
+            _check_open(locked, now)  # it may have been cancelled or closed meanwhile
             return _enrol(locked, children, now, created_by=guardian, choice_rank=choice_rank)
     except OperationalError as exc:
         # A lock wait that timed out (PostgreSQL lock_timeout, SQLite "database is locked").
@@ -238,23 +242,38 @@ def enrolments_create(
 
 
 def _lock_activity(pk: int) -> Activity:
-    """The activity row, locked until the transaction ends (the capacity guard)."""
-    return Activity.objects.select_for_update().get(pk=pk)
+    """The activity row, locked until the transaction ends (the capacity guard). Its school
+    and venue come along (unlocked) for the families' messages."""
+    return (
+        Activity.objects.select_related("school", "venue")
+        .select_for_update(of=("self",))
+        .get(pk=pk)
+    )
 
 
-def _check_can_enrol(child: Child, activity: Activity, now: dt.datetime) -> None:
+def _check_open(activity: Activity, now: dt.datetime) -> None:
     if activity.status != Activity.Status.PUBLISHED:
         raise errors.NotPublished
     if not activity.window_is_open(now):
         raise errors.WindowClosed
+
+
+def _check_can_enrol(child: Child, activity: Activity, now: dt.datetime) -> None:
+    _check_open(activity, now)
     if child.school.level != activity.level or not (
         activity.grade_min <= child.grade <= activity.grade_max
     ):
         raise errors.WrongGrade
     active = Enrolment.objects.filter(child=child, status__in=Enrolment.ACTIVE)
-    if active.filter(activity=activity).exists():
+    # One query for both refusals: this activity itself, or another at the same time.
+    clashes = set(
+        (active.filter(activity=activity) | _overlapping(active, activity)).values_list(
+            "activity_id", flat=True
+        )[:2]
+    )
+    if activity.pk in clashes:
         raise errors.AlreadyEnrolled
-    if _overlapping(active.exclude(activity=activity), activity).exists():
+    if clashes:
         raise errors.Overlap
 
 
@@ -310,12 +329,11 @@ def _enrol(activity, children, now, *, created_by, choice_rank=1, placed_by=None
         for enrolment in enrolments:
             enrolment.refresh_from_db()
     for enrolment in enrolments:
+        enrolment.waitlist_position = waitlist_position(enrolment)
         if enrolment.status == Enrolment.Status.OFFERED:
             continue  # offer_free_places told the family already
         event = {"applied": "applied", "confirmed": "confirmed"}.get(status, "waitlisted")
-        messages.tell_family(
-            enrolment=enrolment, event=event, position=waitlist_position(enrolment)
-        )
+        messages.tell_family(enrolment=enrolment, event=event, position=enrolment.waitlist_position)
     return enrolments
 
 

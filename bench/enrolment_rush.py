@@ -59,6 +59,21 @@ class Answer:
 # --- arguments and database ---------------------------------------------------------------
 
 
+def _bench_broker(redis_url: str) -> str:
+    """REDIS_URL on database 13, so the benchmark's queue never mixes with anything else."""
+    if not redis_url:
+        return ""
+    base = redis_url.rsplit("/", 1)[0] if redis_url.count("/") > 2 else redis_url
+    return f"{base}/13"
+
+
+def flush_broker(url: str) -> None:
+    if url:
+        import redis
+
+        redis.Redis.from_url(url).flushdb()
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.enrolment_rush", description=__doc__)
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients")
@@ -71,6 +86,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=4, help="threads per worker")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--tiny", action="store_true", help="a few hundred requests, for tests")
+    parser.add_argument(
+        "--broker",
+        default=_bench_broker(os.environ.get("REDIS_URL", "")),
+        help="Redis URL for the app's Celery broker, as in production (mail is queued, not "
+        "sent in the request; no worker runs, the queue is emptied afterwards). Default: "
+        "REDIS_URL with database 13; empty: tasks run in-process.",
+    )
     args = parser.parse_args(argv)
     if args.tiny:
         args.clients, args.children, args.activities, args.capacity = 10, 100, 5, 8
@@ -235,7 +257,9 @@ def start_server(args: argparse.Namespace, bench_url: str, port: int, log) -> su
         "EMAIL_URL": "dummy://",
         "LOG_LEVEL": "WARNING",
     }
-    env.pop("REDIS_URL", None)  # mail tasks run in-process, after each commit
+    env.pop("REDIS_URL", None)
+    if args.broker:
+        env["REDIS_URL"] = args.broker  # mail is queued for workers, as in production
     command = [
         sys.executable,
         "-m",
@@ -432,6 +456,7 @@ def run(args: argparse.Namespace, bench_url: str) -> dict:
         f" from {args.clients} clients."
     )
     port = free_port()
+    flush_broker(args.broker)
     with tempfile.TemporaryFile("w+") as log:
         server = start_server(args, bench_url, port, log)
         try:
@@ -448,6 +473,7 @@ def run(args: argparse.Namespace, bench_url: str) -> dict:
             raise
         finally:
             stop_server(server)
+            flush_broker(args.broker)
     return summarise(args, flatten(app), app_seconds, flatten(floor), floor_seconds, activity_ids)
 
 
@@ -461,6 +487,7 @@ def summarise(args, app, app_seconds, floor, floor_seconds, activity_ids) -> dic
     result.update(check_floor(floor))
     result["codes"] = dict(Counter(str(a.code) for a in app))
     result.update(
+        broker="redis" if args.broker else "in-process",
         clients=args.clients,
         workers=args.workers,
         threads=args.threads,
