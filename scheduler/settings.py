@@ -182,7 +182,7 @@ else:
 
 # Celery: a Redis broker when REDIS_URL is set; otherwise tasks run in-process, so a newcomer
 # needs no worker. Tasks acknowledge late so a killed worker's task is delivered again.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
@@ -287,5 +287,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # In-process tasks would log every delivery; workers log their own tasks anyway.
+        "celery.app.trace": {"level": "WARNING"},
+    },
 }
