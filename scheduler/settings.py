@@ -206,6 +206,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "activities.tasks.draw_due_lotteries",
         "schedule": 300.0,
     },
+    "heroes-remind-vog-expiring": {
+        "task": "heroes.tasks.remind_vog_expiring",
+        "schedule": 86400.0,
+    },
 }
 
 DEFAULT_FROM_EMAIL = os.environ.get(

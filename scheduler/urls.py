@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("schools/", include("schools.urls")),
     path("activities/", include("activities.urls")),
+    path("heroes/", include("heroes.urls")),
     path("outbox/", include("notifications.urls")),
     path("api/v1/", include("scheduler.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
