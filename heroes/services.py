@@ -131,8 +131,12 @@ def availability_window_add(
     ).first()
     if overlap:
         raise ValidationError(
-            _("This time overlaps with %(window)s. Change or remove that one first.")
-            % {"window": overlap}
+            {
+                "start_time": _(
+                    "This time overlaps with %(window)s. Change or remove that one first."
+                )
+                % {"window": overlap}
+            }
         )
     return AvailabilityWindow.objects.create(
         hero=hero, weekday=weekday, start_time=start_time, end_time=end_time

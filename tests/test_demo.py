@@ -101,6 +101,9 @@ def test_second_run_changes_no_counts(settings):
     assert row_counts() == first
     assert first["schools.School"] > 0
     assert first["activities.Enrolment"] > 0
+    assert first["heroes.Hero"] >= 12
+    assert first["heroes.AvailabilityWindow"] > first["heroes.Hero"]
+    assert first["heroes.VOGCheck"] > 0
     assert_seats_match_places_and_offers()
 
 
@@ -215,3 +218,45 @@ def test_the_demo_parent_has_two_children_with_a_place_a_wait_and_an_offer_among
     for user in families.distinct():
         assert not user.has_usable_password()
         assert user.is_parent
+
+
+def test_demo_heroes_have_topics_languages_windows_and_vog_dates(settings):
+    from heroes.models import Hero, Topic, vog_status
+
+    settings.DEBUG = True
+    run_demo()
+    today = dt.date(2026, 11, 27)
+    zaanstad = Municipality.objects.get(slug="zaanstad")
+    assert {"Weerbaarheid", "Social media", "Groepsdruk"} <= set(
+        Topic.objects.filter(municipality=zaanstad).values_list("name", flat=True)
+    )
+    heroes = list(Hero.objects.filter(municipality=zaanstad))
+    assert len(heroes) >= 12
+    assert {"nl", "tr", "ar", "ber", "pap", "en"} <= {c for h in heroes for c in h.languages}
+    assert all(h.availability.exists() and h.topics.exists() for h in heroes)
+    states = [vog_status(getattr(h.current_vog, "valid_until", None), today) for h in heroes]
+    assert states.count("expired") == 1
+    assert "expiring" in states
+    assert "missing" in states
+    assert sum(h.vr_trained for h in heroes) >= 3
+    others = User.objects.filter(hero__isnull=False).exclude(email="hero@demo.test")
+    assert all(not user.has_usable_password() for user in others)
+
+
+def test_the_demo_hero_has_a_full_profile_a_valid_vog_and_two_afternoons(settings):
+    settings.DEBUG = True
+    run_demo()
+    hero = User.objects.get(email="hero@demo.test").hero
+    assert hero.story
+    assert hero.languages == ["nl", "tr"]
+    assert hero.topics.count() >= 2
+    assert hero.home_neighbourhood.name == "Poelenburg"
+    assert set(hero.visit_neighbourhoods.values_list("name", flat=True)) == {
+        "Poelenburg",
+        "Peldersveld",
+    }
+    assert hero.vr_trained
+    assert hero.vog_valid_on(dt.date(2026, 11, 27))
+    windows = list(hero.availability.all())
+    assert len({w.weekday for w in windows}) == 2
+    assert all(w.start_time >= dt.time(12) for w in windows)

@@ -20,7 +20,8 @@ from django.utils import timezone
 from accounts.models import User
 from activities import services as activity_services
 from activities.models import Activity, Child, Enrolment
-from heroes.models import Hero
+from heroes import services as hero_services
+from heroes.models import Hero, Topic
 from notifications.models import Notification
 from schools.models import (
     CoordinatorMembership,
@@ -168,6 +169,7 @@ class Command(BaseCommand):
             build_amsterdam(today)
             build_logins(zaanstad)
             build_activities(today, timezone.now())
+            build_heroes(zaanstad, today, timezone.now())
         if options["verbosity"] > 0:
             self.print_logins()
 
@@ -562,3 +564,130 @@ def demo_child(guardian, first_name, school, grade, wijk, now, group: str = "") 
     if group:
         data["group"] = school.groups.filter(name=group).order_by("-school_year").first()
     return activity_services.child_register(guardian=guardian, data=data, consent=True, now=now)
+
+
+# Local Heroes
+
+HERO_TOPICS = [
+    "Weerbaarheid",
+    "Sport en gezondheid",
+    "Geld en schulden",
+    "Social media",
+    "Werk en stage",
+    "Groepsdruk",
+]
+
+
+@dataclass(frozen=True)
+class HeroSpec:
+    email: str
+    name: str
+    topics: tuple[str, ...]
+    languages: tuple[str, ...]
+    home: str
+    visits: tuple[str, ...]
+    windows: tuple[tuple[int, int, int], ...]  # weekday, from hour, until hour
+    vog_days: int | None  # VOG valid until today + this many days; None: no VOG yet
+    vr_trained: bool = False
+    story: str = ""
+
+
+# hero@demo.test comes first; then about a dozen others who cannot log in.
+HEROES = [
+    HeroSpec(
+        "hero@demo.test", "Dennis Bakker", ("Weerbaarheid", "Groepsdruk", "Werk en stage"),
+        ("nl", "tr"), "Poelenburg", ("Poelenburg", "Peldersveld"), ((1, 13, 17), (3, 13, 17)),
+        700, vr_trained=True,
+        story="Ik groeide op in Poelenburg en werk nu als beveiliger. Ik vertel over keuzes "
+        "maken, nee durven zeggen en wat je doet als vrienden je de verkeerde kant op trekken.",
+    ),
+    HeroSpec("hero.samira@demo.test", "Samira Amrani", ("Social media", "Groepsdruk"),
+             ("nl", "ar", "ber"), "Peldersveld", ("Peldersveld", "Poelenburg"),
+             ((0, 13, 16), (2, 9, 12)), 900, vr_trained=True),
+    HeroSpec("hero.kemal@demo.test", "Kemal Demir", ("Sport en gezondheid", "Weerbaarheid"),
+             ("nl", "tr"), "Kogerveld", ("Kogerveld", "Poelenburg"), ((1, 9, 12), (4, 13, 16)),
+             -30),  # expired VOG
+    HeroSpec("hero.shanice@demo.test", "Shanice Martina", ("Geld en schulden", "Werk en stage"),
+             ("nl", "pap", "en"), "Zaandam-Zuid", ("Zaandam-Zuid", "Peldersveld"),
+             ((2, 13, 17),), 40),  # expires within 60 days
+    HeroSpec("hero.youssef@demo.test", "Youssef Bouali", ("Werk en stage",), ("nl", "ar"),
+             "Poelenburg", ("Poelenburg",), ((3, 9, 15),), None),  # no VOG yet
+    HeroSpec("hero.lisa@demo.test", "Lisa de Groot", ("Sport en gezondheid",), ("nl", "en"),
+             "Westerwatering", ("Westerwatering", "Rosmolenwijk"), ((0, 9, 12), (2, 13, 16)),
+             800, vr_trained=True),
+    HeroSpec("hero.mustafa@demo.test", "Mustafa Yildiz", ("Geld en schulden", "Groepsdruk"),
+             ("nl", "tr"), "Poelenburg", ("Poelenburg", "Kogerveld"), ((4, 9, 12),), 500),
+    HeroSpec("hero.naima@demo.test", "Naima Ouali", ("Social media", "Weerbaarheid"),
+             ("nl", "ber", "ar"), "Peldersveld", ("Peldersveld",), ((1, 13, 16), (3, 9, 12)),
+             1000),
+    HeroSpec("hero.rick@demo.test", "Rick Jansen", ("Sport en gezondheid", "Werk en stage"),
+             ("nl",), "Wormerveer", ("Wormerveer", "Kogerveld"), ((2, 9, 15),), 600,
+             vr_trained=True),
+    HeroSpec("hero.esther@demo.test", "Esther Boateng", ("Geld en schulden", "Social media"),
+             ("nl", "en"), "Zaandam-Zuid", ("Zaandam-Zuid", "Rosmolenwijk"),
+             ((0, 13, 17), (3, 13, 17)), 400),
+    HeroSpec("hero.jurgen@demo.test", "Jurgen Rosalia", ("Weerbaarheid", "Sport en gezondheid"),
+             ("nl", "pap"), "Saendelft", ("Saendelft", "Westerwatering"), ((4, 13, 16),), 750),
+    HeroSpec("hero.hatice@demo.test", "Hatice Kaya", ("Groepsdruk", "Social media"),
+             ("nl", "tr", "en"), "Kogerveld", ("Kogerveld", "Poelenburg"), ((1, 9, 12),), 950),
+    HeroSpec("hero.bas@demo.test", "Bas Visser", ("Werk en stage", "Geld en schulden"),
+             ("nl",), "Rosmolenwijk", ("Rosmolenwijk",), ((2, 13, 16), (4, 9, 12)), 650,
+             vr_trained=True),
+]  # fmt: skip
+
+
+def build_heroes(zaanstad: Municipality, today: dt.date, now: dt.datetime) -> None:
+    """Topics and heroes of Zaanstad, each filled once through heroes.services: a hero who
+    already has availability windows is left as they are (and may have been edited)."""
+    topics = {
+        name: Topic.objects.get_or_create(municipality=zaanstad, name=name)[0]
+        for name in HERO_TOPICS
+    }
+    wijken = {w.name: w for w in Neighbourhood.objects.filter(municipality=zaanstad)}
+    coordinator = User.objects.get(email="coordinator@demo.test")
+    for spec in HEROES:
+        hero = demo_hero(spec, zaanstad)
+        if hero.availability.exists():
+            continue
+        fill_hero(spec, hero, topics, wijken, today, now, coordinator)
+
+
+def demo_hero(spec: HeroSpec, zaanstad: Municipality) -> Hero:
+    user = User.objects.filter(email=spec.email).first()
+    if user is None:
+        user = User.objects.create(
+            email=spec.email, name=spec.name, language="nl", password=make_password(None)
+        )
+    return Hero.objects.get_or_create(
+        user=user,
+        defaults={"municipality": zaanstad, "display_name": spec.name.split()[0]},
+    )[0]
+
+
+def fill_hero(spec, hero, topics, wijken, today, now, coordinator) -> None:
+    hero_services.hero_profile_update(
+        hero=hero,
+        story=spec.story or f"Ik ben {spec.name.split()[0]} en ik vertel graag over mijn werk.",
+        topics=[topics[name] for name in spec.topics],
+        languages=list(spec.languages),
+        home_neighbourhood=wijken[spec.home],
+        visit_neighbourhoods=[wijken[name] for name in spec.visits],
+        max_visits_per_month=4,
+    )
+    if spec.vr_trained:
+        hero_services.hero_vr_training_set(
+            hero=hero, trained_on=today - dt.timedelta(days=120), now=now
+        )
+    for weekday, start, end in spec.windows:
+        hero_services.availability_window_add(
+            hero=hero, weekday=weekday, start_time=_t(start), end_time=_t(end)
+        )
+    if spec.vog_days is not None:
+        valid_until = today + dt.timedelta(days=spec.vog_days)
+        hero_services.vog_record(
+            hero=hero,
+            issued_on=min(valid_until - dt.timedelta(days=3 * 365), today),
+            valid_until=valid_until,
+            recorded_by=coordinator,
+            now=now,
+        )
