@@ -1,0 +1,1 @@
+"""Matching engine: pure Python, no Django. See docs/matching.md."""

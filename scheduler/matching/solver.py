@@ -1,0 +1,450 @@
+"""The CP-SAT matcher: pruned candidates, a strong greedy hint, then neighbourhood search.
+
+Steps (see docs/matching.md for why each is there):
+1. Candidates: every hero and 15-minute start at which a request could be served alone.
+2. Hint: the strong greedy (greedy.strong), which respects the model's envelope encoding.
+3. Full model on the best K heroes per request (always keeping the hint's hero).
+4. LNS: re-solve a group of competing heroes, all their candidates unpruned, everything
+   else fixed, starting from the current solution; keep it when the objective is no worse.
+5. Unmatched requests get a reason (reasons.explain).
+
+Deterministic: every CP-SAT call is limited by deterministic time (a work count, not the
+clock), runs with a fixed seed and `interleave_search`, and Python iterates in sorted order.
+A wall-clock safety stop exists; when it fires, `stats["wall_stop"]` says so (and then a
+second run may differ).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from . import greedy
+from .bound import flow_plan
+from .model import VR, Instance, Result
+from .reasons import explain
+from .rules import FIT_MAX, Compiled, fit, urgency_order
+
+FIT_W = 3  # a fit point outweighs the balance change of moving one visit
+AGE_W = FIT_MAX * FIT_W + 1  # one step of urgency outweighs the whole fit of a visit
+AGE_STEPS = 10
+
+Choice = tuple[int, int, str | None]  # hero index, start minute, kit
+
+
+@dataclass(frozen=True)
+class Params:
+    time_limit_s: float = 30.0
+    seed: int = 0
+    # One worker: with a fixed seed and a deterministic-time limit that is reproducible.
+    # Two workers need interleave_search to be reproducible, which found nothing here.
+    workers: int = 1
+    k_heroes: int = 5
+    starts: int | None = 3  # starts kept per run of a (request, hero) pair; None keeps all
+    k_kits: int = 4
+    lns: bool = True
+    lns_step_s: float = 1.5
+    group_size: int = 10
+    group_waiting: int = 60  # unserved requests taken into one neighbourhood
+    # Deterministic time units per second on the benchmark machine (measured, docs/matching.md).
+    det_per_s: float = 0.11
+    first_share: float = 0.25
+    # Above this many variables the full model spends its share in presolve: LNS only.
+    full_model_max_vars: int = 15000
+
+
+class Weights:
+    def __init__(self, c: Compiled, n_open: int):
+        self.c = c
+        order = urgency_order(c)
+        n = max(1, len(order))
+        self.age = {ri: AGE_STEPS - 1 - (AGE_STEPS * k) // n for k, ri in enumerate(order)}
+        self.serve = n_open * ((AGE_STEPS - 1) * AGE_W + FIT_MAX * FIT_W + 1) + 1
+        self.target = -(-n_open // max(1, len(c.heroes)))
+        self._fit: dict[tuple[int, int], int] = {}
+
+    def fit(self, ri: int, hi: int) -> int:
+        key = (ri, hi)
+        if key not in self._fit:
+            self._fit[key] = fit(self.c.inst, self.c.requests[ri], self.c.heroes[hi])
+        return self._fit[key]
+
+    def value(self, ri: int, hi: int) -> int:
+        return self.serve + AGE_W * self.age[ri] + FIT_W * self.fit(ri, hi)
+
+    def objective(self, sol: dict[int, Choice]) -> int:
+        load: dict[int, int] = defaultdict(int)
+        total = 0
+        for ri, (hi, _, _) in sol.items():
+            total += self.value(ri, hi)
+            load[hi] += 1
+        return total - sum(max(0, n - self.target) for n in load.values())
+
+
+class Clock:
+    """Deterministic budget plus a wall-clock safety stop."""
+
+    def __init__(self, params: Params):
+        self.p = params
+        self.t0 = time.perf_counter()
+        self.det_used = 0.0
+        self.det_budget = params.time_limit_s * params.det_per_s
+        self.wall_stop = False
+
+    def left_det(self) -> float:
+        return self.det_budget - self.det_used
+
+    def wall_left(self) -> float:
+        # A second is kept for reading the answer and explaining the unmatched requests.
+        return self.p.time_limit_s - 1.0 - (time.perf_counter() - self.t0)
+
+
+def solve(inst: Instance, params: Params | None = None) -> Result:
+    params = params or Params()
+    clock = Clock(params)
+    c = Compiled(inst)
+    todo = greedy.open_requests(c)
+    cands = {ri: c.candidates(ri) for ri in todo}
+    # Python work counts against the budget too, estimated from its size, not the clock.
+    clock.det_used += (
+        params.det_per_s * sum(len(s) for v in cands.values() for s in v.values()) / 4e5
+    )
+    w = Weights(c, len(todo))
+    # The best of three greedy answers is the hint; all keep the model's envelopes.
+    hints = [
+        greedy.strong(inst, c, cands),
+        greedy.strong(inst, c, cands, plan=flow_plan(c, cands)),
+        greedy.baseline(inst, strict=True),
+    ]
+    sol = max((_to_choices(c, h.assignments) for h in hints), key=w.objective)
+    stats: dict[str, float | int | str] = {"hint_served": len(sol) + len(c.fixed_requests)}
+    clock.det_used += params.det_per_s * len(todo) / 1e3
+
+    pruned = _prune(c, w, cands, sol, params.k_heroes, params.starts)
+    stats["variables"] = sum(len(s) for v in pruned.values() for s in v.values())
+    status = "SKIPPED"
+    if stats["variables"] <= params.full_model_max_vars:
+        first = min(clock.left_det(), params.time_limit_s * params.det_per_s * params.first_share)
+        status, sol = _improve(c, w, todo, pruned, sol, first, params, clock)
+    stats["first_status"] = status
+    steps = 0
+    if params.lns:
+        steps, sol = _lns(c, w, cands, sol, params, clock)
+    stats["lns_steps"] = steps
+    stats["wall_stop"] = int(clock.wall_stop)
+    stats["det_used"] = round(clock.det_used, 2)
+    stats["objective"] = w.objective(sol)
+    assignments = tuple(c.fixed) + tuple(
+        c.assignment(ri, hi, s, kit) for ri, (hi, s, kit) in sorted(sol.items())
+    )
+    optimal = status == "OPTIMAL" and all(len(v) <= params.k_heroes for v in cands.values())
+    return Result(
+        assignments=assignments,
+        unmatched=tuple(explain(inst, assignments)),
+        status="OPTIMAL" if optimal else "FEASIBLE",
+        stats=stats,
+    )
+
+
+def _to_choices(c: Compiled, assignments) -> dict[int, Choice]:
+    from .rules import to_min
+
+    fixed = set(c.fixed)
+    return {
+        c.req_index[a.request]: (c.hero_index[a.hero], to_min(a.start), a.kit)
+        for a in assignments
+        if a not in fixed
+    }
+
+
+def _thin(starts: list[int], keep: int | None, step: int) -> list[int]:
+    """At most `keep` starts per run of consecutive starts (first, last, evenly between);
+    the exact start of the hint is added back by the caller."""
+    if not keep or len(starts) <= keep:
+        return starts
+    runs, run = [], [starts[0]]
+    for s in starts[1:]:
+        if s - run[-1] == step:
+            run.append(s)
+        else:
+            runs.append(run)
+            run = [s]
+    runs.append(run)
+    out = []
+    for run in runs:
+        if len(run) <= keep:
+            out.extend(run)
+        else:
+            out.extend(run[(len(run) - 1) * i // (keep - 1)] for i in range(keep))
+    return sorted(set(out))
+
+
+def _prune(c: Compiled, w: Weights, cands, sol: dict[int, Choice], k: int, starts: int | None):
+    """Keep the best k heroes per request: best fit, then least demanded; the hint's hero stays."""
+    demand: dict[int, int] = defaultdict(int)
+    for heroes in cands.values():
+        for hi in heroes:
+            demand[hi] += 1
+    out = {}
+    for ri, heroes in cands.items():
+        ranked = sorted(
+            heroes,
+            key=lambda hi: (
+                -w.fit(ri, hi),
+                demand[hi] / max(1, c.heroes[hi].max_visits_per_month),
+                hi,
+            ),
+        )
+        keep = set(ranked[:k])
+        if ri in sol:
+            keep.add(sol[ri][0])
+        out[ri] = {}
+        for hi in sorted(keep):
+            thin = _thin(heroes[hi], starts, c.grid)
+            if ri in sol and sol[ri][0] == hi and sol[ri][1] not in thin:
+                thin = sorted([*thin, sol[ri][1]])
+            out[ri][hi] = thin
+    return out
+
+
+def _improve(c, w, items, cands, sol, det_limit, params, clock):
+    """Solve the model over `items` with `sol` as hint; return (status, new solution)."""
+    if det_limit <= 0.05 or clock.wall_left() <= 0.5:
+        return "UNKNOWN", sol
+    m = _Model(c, w, params)
+    m.build(items, cands, sol)
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = params.workers
+    p.random_seed = params.seed
+    p.interleave_search = params.workers > 1
+    p.cp_model_probing_level = 0
+    p.symmetry_level = 0
+    p.max_deterministic_time = det_limit
+    p.max_time_in_seconds = max(0.5, clock.wall_left())
+    code = solver.solve(m.model)
+    used = solver.response_proto.deterministic_time
+    clock.det_used += max(used, 0.01)
+    if solver.wall_time >= p.max_time_in_seconds - 0.05 and used < det_limit * 0.95:
+        clock.wall_stop = True
+    status = solver.status_name(code)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return status, sol
+    new = dict(sol)
+    for ri in items:
+        new.pop(ri, None)
+    new.update(m.read(solver))
+    if w.objective(new) < w.objective(sol):
+        return status, sol
+    return status, new
+
+
+class _Model:
+    def __init__(self, c: Compiled, w: Weights, params: Params):
+        self.c, self.w, self.params = c, w, params
+        self.model = cp_model.CpModel()
+        self.x: dict[tuple[int, int, int], cp_model.IntVar] = {}
+        self.z: dict[tuple[int, str, int], cp_model.IntVar] = {}
+
+    def build(self, items, cands, sol: dict[int, Choice]) -> None:
+        c, m = self.c, self.model
+        hero_visits: dict[int, list] = defaultdict(list)
+        kit_visits: dict[str, list] = defaultdict(list)
+        month_vars: dict[tuple[int, tuple[int, int]], list] = defaultdict(list)
+        terms = []
+        for ri in items:
+            r = c.requests[ri]
+            mine = []
+            for hi, starts in cands.get(ri, {}).items():
+                for s in starts:
+                    v = m.new_bool_var(f"x{ri}_{hi}_{s}")
+                    self.x[(ri, hi, s)] = v
+                    mine.append(v)
+                    day = c.date(s)
+                    hero_visits[hi].append((v, s, s + r.duration_min, r.school, day))
+                    month_vars[(hi, (day.year, day.month))].append(v)
+                    terms.append((v, self.w.value(ri, hi)))
+            if len(mine) > 1:
+                m.add_at_most_one(mine)
+            if r.kind == VR:
+                self._kits(ri, kit_visits, sol)
+        for visits in [*hero_visits.values(), *kit_visits.values()]:
+            self._no_overlap(visits)
+        for (hi, month), vs in month_vars.items():
+            cap = c.cap_left(c.heroes[hi], month)
+            if len(vs) > cap:
+                m.add(sum(vs) <= cap)
+        penalty = []
+        for hi, visits in hero_visits.items():
+            if len(visits) > self.w.target:
+                ex = m.new_int_var(0, len(visits), f"ex{hi}")
+                m.add(ex >= sum(v for v, *_ in visits) - self.w.target)
+                penalty.append(ex)
+        m.maximize(
+            cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [k for _, k in terms])
+            - sum(penalty)
+        )
+        self._hint(sol)
+
+    def _kits(self, ri: int, kit_visits, sol) -> None:
+        c, m = self.c, self.model
+        r = c.requests[ri]
+        by_start: dict[int, list] = defaultdict(list)
+        for (rj, _hi, s), v in self.x.items():
+            if rj == ri:
+                by_start[s].append(v)
+        for s, xs in sorted(by_start.items()):
+            kits = c.kits_free(r, s)[: self.params.k_kits]
+            if ri in sol and sol[ri][1] == s and sol[ri][2] not in kits and sol[ri][2] is not None:
+                kits.append(sol[ri][2])
+            zs = []
+            for kit in kits:
+                z = m.new_bool_var(f"z{ri}_{kit}_{s}")
+                self.z[(ri, kit, s)] = z
+                zs.append(z)
+                kit_visits[kit].append((z, s, s + r.duration_min, r.school, c.date(s)))
+            m.add(sum(zs) == sum(xs))
+
+    def _no_overlap(self, visits) -> None:
+        """Visits of one hero (or kit) apart, with the buffer between different schools.
+
+        Per (owner, school, day) one envelope interval from the first visit's start to the
+        last visit's end plus the buffer; envelopes of one owner may not overlap. Sound (never
+        allows a real clash); it only forbids returning to a school later the same day after
+        another school, which the hint also avoids.
+        """
+        m, buf = self.model, self.c.buffer
+        if len(visits) > 1:
+            m.add_no_overlap(
+                [
+                    m.new_optional_fixed_size_interval_var(s, e - s, v, "")
+                    for v, s, e, _, _ in visits
+                ]
+            )
+        groups: dict[tuple, list] = defaultdict(list)
+        for v, s, e, school, day in visits:
+            groups[(day, school)].append((v, s, e))
+        days: dict = defaultdict(list)
+        for day, school in groups:
+            days[day].append(school)
+        envelopes = []
+        for (day, _school), vs in sorted(groups.items()):
+            if len(days[day]) < 2:
+                continue
+            lo, hi = min(s for _, s, _ in vs), max(e for _, _, e in vs)
+            if len(vs) == 1:
+                v, s, e = vs[0]
+                envelopes.append(m.new_optional_fixed_size_interval_var(s, e - s + buf, v, ""))
+                continue
+            start, end = m.new_int_var(lo, hi, ""), m.new_int_var(lo, hi, "")
+            present = m.new_bool_var("")
+            for v, s, e in vs:
+                m.add_implication(v, present)
+                m.add(start <= s).only_enforce_if(v)
+                m.add(end >= e).only_enforce_if(v)
+            m.add_bool_or([v for v, _, _ in vs]).only_enforce_if(present)
+            size = m.new_int_var(0, hi - lo + buf, "")
+            envelopes.append(m.new_optional_interval_var(start, size, end + buf, present, ""))
+        if len(envelopes) > 1:
+            m.add_no_overlap(envelopes)
+
+    def _hint(self, sol: dict[int, Choice]) -> None:
+        m = self.model
+        for (ri, hi, s), v in self.x.items():
+            m.add_hint(v, ri in sol and sol[ri][0] == hi and sol[ri][1] == s)
+        for (ri, kit, s), z in self.z.items():
+            m.add_hint(z, ri in sol and sol[ri][1] == s and sol[ri][2] == kit)
+
+    def read(self, solver: cp_model.CpSolver) -> dict[int, Choice]:
+        out: dict[int, Choice] = {}
+        for (ri, hi, s), v in self.x.items():
+            if solver.boolean_value(v):
+                out[ri] = (hi, s, None)
+        for (ri, kit, s), z in self.z.items():
+            if solver.boolean_value(z) and ri in out and out[ri][1] == s:
+                out[ri] = (out[ri][0], s, kit)
+        return out
+
+
+def _lns(c, w, cands, sol, params, clock) -> tuple[int, dict[int, Choice]]:
+    """Re-solve groups of competing heroes, everything else fixed, until the budget is used."""
+    steps = 0
+    seen_fail: set[int] = set()
+    while clock.left_det() > 0.2 and clock.wall_left() > 0.5:
+        open_ = [ri for ri in urgency_order(c) if ri in cands and ri not in sol and cands[ri]]
+        seeds = [ri for ri in open_ if ri not in seen_fail]
+        if not seeds:
+            break
+        seed = seeds[0]
+        group = _group(c, w, cands, sol, seed, params.group_size)
+        before = w.objective(sol)
+        sol = _solve_group(c, w, cands, sol, group, params, clock)
+        # Building a neighbourhood costs Python time too (about 0.2 s).
+        clock.det_used += 0.2 * params.det_per_s
+        steps += 1
+        if w.objective(sol) <= before:
+            seen_fail.add(seed)
+    return steps, sol
+
+
+def _group(c, w, cands, sol, seed: int, size: int) -> list[int]:
+    """Heroes for one neighbourhood: a few of the seed's heroes, then heroes with room left
+    that could take over the requests those heroes serve now (an augmenting chain)."""
+    load: dict[tuple[int, tuple[int, int]], int] = defaultdict(int)
+    for hi, s, _ in sol.values():
+        day = c.date(s)
+        load[(hi, (day.year, day.month))] += 1
+
+    def room(hi: int, s: int) -> bool:
+        day = c.date(s)
+        month = (day.year, day.month)
+        return load[(hi, month)] < c.cap_left(c.heroes[hi], month)
+
+    first = sorted(cands[seed], key=lambda h: (-w.fit(seed, h), h))[: max(2, size // 3)]
+    group = list(first)
+    for ri, (hi, _, _) in sorted(sol.items()):
+        if hi not in first:
+            continue
+        for h2, starts in cands[ri].items():
+            if len(group) >= size:
+                break
+            if h2 not in group and any(room(h2, s) for s in starts):
+                group.append(h2)
+    return sorted(group)
+
+
+def _solve_group(c, w, cands, sol, group, params, clock) -> dict[int, Choice]:
+    gset = set(group)
+    served = [ri for ri, (hi, _, _) in sorted(sol.items()) if hi in gset]
+    rank = {ri: k for k, ri in enumerate(urgency_order(c))}
+    waiting = sorted(
+        (ri for ri, heroes in cands.items() if ri not in sol and gset & heroes.keys()),
+        key=lambda ri: rank[ri],
+    )
+    items = sorted(served + waiting[: params.group_waiting])
+    outside = tuple(c.fixed) + tuple(
+        c.assignment(ri, hi, s, kit) for ri, (hi, s, kit) in sorted(sol.items()) if ri not in items
+    )
+    sub = Compiled(c.inst, fixed=outside)
+    sub_cands = {}
+    for ri in items:
+        r = c.requests[ri]
+        heroes = {}
+        for hi in group:
+            starts = cands[ri].get(hi)
+            if starts:
+                starts = _thin(starts, params.starts, c.grid)
+                if ri in sol and sol[ri][0] == hi and sol[ri][1] not in starts:
+                    starts = sorted([*starts, sol[ri][1]])
+            if starts and r.kind == VR:
+                starts = [s for s in starts if sub.kits_free(r, s)]
+            if starts:
+                heroes[hi] = starts
+        sub_cands[ri] = heroes
+    det = min(params.lns_step_s * params.det_per_s, clock.left_det())
+    # Same weights as the full model, so objectives stay comparable.
+    _, new = _improve(sub, w, items, sub_cands, sol, det, params, clock)
+    return new
