@@ -25,16 +25,6 @@ def _tasks_in_process(settings):
     yield
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _close_connections_after_each_request():
-    """The live server answers in threads that end; a connection kept open for reuse
-    (CONN_MAX_AGE) would outlive its thread and block dropping the test database."""
-    from django.db import connections
-
-    for alias in connections:
-        connections.settings[alias]["CONN_MAX_AGE"] = 0
-
-
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
