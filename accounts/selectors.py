@@ -8,6 +8,8 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from activities.models import Enrolment
+from activities.selectors import children_of, enrolments_of
 from heroes.models import Hero
 from schools.models import (
     Municipality,
@@ -122,9 +124,6 @@ def hero_profile(user) -> Hero | None:
 
 def parent_overview(user) -> dict:
     """A parent's children with how many activities each has, and offers waiting for an answer."""
-    from activities.models import Enrolment
-    from activities.selectors import children_of, enrolments_of
-
     children = children_of(user).annotate(
         active_count=Count("enrolments", filter=Q(enrolments__status__in=Enrolment.ACTIVE))
     )

@@ -19,19 +19,22 @@ from django.shortcuts import get_object_or_404
 from .models import Activity, Child, Enrolment, Occurrence
 
 
+def _with_counts(activities: QuerySet[Activity]) -> QuerySet[Activity]:
+    """Waiting-list length and lottery applications per activity, in the same query."""
+    return activities.annotate(
+        waitlist_length=Count(
+            "enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITLISTED)
+        ),
+        applications=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.APPLIED)),
+    ).order_by("first_date", "weekday", "start_time", "title", "pk")  # grouped: no Meta.ordering
+
+
 def activities_published() -> QuerySet[Activity]:
     """What families can browse: published activities, with their waiting-list length."""
-    return (
-        Activity.objects.filter(status=Activity.Status.PUBLISHED)
-        .select_related("school__neighbourhood", "venue__neighbourhood")
-        .annotate(
-            waitlist_length=Count(
-                "enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITLISTED)
-            ),
-            applications=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.APPLIED)),
+    return _with_counts(
+        Activity.objects.filter(status=Activity.Status.PUBLISHED).select_related(
+            "school__neighbourhood", "venue__neighbourhood"
         )
-        # Meta.ordering does not apply to a grouped query: order it explicitly.
-        .order_by("first_date", "weekday", "start_time", "title", "pk")
     )
 
 
@@ -41,20 +44,11 @@ def get_published_activity(pk: int) -> Activity:
 
 def activities_managed_by(roles) -> QuerySet[Activity]:
     """Activities of the person's schools (staff) or municipality (coordinator)."""
-    return (
+    return _with_counts(
         Activity.objects.filter(
             Q(school_id__in=roles.staff_of)
             | Q(school__neighbourhood__municipality_id__in=roles.coordinator_of)
-        )
-        .select_related("school", "venue", "lottery_round")
-        .annotate(
-            waitlist_length=Count(
-                "enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITLISTED)
-            ),
-            applications=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.APPLIED)),
-        )
-        # Meta.ordering does not apply to a grouped query: order it explicitly.
-        .order_by("first_date", "weekday", "start_time", "title", "pk")
+        ).select_related("school", "venue", "lottery_round")
     )
 
 

@@ -44,6 +44,13 @@ def _delete(instance: Model, message: str) -> None:
         raise InUseError(message) from exc
 
 
+def _stay_in_municipality(place: School | Venue, data: dict, message: str) -> None:
+    """A school or venue may move to another neighbourhood, not to another municipality."""
+    neighbourhood = data.get("neighbourhood", place.neighbourhood)
+    if neighbourhood.municipality_id != place.neighbourhood.municipality_id:
+        raise ValidationError({"neighbourhood": message})
+
+
 def _assign(instance: Model, data: dict) -> Model:
     for name, value in data.items():
         setattr(instance, name, value)
@@ -118,11 +125,7 @@ def school_create(
 @transaction.atomic
 def school_update(*, school: School, data: dict) -> School:
     """Change a school's details; a new neighbourhood must lie in the same municipality."""
-    neighbourhood = data.get("neighbourhood", school.neighbourhood)
-    if neighbourhood.municipality_id != school.neighbourhood.municipality_id:
-        raise ValidationError(
-            {"neighbourhood": _("Choose a neighbourhood in the school's municipality.")}
-        )
+    _stay_in_municipality(school, data, _("Choose a neighbourhood in the school's municipality."))
     if data.get("level", school.level) != school.level and school.groups.exists():
         raise ValidationError(
             {"level": _("This school has groups; their grades depend on the school type.")}
@@ -162,11 +165,7 @@ def venue_create(
 
 @transaction.atomic
 def venue_update(*, venue: Venue, data: dict) -> Venue:
-    neighbourhood = data.get("neighbourhood", venue.neighbourhood)
-    if neighbourhood.municipality_id != venue.neighbourhood.municipality_id:
-        raise ValidationError(
-            {"neighbourhood": _("Choose a neighbourhood in the venue's municipality.")}
-        )
+    _stay_in_municipality(venue, data, _("Choose a neighbourhood in the venue's municipality."))
     return _save(_assign(venue, data))
 
 
