@@ -206,11 +206,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "activities.tasks.draw_due_lotteries",
         "schedule": 300.0,
     },
+    "scheduler-expire-offers": {
+        "task": "scheduler.tasks.expire_offers",
+        "schedule": 300.0,
+    },
+    "scheduler-rematch": {
+        "task": "scheduler.tasks.rematch_open_requests",
+        "schedule": float(os.environ.get("MATCHING_EVERY_S", "900")),
+    },
     "heroes-remind-vog-expiring": {
         "task": "heroes.tasks.remind_vog_expiring",
         "schedule": 86400.0,
     },
 }
+
+# Matching (scheduler/runs.py): the engine's time budget per run, the travel buffer between
+# visits at different schools, and how long a hero has to answer an offer.
+MATCHING_TIME_LIMIT_S = float(os.environ.get("MATCHING_TIME_LIMIT_S", "10"))
+MATCHING_TRAVEL_BUFFER_MIN = int(os.environ.get("MATCHING_TRAVEL_BUFFER_MIN", "30"))
+OFFER_RESPONSE_HOURS = int(os.environ.get("OFFER_RESPONSE_HOURS", "48"))
 
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Back on Track <noreply@backontrack.local>"

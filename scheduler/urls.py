@@ -15,6 +15,7 @@ urlpatterns = [
     path("schools/", include("schools.urls")),
     path("activities/", include("activities.urls")),
     path("heroes/", include("heroes.urls")),
+    path("sessions/", include("scheduler.urls_sessions")),
     path("outbox/", include("notifications.urls")),
     path("api/v1/", include("scheduler.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,0 +1,67 @@
+"""The whole path through the services: request, matching run, offer, accept or decline."""
+
+import pytest
+
+from notifications.models import Notification
+from scheduler import errors, runs, services
+from scheduler.models import MatchingRun, Offer, SessionRequest, Visit
+from tests.scheduler.conftest import NOW, make_hero, make_request
+
+
+def run_now(municipality):
+    run, created = runs.run_request(
+        municipality_id=municipality.pk, trigger=MatchingRun.Trigger.MANUAL
+    )
+    assert created
+    return runs.run_execute(run.pk, now=NOW)
+
+
+def test_request_is_matched_offered_and_accepted(
+    municipality, vo_school, group, vo_staff, hero, kit
+):
+    request = make_request(vo_school, group, vo_staff, kind="vr")
+    run = run_now(municipality)
+    assert run.status == "done", run.error
+    assert run.offers_made == 1
+    offer = Offer.objects.get(request=request)
+    assert offer.hero == hero and offer.kit == kit
+    assert offer.status == Offer.Status.PENDING
+    request.refresh_from_db()
+    assert request.status == SessionRequest.Status.OFFERED
+    assert Notification.objects.filter(kind="scheduler:offer_new", recipient=hero.user).exists()
+
+    visit = services.offer_accept(offer=offer, now=NOW)
+    request.refresh_from_db()
+    assert request.status == SessionRequest.Status.CONFIRMED
+    assert visit.sequence == 0 and visit.kit == kit
+    assert Notification.objects.filter(
+        kind="scheduler:school_visit_confirmed", recipient=vo_staff
+    ).exists()
+    with pytest.raises(errors.OfferNotPending):
+        services.offer_accept(offer=offer, now=NOW)
+
+
+def test_decline_rematches_to_someone_else(
+    municipality, vo_school, group, vo_staff, hero, django_capture_on_commit_callbacks
+):
+    other = make_hero(municipality, name="Samira")
+    request = make_request(vo_school, group, vo_staff)
+    run_now(municipality)
+    first = Offer.objects.get(request=request)
+    # The decline queues a new run once it commits (tasks run eagerly in tests).
+    with django_capture_on_commit_callbacks(execute=True):
+        services.offer_decline(offer=first, reason="Ik ben dan op vakantie", now=NOW)
+    second = Offer.objects.get(request=request, status=Offer.Status.PENDING)
+    assert second.hero != first.hero
+    assert {first.hero, second.hero} == {hero, other}
+    assert MatchingRun.objects.filter(trigger="decline", status="done").exists()
+
+
+def test_nobody_fits_records_the_reason(municipality, vo_school, group, vo_staff):
+    make_hero(municipality, languages=("tr",))
+    request = make_request(vo_school, group, vo_staff)
+    run_now(municipality)
+    request.refresh_from_db()
+    assert request.status == SessionRequest.Status.OPEN
+    assert request.unmatched_reason == "no_hero_available"
+    assert not Visit.objects.exists()
