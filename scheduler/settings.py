@@ -226,6 +226,12 @@ MATCHING_TIME_LIMIT_S = float(os.environ.get("MATCHING_TIME_LIMIT_S", "10"))
 MATCHING_TRAVEL_BUFFER_MIN = int(os.environ.get("MATCHING_TRAVEL_BUFFER_MIN", "30"))
 OFFER_RESPONSE_HOURS = int(os.environ.get("OFFER_RESPONSE_HOURS", "48"))
 
+# Calendar invites (notifications/ical.py): who organises the events, and the host part of
+# every UID (never change it in production: calendars match events by UID).
+CALENDAR_ORGANIZER_EMAIL = os.environ.get("CALENDAR_ORGANIZER_EMAIL", "agenda@backontrack.local")
+CALENDAR_ORGANIZER_NAME = os.environ.get("CALENDAR_ORGANIZER_NAME", "Back on Track")
+CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "backontrack.local")
+
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Back on Track <noreply@backontrack.local>"
 )
