@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_deadletter
 
 urlpatterns = [
     path("two-step-required/", views.mfa_required, name="mfa_required"),
@@ -9,4 +9,10 @@ urlpatterns = [
     path("invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
     path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("undelivered/", views_deadletter.undelivered_list, name="undelivered_list"),
+    path(
+        "undelivered/<int:pk>/resend/",
+        views_deadletter.undelivered_resend,
+        name="undelivered_resend",
+    ),
 ]

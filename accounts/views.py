@@ -14,11 +14,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from notifications import calendar as feeds
+from notifications import reminders
+from notifications.forms import ReminderPreferenceForm
+from scheduler import selectors as scheduler_selectors
+
 from . import selectors, services
 from .forms import HeroInviteForm, InvitationSignupForm, ProfileForm, StaffInviteForm
 from .models import Invitation, User
 
 PAGE_SIZE = 25
+FEED_ACTIONS = ("feed_create", "feed_regenerate", "feed_revoke")
 
 
 def coordinator_only(view):
@@ -44,6 +50,7 @@ def home(request):
         context["staff_schools"] = selectors.staff_overview(roles, timezone.localdate())
     if roles.is_hero:
         context["hero"] = selectors.hero_profile(request.user)
+        context["hero_offer_count"] = scheduler_selectors.pending_offer_count(request.user)
     if roles.is_parent:
         context["family"] = selectors.parent_overview(request.user)
     return render(request, "accounts/home.html", context)
@@ -68,19 +75,68 @@ def account_settings(request):
         services.api_token_revoke(user=request.user)
         messages.success(request, _("Your API token no longer works."))
         return redirect("account_settings")
+    if action in FEED_ACTIONS:
+        return _feed_action(request, action)
+    reminder_form = _reminder_form(request, request.POST if action == "reminders" else None)
+    if action == "reminders" and reminder_form.is_valid():
+        reminders.reminder_preferences_update(
+            user=request.user,
+            offered=[kind for kind, _label in reminder_form.fields["enabled"].choices],
+            enabled=reminder_form.cleaned_data["enabled"],
+        )
+        messages.success(request, _("Your reminder choices are saved."))
+        return redirect(reverse("account_settings") + "#reminders")
     form = ProfileForm(request.POST if action == "profile" else None, instance=request.user)
     if action == "profile" and form.is_valid():
         form.save()
         return _switch_language(request, form.cleaned_data["language"])
-    return _render_settings(request, form)
+    return _render_settings(request, form, reminder_form=reminder_form)
 
 
-def _render_settings(request, form, new_token: str = ""):
+def _feed_action(request, action: str):
+    user = request.user
+    if action == "feed_create":
+        feeds.feed_token_get_or_create(user)
+        messages.success(request, _("Your calendar address is ready."))
+    elif action == "feed_regenerate":
+        feeds.feed_token_regenerate(user)
+        messages.success(
+            request,
+            _("You have a new calendar address. The old one no longer works: add the new one."),
+        )
+    else:
+        feeds.feed_token_revoke(user)
+        messages.success(request, _("Your calendar address no longer works."))
+    return redirect(reverse("account_settings") + "#calendar")
+
+
+def _reminder_form(request, data=None) -> ReminderPreferenceForm:
+    return ReminderPreferenceForm(
+        data,
+        kinds=reminders.reminder_kinds_for(request.roles.names),
+        disabled=reminders.reminder_disabled_kinds(request.user),
+        prefix="reminders",
+    )
+
+
+def _render_settings(request, form, new_token: str = "", reminder_form=None):
     token = Token.objects.filter(user=request.user).only("created").first()
+    feed_token = feeds.feed_token_active(request.user)
+    feed_url = feeds.feed_url(feed_token) if feed_token else ""
     return render(
         request,
         "accounts/settings.html",
-        {"form": form, "token": token, "new_token": new_token},
+        {
+            "form": form,
+            "token": token,
+            "new_token": new_token,
+            "reminder_form": reminder_form or _reminder_form(request),
+            "feed_token": feed_token,
+            "feed_url": feed_url,
+            "webcal_url": feed_url.replace("https://", "webcal://", 1).replace(
+                "http://", "webcal://", 1
+            ),
+        },
     )
 
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F
 
 from . import messages
+from .calendar import future_sessions
 from .models import Activity, Enrolment, LotteryRound
 from .services import waitlist_position
 
@@ -260,7 +261,7 @@ def _write(result: DrawResult, round: LotteryRound, now: dt.datetime) -> None:
         status=Enrolment.Status.CANCELLED, decided_at=now
     )
     _write_waiting_lists(result, round)
-    _tell_families(result, confirmed)
+    _tell_families(result, confirmed, now)
 
 
 def _write_waiting_lists(result: DrawResult, round: LotteryRound) -> None:
@@ -281,14 +282,20 @@ def _write_waiting_lists(result: DrawResult, round: LotteryRound) -> None:
     Enrolment.objects.bulk_update(waitlisted, ["status", "applied_at"], batch_size=500)
 
 
-def _tell_families(result: DrawResult, confirmed: list[int]) -> None:
+def _tell_families(result: DrawResult, confirmed: list[int], now: dt.datetime) -> None:
     waitlisted = [pk for pks in result.waitlisted.values() for pk in pks]
     enrolments = Enrolment.objects.filter(
         pk__in=[*confirmed, *waitlisted, *result.cancelled]
     ).select_related("child__guardian", "activity__school", "activity__venue")
+    sessions = {}  # each activity's series, read once for all its families' invites
     for enrolment in enrolments.order_by("pk"):
         if enrolment.status == Enrolment.Status.CONFIRMED:
-            messages.tell_family(enrolment=enrolment, event="confirmed")
+            activity = enrolment.activity
+            if activity.pk not in sessions:
+                sessions[activity.pk] = future_sessions(activity, now)
+            messages.tell_family_confirmed(
+                enrolment=enrolment, now=now, sessions=sessions[activity.pk]
+            )
         elif enrolment.status == Enrolment.Status.WAITLISTED:
             position = waitlist_position(enrolment)
             messages.tell_family(enrolment=enrolment, event="not_placed", position=position)

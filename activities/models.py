@@ -307,6 +307,9 @@ class Enrolment(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # The SEQUENCE of the family's calendar invite (RFC 5545): raised on every change to it
+    # (new schedule, a cancelled session, the end of the place), so calendars replace the old.
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["activity", "priority_tier", "applied_at", "id"]

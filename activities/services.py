@@ -71,11 +71,9 @@ def activity_update(*, activity: Activity, data: dict, neighbourhoods=None, now:
     if changed:
         occurrences_regenerate(activity=activity, today=now.astimezone(TZ).date())
         if activity.status == Activity.Status.PUBLISHED:
-            stamp = f":{now.timestamp():.6f}"
-            for enrolment in _active(activity).filter(status__in=Enrolment.HOLDS_SEAT):
-                messages.tell_family(
-                    enrolment=enrolment, event="schedule_changed", key_suffix=stamp
-                )
+            messages.tell_families_schedule_changed(
+                enrolments=_active(activity).filter(status__in=Enrolment.HOLDS_SEAT), now=now
+            )
     return activity
 
 
@@ -106,8 +104,11 @@ def activity_cancel(*, activity: Activity, now: dt.datetime) -> Activity:
     if activity.status == Activity.Status.CANCELLED:
         return activity
     for enrolment in _active(activity):
+        had_place = enrolment.status == Enrolment.Status.CONFIRMED
         _end(enrolment, Enrolment.Status.CANCELLED, now)
-        messages.tell_family(enrolment=enrolment, event="activity_cancelled")
+        messages.tell_family_ended(
+            enrolment=enrolment, event="activity_cancelled", had_place=had_place, now=now
+        )
     activity.status = Activity.Status.CANCELLED
     activity.seats_taken = 0
     activity.save(update_fields=["status", "seats_taken", "updated_at"])
@@ -154,7 +155,7 @@ def occurrence_cancel(*, occurrence: Occurrence, reason: str, now: dt.datetime) 
     )
     occurrence.refresh_from_db()
     if updated:
-        messages.tell_families_session_cancelled(occurrence=occurrence)
+        messages.tell_families_session_cancelled(occurrence=occurrence, now=now)
     return occurrence
 
 
@@ -332,8 +333,12 @@ def _enrol(activity, children, now, *, created_by, choice_rank=1, placed_by=None
         enrolment.waitlist_position = waitlist_position(enrolment)
         if enrolment.status == Enrolment.Status.OFFERED:
             continue  # offer_free_places told the family already
-        event = {"applied": "applied", "confirmed": "confirmed"}.get(status, "waitlisted")
-        messages.tell_family(enrolment=enrolment, event=event, position=enrolment.waitlist_position)
+        position = enrolment.waitlist_position
+        if status == Enrolment.Status.CONFIRMED:
+            messages.tell_family_confirmed(enrolment=enrolment, now=now, position=position)
+            continue
+        event = "applied" if status == Enrolment.Status.APPLIED else "waitlisted"
+        messages.tell_family(enrolment=enrolment, event=event, position=position)
     return enrolments
 
 
@@ -395,7 +400,7 @@ def _place(*, activity: Activity, child: Child, placed_by, now: dt.datetime) -> 
             placed_by=placed_by,
         )
         Activity.objects.filter(pk=locked.pk).update(seats_taken=F("seats_taken") + 1)
-        messages.tell_family(enrolment=enrolment, event="confirmed")
+        messages.tell_family_confirmed(enrolment=enrolment, now=now)
         return enrolment
 
 
@@ -407,9 +412,12 @@ def enrolment_cancel(*, enrolment: Enrolment, now: dt.datetime, notify: bool = T
         if enrolment.status not in Enrolment.ACTIVE:
             raise errors.NotActive
         held_seat = enrolment.status in Enrolment.HOLDS_SEAT
+        had_place = enrolment.status == Enrolment.Status.CONFIRMED
         _end(enrolment, Enrolment.Status.CANCELLED, now)
         if notify:
-            messages.tell_family(enrolment=enrolment, event="cancelled")
+            messages.tell_family_ended(
+                enrolment=enrolment, event="cancelled", had_place=had_place, now=now
+            )
         if held_seat:
             Activity.objects.filter(pk=activity.pk).update(seats_taken=F("seats_taken") - 1)
         # Also when no place was held: a waiting sibling who leaves can let the rest of the

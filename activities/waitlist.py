@@ -79,7 +79,7 @@ def offer_accept(*, enrolment: Enrolment, now: dt.datetime) -> Enrolment:
     enrolment.offer_expires_at = None
     enrolment.decided_at = now
     enrolment.save(update_fields=["status", "offer_expires_at", "decided_at"])
-    messages.tell_family(enrolment=enrolment, event="confirmed")
+    messages.tell_family_confirmed(enrolment=enrolment, now=now)
     return enrolment
 
 

@@ -1,5 +1,8 @@
 """The outbox: every message the platform sends is first a row here, written in the same
-transaction as the change it reports, then delivered by a Celery task."""
+transaction as the change it reports, then delivered by a Celery task. Also the secret
+addresses of personal calendar feeds and which reminders each person gets."""
+
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -58,3 +61,54 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to_email} ({self.status})"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class FeedToken(models.Model):
+    """The secret in a person's calendar feed address. Revoked tokens stay (revoked_at set) so
+    an old address keeps answering 404; a person has at most one token that works."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # The feed's content hash when last fetched and when it last changed: Last-Modified is
+    # that moment, so it never goes back when an event leaves the feed.
+    etag = models.CharField(max_length=64, blank=True)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed address")
+        verbose_name_plural = _("calendar feed addresses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_active_feed_token_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({'revoked' if self.revoked_at else 'active'})"
+
+
+class ReminderPreference(models.Model):
+    """The reminder kinds a person switched off; everything else is on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference"
+    )
+    disabled_kinds = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("reminder preference")
+        verbose_name_plural = _("reminder preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user}: off {', '.join(self.disabled_kinds) or '-'}"

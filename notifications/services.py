@@ -7,20 +7,36 @@ a rolled-back change sends nothing and a broker outage only delays mail (see tas
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import smtplib
+import threading
+import time
 from datetime import datetime, timedelta
 
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.db.models import F, Q
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.core.validators import validate_email
+from django.db import connection, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 
 from .models import Notification
 
 MAX_ATTEMPTS = 5
+DELIVERY_BATCH = 20
 STALE_CLAIM = timedelta(minutes=10)
+# One SMTP session carries many messages; renew it now and then (servers cap messages per
+# session) and check one that sat idle (servers close those) before using it.
+MESSAGES_PER_SESSION = 100
+IDLE_BEFORE_CHECK_S = 30
+
+_sessions = threading.local()
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +57,10 @@ def notification_create(
     ics: str = "",
     ics_method: str = "",
     language: str = "nl",
+    queue: bool = True,
 ) -> tuple[Notification, bool]:
-    """Add a message to the outbox once per key; returns (notification, created)."""
+    """Add a message to the outbox once per key; returns (notification, created). With
+    `queue=False` the caller queues it (notifications_queue, several rows per task)."""
     notification, created = Notification.objects.get_or_create(
         idempotency_key=idempotency_key,
         defaults={
@@ -57,9 +75,44 @@ def notification_create(
             "language": language,
         },
     )
-    if created:
+    if created and queue:
         transaction.on_commit(lambda: _queue(notification.pk))
     return notification, created
+
+
+def notifications_queue(ids) -> None:
+    """Queue delivery of these rows once the transaction commits, DELIVERY_BATCH rows per
+    task: for bulk mail (reminders) the Celery round trip is then paid once per batch."""
+    ids = list(ids)
+    if ids:
+        transaction.on_commit(lambda: _queue_batches(ids))
+
+
+def _queue_batches(ids: list[int]) -> None:
+    from .tasks import deliver_batch
+
+    for start in range(0, len(ids), DELIVERY_BATCH):
+        try:
+            deliver_batch.delay(ids[start : start + DELIVERY_BATCH])
+        except Exception:  # The broker is down: the sweep will queue them later.
+            logger.warning(
+                "Could not queue %s notifications; the sweep will retry.", len(ids), exc_info=True
+            )
+            return
+
+
+def notifications_deliver_batch(*, ids: list[int]) -> list[int]:
+    """Claim the batch's pending rows in one statement, then send and mark each as
+    notification_deliver does. Returns the rows that met a temporary error: they are pending
+    again, for the caller to retry alone. A worker that dies mid-batch leaves its claimed rows
+    in `sending`; the sweep takes them back after STALE_CLAIM."""
+    again = []
+    for notification in _claim(list(ids), timezone.now()):
+        try:
+            _deliver_claimed(notification, timezone.now())
+        except TemporaryDeliveryError:
+            again.append(notification.pk)
+    return again
 
 
 def notification_create_from_template(
@@ -106,17 +159,23 @@ def _queue(notification_id: int) -> None:
 
 def notification_deliver(*, notification_id: int, now: datetime) -> bool:
     """Send one notification; safe to run twice. Returns True when this call sent it."""
-    # Claim first: only one worker moves a row from pending to sending.
-    claimed = Notification.objects.filter(
-        pk=notification_id, status=Notification.Status.PENDING
-    ).update(status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    if not claimed:
+    claimed = _claim([notification_id], now)
+    return bool(claimed) and _deliver_claimed(claimed[0], now)
+
+
+def _deliver_claimed(notification: Notification, now: datetime) -> bool:
+    """Send a row this worker has claimed and record the outcome (see notification_deliver)."""
+    malformed = _malformed_address(notification.to_email)
+    if malformed:
+        _mark_failed(notification, malformed)
         return False
-    notification = Notification.objects.get(pk=notification_id)
     try:
-        _build_message(notification).send()
+        _send(_build_message(notification))
     except smtplib.SMTPRecipientsRefused as exc:
         _mark_failed(notification, f"Address refused: {exc.recipients}")
+        return False
+    except ValueError as exc:  # BadHeaderError and the like: sending again cannot help
+        _mark_failed(notification, f"Message refused before sending: {exc}")
         return False
     except (smtplib.SMTPException, OSError) as exc:
         if notification.attempts >= MAX_ATTEMPTS:
@@ -130,6 +189,117 @@ def notification_deliver(*, notification_id: int, now: datetime) -> bool:
         status=Notification.Status.SENT, sent_at=now, last_error=""
     )
     return True
+
+
+def _claim(ids: list[int], now: datetime) -> list[Notification]:
+    """Move the rows that are pending to sending and read them back (in the order of `ids`).
+
+    Claim first: only one worker moves a row from pending to sending. One conditional UPDATE
+    with RETURNING (PostgreSQL, SQLite 3.35+) does the claim and the read in a single round
+    trip, for one row or a whole batch.
+    """
+    meta = Notification._meta
+    table, pk = connection.ops.quote_name(meta.db_table), connection.ops.quote_name(meta.pk.column)
+    claimed_at = meta.get_field("claimed_at").get_db_prep_value(now, connection)
+    marks = ", ".join(["%s"] * len(ids))
+    rows = Notification.objects.raw(
+        f"UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1"
+        f" WHERE {pk} IN ({marks}) AND status = %s RETURNING *",
+        [Notification.Status.SENDING, claimed_at, *ids, Notification.Status.PENDING],
+    )
+    by_pk = {row.pk: row for row in rows}
+    return [by_pk[i] for i in ids if i in by_pk]
+
+
+class _Session:
+    """An open connection to the mail server and what it has done so far."""
+
+    def __init__(self, key: tuple):
+        self.key = key
+        self.connection = get_connection()
+        self.connection.open()
+        self.sent = 0
+        self.used_at = time.monotonic()
+
+    def usable(self, key: tuple) -> bool:
+        if key != self.key or self.sent >= MESSAGES_PER_SESSION:
+            return False
+        smtp = getattr(self.connection, "connection", None)  # smtplib.SMTP, for SMTP only
+        if smtp is None or time.monotonic() - self.used_at < IDLE_BEFORE_CHECK_S:
+            return True
+        try:  # the server may have closed a session that sat idle
+            return smtp.noop()[0] == 250
+        except (smtplib.SMTPException, OSError):
+            return False
+
+    def close(self) -> None:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            self.connection.close()
+
+
+def _session_key() -> tuple:
+    names = ("EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_USE_TLS")
+    return (os.getpid(), *(getattr(settings, name, None) for name in names))
+
+
+def _send(message: EmailMultiAlternatives) -> None:
+    """Send over this thread's open mail session, opening one when needed: a worker sends
+    many messages, and a new SMTP session costs a handshake and three round trips each. A
+    session that errs is closed, so the next message (or the retry) starts a clean one.
+    Other backends (file, console, memory) get a connection per message, as Django does."""
+    if not issubclass(import_string(settings.EMAIL_BACKEND), SMTPBackend):
+        message.send()
+        return
+    for attempt in (1, 2):
+        session = _current_session()
+        try:
+            session.connection.send_messages([message])
+        except (smtplib.SMTPServerDisconnected, ConnectionError):
+            _drop_session(session)
+            # A session kept open may have been closed by the server meanwhile (a restart, a
+            # short idle limit): once more on a new one. A new session that fails is real.
+            if session.sent and attempt == 1:
+                continue
+            raise
+        except BaseException:
+            _drop_session(session)
+            raise
+        session.sent += 1
+        session.used_at = time.monotonic()
+        return
+
+
+def _current_session() -> _Session:
+    key = _session_key()
+    session = getattr(_sessions, "current", None)
+    if session is not None and not session.usable(key):
+        _drop_session(session)
+        session = None
+    if session is None:
+        session = _sessions.current = _Session(key)
+    return session
+
+
+def mail_session_close() -> None:
+    """Close this thread's mail session, if one is open (a worker shutting down, tests)."""
+    session = getattr(_sessions, "current", None)
+    if session is not None:
+        _drop_session(session)
+
+
+def _drop_session(session: _Session) -> None:
+    session.close()
+    if getattr(_sessions, "current", None) is session:
+        _sessions.current = None
+
+
+def _malformed_address(address: str) -> str:
+    """Why `address` cannot be sent to (a typo, a header injection), or "" when it can."""
+    try:
+        validate_email(address)
+    except ValidationError:
+        return f"Malformed address: {address!r}"
+    return ""
 
 
 def _mark_failed(notification: Notification, reason: str) -> None:
@@ -154,11 +324,14 @@ def _build_message(notification: Notification) -> EmailMultiAlternatives:
     return message
 
 
-def notifications_requeue_pending(*, now: datetime, older_than: timedelta) -> list[int]:
+def notifications_requeue_pending(
+    *, now: datetime, older_than: timedelta, stale_after: timedelta = STALE_CLAIM
+) -> list[int]:
     """Find rows that should have gone out by now: pending ones whose task was lost, and
-    claims left by a worker that died mid-send. Returns the ids to queue again."""
+    claims left by a worker that died mid-send (older than `stale_after`, which must exceed
+    the longest send). Returns the ids to queue again."""
     stale = Notification.objects.filter(
-        status=Notification.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
+        status=Notification.Status.SENDING, claimed_at__lt=now - stale_after
     )
     # A row that keeps killing its worker must not be retried forever.
     stale.filter(attempts__gte=MAX_ATTEMPTS).update(

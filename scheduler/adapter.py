@@ -91,8 +91,11 @@ def _engine_hero(h: Hero, first: dt.date, last: dt.date, schools_before) -> m.He
     )
 
 
-def load(municipality_id: int, now: dt.datetime, *, hero_ids=None) -> Loaded:
-    """Everything one matching run for the municipality needs (nine queries, any size)."""
+def load(
+    municipality_id: int, now: dt.datetime, *, hero_ids=None, until: dt.date | None = None
+) -> Loaded:
+    """Everything one matching run for the municipality needs (13 queries, any size).
+    Availability reaches the last open window, or `until` when that is later."""
     windows = Prefetch("windows")
     open_requests = list(
         SessionRequest.objects.filter(
@@ -156,6 +159,7 @@ def load(municipality_id: int, now: dt.datetime, *, hero_ids=None) -> Loaded:
         [w.ends_at.astimezone(AMSTERDAM).date() for r in open_requests for w in r.windows.all()],
         default=local_now.date(),
     )
+    last_day = max(last_day, until or last_day)
     first_day = min(month_start(now).date(), local_now.date())
     requests = [engine_request(r, r.windows.all()) for r in open_requests]
     by_pk = {r.pk for r in open_requests}

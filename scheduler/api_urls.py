@@ -4,11 +4,15 @@ from rest_framework.routers import DefaultRouter
 
 from activities import api as activities_api
 from heroes import api as heroes_api
+from scheduler import api_board, api_offers, api_requests
 from schools import api as schools_api
 
 router = DefaultRouter()
 schools_api.register(router)
 activities_api.register(router)
 heroes_api.register(router)
+api_requests.register(router)
+api_offers.register(router)
+api_board.register(router)
 
 urlpatterns = router.urls

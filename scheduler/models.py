@@ -20,7 +20,12 @@ from heroes.models import LANGUAGE_CHOICES
 
 # A class plays in two rotations: a kit serves a class of up to twice its headsets.
 ROTATIONS = 2
-DURATION_CHOICES = [(m, _("%(minutes)s minutes") % {"minutes": m}) for m in (45, 60, 90, 120)]
+DURATION_CHOICES = [
+    (45, _("45 minutes")),
+    (60, _("1 hour")),
+    (90, _("1.5 hours")),
+    (120, _("2 hours")),
+]
 
 
 class Kit(models.Model):

@@ -55,11 +55,10 @@ def run_request(*, municipality_id: int, trigger: str, started_by=None) -> tuple
     return run, True
 
 
-def rematch_soon(municipality_id: int) -> None:
-    """After a decline or expiry: queue a run once this transaction commits."""
-    transaction.on_commit(
-        lambda: run_request(municipality_id=municipality_id, trigger=MatchingRun.Trigger.DECLINE)
-    )
+def rematch_soon(municipality_id: int, trigger: str = MatchingRun.Trigger.DECLINE) -> None:
+    """After a new request, a decline or an expiry: queue a run once this transaction commits
+    (when one is already queued or running, that one will do; the periodic run catches up)."""
+    transaction.on_commit(lambda: run_request(municipality_id=municipality_id, trigger=trigger))
 
 
 def _progress(run: MatchingRun, percent: int, step: str, **fields) -> None:
@@ -115,7 +114,8 @@ def _execute(run: MatchingRun, now: dt.datetime) -> None:
                 pk__in=[pk for pk, r in reasons.items() if r == reason],
                 status=SessionRequest.Status.OPEN,
             ).update(unmatched_reason=reason)
-    MatchingRun.objects.filter(pk=run.pk).update(
+    # Only while still running: a run declared stale meanwhile stays failed.
+    MatchingRun.objects.filter(pk=run.pk, status=MatchingRun.Status.RUNNING).update(
         status=MatchingRun.Status.DONE,
         progress=100,
         step="done",
@@ -129,7 +129,8 @@ def _execute(run: MatchingRun, now: dt.datetime) -> None:
 
 @transaction.atomic
 def write_offers(loaded: adapter.Loaded, assignments: list[Assignment], *, run, now) -> int:
-    """Offers for the engine's assignments, skipping any the world has overtaken."""
+    """Offers for the engine's assignments, skipping any the world has overtaken: the request
+    is no longer open, the hero or kit is gone or booked, the kit retired, shrunk or blocked."""
     hero_ids = sorted({int(a.hero) for a in assignments})
     kit_ids = sorted({int(a.kit) for a in assignments if a.kit})
     heroes = {
@@ -150,10 +151,12 @@ def write_offers(loaded: adapter.Loaded, assignments: list[Assignment], *, run, 
     )
     made = 0
     for a in sorted(assignments, key=lambda a: int(a.request)):
-        request = requests.get(int(a.request))
-        if request is None or request.pk in pending:
+        request, hero = requests.get(int(a.request)), heroes.get(int(a.hero))
+        if request is None or request.pk in pending or hero is None:
             continue
-        hero, kit = heroes[int(a.hero)], kits.get(int(a.kit)) if a.kit else None
+        kit = kits.get(int(a.kit)) if a.kit else None
+        if a.kit and not services.kit_fits(kit, size=request.class_size, start=a.start, end=a.end):
+            continue
         if _taken(hero.pk, kit.pk if kit else None, request.school_id, a.start, a.end):
             continue
         services.offer_create(
@@ -200,7 +203,14 @@ def runs_periodic(*, now: dt.datetime) -> int:
 
 def manual_check(*, request: SessionRequest, hero: Hero, kit: Kit | None, start, end, now):
     """The rules a hand-made assignment would break, in the engine's words (empty when none)."""
-    loaded = adapter.load(request.school.neighbourhood.municipality_id, now, hero_ids=[hero.pk])
+    # The request need not be open (a coordinator may reassign an offered or confirmed one), so
+    # the heroes' availability must reach this time whatever the open requests' windows are.
+    loaded = adapter.load(
+        request.school.neighbourhood.municipality_id,
+        now,
+        hero_ids=[hero.pk],
+        until=end.astimezone(adapter.AMSTERDAM).date(),
+    )
     inst = loaded.instance
     me = str(request.pk)
     mine = adapter.engine_request(request, request.windows.all())
@@ -210,7 +220,8 @@ def manual_check(*, request: SessionRequest, hero: Hero, kit: Kit | None, start,
         fixed=tuple(a for a in inst.fixed if a.request != me),
     )
     kit_id = str(kit.pk) if kit else None
-    return validate(inst, [Assignment(me, str(hero.pk), kit_id, start, end)])
+    # The fixed ones go along unchanged, so the check sees what the new one collides with.
+    return validate(inst, [*inst.fixed, Assignment(me, str(hero.pk), kit_id, start, end)])
 
 
 @transaction.atomic
@@ -219,6 +230,8 @@ def offer_assign_manually(
 ) -> Offer:
     """A coordinator's own choice, offered to the hero like any other. When it breaks a rule
     it needs `force`; the broken rules stay on the offer for everyone to see."""
+    if not request.is_active:
+        raise errors.RequestClosed
     municipality_id = request.school.neighbourhood.municipality_id
     found = {}
     if hero.municipality_id != municipality_id:

@@ -75,6 +75,10 @@ def get_offer_for_hero(hero, pk: int) -> Offer:
     return get_object_or_404(_offers().filter(hero=hero), pk=pk)
 
 
+def pending_offer_count(user) -> int:
+    return Offer.objects.filter(hero__user=user, status=Offer.Status.PENDING).count()
+
+
 def _visits() -> QuerySet[Visit]:
     return Visit.objects.select_related(
         "request__school", "request__group", "request__topic", "hero", "kit", "kit__home_venue"

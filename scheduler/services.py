@@ -20,11 +20,22 @@ from django.utils.translation import gettext as _
 
 from activities.schedule import closures_for_school
 from heroes.models import LANGUAGE_CODES, Hero
+from notifications import ical
 from notifications.services import notification_create_from_template
 
 from . import errors
 from .adapter import AMSTERDAM, busy_clash
-from .models import ROTATIONS, Kit, KitBlock, Offer, RequestWindow, SessionRequest, Visit
+from .calendar import visit_invite
+from .models import (
+    ROTATIONS,
+    Kit,
+    KitBlock,
+    MatchingRun,
+    Offer,
+    RequestWindow,
+    SessionRequest,
+    Visit,
+)
 
 MAX_WINDOWS = 10
 MAX_DAYS_AHEAD = 366
@@ -123,7 +134,10 @@ def kit_block_remove(*, block: KitBlock) -> None:
 def _check_windows(school, windows, duration_min: int, now: dt.datetime) -> list[tuple]:
     """Preferred windows as (start, end): each on one school day outside closures, in the
     future, long enough for the visit, not overlapping another."""
-    windows = sorted(windows or [], key=lambda w: w[0] or now)
+    windows = list(windows or [])
+    if any(s is None or e is None for s, e in windows):
+        raise ValidationError({"windows": _("Give a start and an end for every preferred time.")})
+    windows.sort(key=lambda w: w[0])
     if not windows:
         raise ValidationError(
             {"windows": _("Give at least one time the class can receive the visit.")}
@@ -234,7 +248,16 @@ def request_create(
     RequestWindow.objects.bulk_create(
         [RequestWindow(request=request, starts_at=s, ends_at=e) for s, e in windows]
     )
+    _match_soon(request)
     return request
+
+
+def _match_soon(request: SessionRequest, trigger: str = MatchingRun.Trigger.REQUEST) -> None:
+    """Queue a matching run for the request's municipality once this transaction commits
+    (runs imports this module, hence the late import)."""
+    from .runs import rematch_soon
+
+    rematch_soon(request.school.neighbourhood.municipality_id, trigger)
 
 
 def _lock_request(request: SessionRequest) -> SessionRequest:
@@ -245,7 +268,8 @@ def _lock_request(request: SessionRequest) -> SessionRequest:
 
 
 def release(request: SessionRequest, *, now: dt.datetime, reason: str) -> None:
-    """Withdraw the request's pending offer and cancel its visit, telling the hero."""
+    """Withdraw the request's pending offer and cancel its visit, telling the hero and the
+    school (each with the CANCEL of the visit's invite)."""
     for offer in Offer.objects.select_related("hero__user").filter(
         request=request, status=Offer.Status.PENDING
     ):
@@ -258,13 +282,17 @@ def release(request: SessionRequest, *, now: dt.datetime, reason: str) -> None:
         visit.status, visit.cancel_reason = Visit.Status.CANCELLED, reason
         visit.sequence += 1
         visit.save(update_fields=["status", "cancel_reason", "sequence", "updated_at"])
-        _tell_hero(visit.offer, "visit_cancelled", reason=reason, visit=visit)
+        _tell_hero(visit.offer, "visit_cancelled", reason=reason, visit=visit, now=now)
+        _tell_school(visit, "visit_cancelled", now=now)
 
 
 @transaction.atomic
 def request_cancel(
     *, request: SessionRequest, reason: str = "", now: dt.datetime
 ) -> SessionRequest:
+    reason = " ".join((reason or "").split())
+    if len(reason) > 300:
+        raise ValidationError({"reason": _("Keep the reason under 300 characters.")})
     request = _lock_request(request)
     release(request, now=now, reason=reason or _("The school cancelled the request."))
     request.status = SessionRequest.Status.CANCELLED
@@ -286,6 +314,7 @@ def request_reschedule(*, request: SessionRequest, windows, now: dt.datetime) ->
     request.unmatched_reason = ""
     request.reschedule_count += 1
     request.save(update_fields=["status", "unmatched_reason", "reschedule_count", "updated_at"])
+    _match_soon(request)
     return request
 
 
@@ -294,10 +323,10 @@ def request_reschedule(*, request: SessionRequest, windows, now: dt.datetime) ->
 
 def offer_deadline(*, start: dt.datetime, now: dt.datetime) -> dt.datetime:
     """48 hours by default; for a visit sooner than four days, half the time until it starts
-    (at least an hour), so the school still hears in time."""
+    (at least an hour), so the school still hears in time. Never after the start."""
     default = now + dt.timedelta(hours=settings.OFFER_RESPONSE_HOURS)
     half = now + (start - now) / 2
-    return max(min(default, half), min(now + dt.timedelta(hours=1), start))
+    return min(max(min(default, half), now + dt.timedelta(hours=1)), start)
 
 
 def offer_create(
@@ -360,11 +389,19 @@ def _still_fits(offer: Offer) -> bool:
     )
     if Visit.objects.filter(clash, status=Visit.Status.CONFIRMED).exists():
         return False
-    return not (
-        offer.kit_id
-        and KitBlock.objects.filter(
-            kit_id=offer.kit_id, starts_at__lt=offer.ends_at, ends_at__gt=offer.starts_at
-        ).exists()
+    return offer.kit_id is None or kit_fits(
+        offer.kit, size=request.class_size, start=offer.starts_at, end=offer.ends_at
+    )
+
+
+def kit_fits(kit: Kit | None, *, size: int, start, end) -> bool:
+    """The kit is still there, in use, big enough for the class and not blocked then: it may
+    have been retired, shrunk or sent for maintenance since the engine or the offer chose it."""
+    return (
+        kit is not None
+        and kit.is_active
+        and kit.max_class_size >= size
+        and not KitBlock.objects.filter(kit=kit, starts_at__lt=end, ends_at__gt=start).exists()
     )
 
 
@@ -391,23 +428,21 @@ def offer_accept(*, offer: Offer, now: dt.datetime) -> Visit:
             )
             offer.request.status = SessionRequest.Status.CONFIRMED
             offer.request.save(update_fields=["status", "updated_at"])
-            _tell_hero(offer, "visit_confirmed", visit=visit)
-            _tell_school(visit, "visit_confirmed")
+            _tell_hero(offer, "visit_confirmed", visit=visit, now=now)
+            _tell_school(visit, "visit_confirmed", now=now)
             return visit
         _reopen(offer, Offer.Status.WITHDRAWN, now)
     raise errors.NoLongerFits
 
 
 def _reopen(offer: Offer, status: str, now: dt.datetime, reason: str = "") -> None:
-    from .runs import rematch_soon
-
     offer.status, offer.responded_at, offer.decline_reason = status, now, reason
     offer.save(update_fields=["status", "responded_at", "decline_reason"])
     request = offer.request
     if request.status == SessionRequest.Status.OFFERED:
         request.status = SessionRequest.Status.OPEN
         request.save(update_fields=["status", "updated_at"])
-    rematch_soon(request.school.neighbourhood.municipality_id)
+    _match_soon(request, MatchingRun.Trigger.DECLINE)
 
 
 @transaction.atomic
@@ -466,14 +501,39 @@ def visit_withdraw(*, visit: Visit, reason: str, now: dt.datetime) -> Visit:
     visit.save(update_fields=["status", "cancel_reason", "sequence", "updated_at"])
     offer.request.status = SessionRequest.Status.OFFERED  # so _reopen opens it
     _reopen(offer, Offer.Status.DECLINED, now, reason)
-    _tell_school(visit, "visit_withdrawn")
+    _tell_school(visit, "visit_withdrawn", now=now)
+    # The hero asked for this; the message carries the CANCEL for their calendar.
+    _tell_hero(offer, "visit_cancelled", reason=reason, visit=visit, now=now)
     return visit
 
 
 # --- messages ---------------------------------------------------------------------------------
 
+# The calendar invite (RFC 5546) each message about a visit carries: UID "visit-<pk>", the
+# visit's sequence (raised when it is cancelled).
+INVITES = {
+    "visit_confirmed": ical.REQUEST,
+    "visit_cancelled": ical.CANCEL,
+    "visit_withdrawn": ical.CANCEL,
+}
 
-def _tell_hero(offer: Offer, what: str, *, reason: str = "", visit: Visit | None = None) -> None:
+
+def _invite(visit: Visit | None, what: str, *, user, audience: str, now) -> dict:
+    if visit is None or what not in INVITES:
+        return {}
+    return visit_invite(
+        visit, INVITES[what], user=user, audience=audience, now=now or timezone.now()
+    )
+
+
+def _tell_hero(
+    offer: Offer,
+    what: str,
+    *,
+    reason: str = "",
+    visit: Visit | None = None,
+    now: dt.datetime | None = None,
+) -> None:
     user = offer.hero.user
     key = (
         f"offer:{offer.pk}:{what}" if visit is None else f"visit:{visit.pk}:{what}:{visit.sequence}"
@@ -492,10 +552,11 @@ def _tell_hero(offer: Offer, what: str, *, reason: str = "", visit: Visit | None
         recipient=user,
         kind=f"scheduler:{what}",
         idempotency_key=key,
+        **_invite(visit, what, user=user, audience="hero", now=now),
     )
 
 
-def _tell_school(visit: Visit, what: str) -> None:
+def _tell_school(visit: Visit, what: str, *, now: dt.datetime | None = None) -> None:
     """The staff member who asked, or (when they left) the school's programme contacts."""
     request = visit.request
     users = [request.requested_by] if request.requested_by_id else []
@@ -514,4 +575,5 @@ def _tell_school(visit: Visit, what: str) -> None:
             recipient=user,
             kind=f"scheduler:school_{what}",
             idempotency_key=f"visit:{visit.pk}:school_{what}:{visit.sequence}:{user.pk}",
+            **_invite(visit, what, user=user, audience="staff", now=now),
         )

@@ -186,6 +186,8 @@ CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
+# Keep the worker's database connection between tasks (see scheduler/celery.py).
+CELERY_DB_REUSE_MAX = 1_000_000
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -218,6 +220,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "heroes.tasks.remind_vog_expiring",
         "schedule": 86400.0,
     },
+    "notifications-reminders": {
+        "task": "notifications.tasks.send_due_reminders",
+        "schedule": 300.0,
+    },
+}
+
+# Reminders (notifications/reminders.py): how long before the start each kind is sent, as
+# "24h" (hours before) or "1d@15:00" (at 15:00 local time on the day before).
+REMINDER_LEADS = {
+    "parent_session": ["24h"],
+    "hero_visit": ["48h", "2h"],
+    "staff_visit": ["1d@15:00"],
 }
 
 # Matching (scheduler/runs.py): the engine's time budget per run, the travel buffer between

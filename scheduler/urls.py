@@ -17,6 +17,7 @@ urlpatterns = [
     path("heroes/", include("heroes.urls")),
     path("sessions/", include("scheduler.urls_sessions")),
     path("outbox/", include("notifications.urls")),
+    path("calendar/", include("notifications.urls_feed")),
     path("api/v1/", include("scheduler.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -44,7 +44,7 @@ def row_counts() -> dict[str, int]:
         model._meta.label: model._default_manager.count()
         for model in apps.get_models()
         if model._meta.app_label
-        in {"accounts", "schools", "heroes", "account", "activities", "notifications"}
+        in {"accounts", "schools", "heroes", "account", "activities", "notifications", "scheduler"}
     }
 
 
@@ -260,3 +260,19 @@ def test_the_demo_hero_has_a_full_profile_a_valid_vog_and_two_afternoons(setting
     windows = list(hero.availability.all())
     assert len({w.weekday for w in windows}) == 2
     assert all(w.start_time >= dt.time(12) for w in windows)
+
+
+def test_demo_has_kits_requests_offers_and_a_visit(settings):
+    from scheduler.models import Kit, KitBlock, Offer, SessionRequest, Visit
+
+    settings.DEBUG = True
+    run_demo()
+    assert Kit.objects.count() == 2 and KitBlock.objects.count() == 1
+    kinds = set(SessionRequest.objects.values_list("school__level", "kind"))
+    assert {("po", "hero"), ("vo", "hero"), ("vo", "vr")} <= kinds
+    dennis = Offer.objects.get(hero__user__email="hero@demo.test", status="pending")
+    assert dennis.kit is not None and dennis.request.kind == "vr"
+    assert Offer.objects.filter(status="pending").count() >= 3
+    assert Visit.objects.filter(request__school__brin="99ZA").count() == 1
+    unmatched = SessionRequest.objects.get(status="open")
+    assert unmatched.unmatched_reason == "no_hero_available"

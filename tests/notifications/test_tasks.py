@@ -75,3 +75,38 @@ def test_sweep_run_twice_sends_once():
     tasks.sweep_pending.delay()
     assert tasks.sweep_pending.delay().get() == 0
     assert len(mail.outbox) == 1
+
+
+def test_deliver_batch_claims_together_sends_each_once_and_skips_rows_already_taken():
+    rows = [pending_row(key=f"batch:{i}") for i in range(5)]
+    Notification.objects.filter(pk=rows[0].pk).update(status=Notification.Status.SENT)
+
+    assert tasks.deliver_batch.delay([row.pk for row in rows]).get() == 5
+    assert tasks.deliver_batch.delay([row.pk for row in rows]).get() == 5  # a redelivery
+
+    assert len(mail.outbox) == 4
+    assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_deliver_batch_retries_a_temporary_failure_alone(settings):
+    settings.EMAIL_BACKEND = FLAKY
+    FlakyBackend.failures_left = 1  # the first row meets a dropped connection
+    rows = [pending_row(key=f"batch:{i}") for i in range(3)]
+
+    tasks.deliver_batch.delay([row.pk for row in rows])
+
+    # The other two went in the batch; the first was retried alone (eager: at once).
+    assert sorted(Notification.objects.values_list("attempts", flat=True)) == [1, 1, 2]
+    assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
+    assert len(mail.outbox) == 3
+
+
+def test_queue_sends_a_batch_per_delivery_batch(django_capture_on_commit_callbacks, monkeypatch):
+    batches = []
+    monkeypatch.setattr(tasks.deliver_batch, "delay", lambda ids: batches.append(ids))
+    rows = [pending_row(key=f"batch:{i}") for i in range(services.DELIVERY_BATCH + 3)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notifications_queue([row.pk for row in rows])
+
+    assert [len(batch) for batch in batches] == [services.DELIVERY_BATCH, 3]

@@ -20,9 +20,13 @@ from django.utils import timezone
 from accounts.models import User
 from activities import services as activity_services
 from activities.models import Activity, Child, Enrolment
+from activities.schedule import closures_for_school, session_dates
 from heroes import services as hero_services
 from heroes.models import Hero, Topic
 from notifications.models import Notification
+from scheduler import runs
+from scheduler import services as scheduler_services
+from scheduler.models import Kit, MatchingRun, Offer, SessionRequest
 from schools.models import (
     CoordinatorMembership,
     Group,
@@ -164,12 +168,15 @@ class Command(BaseCommand):
                 "Demo data has well-known passwords: it runs only with DEBUG on, or with --force."
             )
         today = timezone.localdate()
+        last_mail = Notification.objects.order_by("-pk").values_list("pk", flat=True).first()
         with transaction.atomic():
             zaanstad = build_zaanstad(today)
             build_amsterdam(today)
             build_logins(zaanstad)
             build_activities(today, timezone.now())
             build_heroes(zaanstad, today, timezone.now())
+            build_sessions(zaanstad, today, timezone.now())
+            mark_demo_mail_unsent(last_mail or 0)
         if options["verbosity"] > 0:
             self.print_logins()
 
@@ -429,19 +436,17 @@ PO_BRINS = ["99ZA", "99ZB", "99ZC", "99ZD", "99ZE"]
 VO_BRINS = ["99ZF", "99ZG", "99ZH"]
 
 
-def build_activities(today: dt.date, now: dt.datetime) -> None:
-    """Activities across the coming term; an activity's enrolments are made with it, once."""
-    last_before = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    fill_activities(today, now)
-    # Every demo address is on .test, which no mail server accepts: keep the families' mail
-    # readable in the outbox, marked as never sent, so no worker tries (and retries) it.
+def mark_demo_mail_unsent(last_before: int) -> None:
+    """Every demo address is on .test, which no mail server accepts: keep the demo's mail
+    readable in the outbox, marked as never sent, so no worker tries (and retries) it."""
     Notification.objects.filter(pk__gt=last_before, status=Notification.Status.PENDING).update(
         status=Notification.Status.FAILED,
         last_error="Demo data: addresses on .test are never delivered.",
     )
 
 
-def fill_activities(today: dt.date, now: dt.datetime) -> None:
+def build_activities(today: dt.date, now: dt.datetime) -> None:
+    """Activities across the coming term; an activity's enrolments are made with it, once."""
     families = build_families(now)
     parent = User.objects.get(email="parent@demo.test")
     own = build_parent_children(parent, now)
@@ -691,3 +696,96 @@ def fill_hero(spec, hero, topics, wijken, today, now, coordinator) -> None:
             recorded_by=coordinator,
             now=now,
         )
+
+
+# VR kits of Zaanstad: (name, headsets, home venue).
+KITS = [("VR-kit Noord", 15, "jongerenHUB Poelenburg"), ("VR-kit Zuid", 12, None)]
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    brin: str
+    group: str
+    kind: str
+    topic: str | None
+    weekday: int  # the preferred windows fall on the next school days with this weekday
+    hours: tuple[int, int]
+    language: str = "nl"
+    notes: str = ""
+
+
+# hero@demo.test (Dennis) is the only VR-trained hero free on Tuesdays: the first request is
+# offered to him. The Somali one finds nobody, so the board shows a reason.
+SESSION_REQUESTS = [
+    RequestSpec("99ZF", "2A", "vr", "Groepsdruk", 1, (13, 16),
+                notes="Graag in het lokaal met de grote tafels."),
+    RequestSpec("99ZA", "Groep 7", "hero", "Social media", 0, (13, 16)),
+    RequestSpec("99ZA", "Groep 8", "hero", "Werk en stage", 3, (9, 12)),
+    RequestSpec("99ZD", "Groep 6", "hero", "Sport en gezondheid", 2, (9, 12)),
+    RequestSpec("99ZH", "3A", "hero", "Geld en schulden", 0, (13, 16)),
+    RequestSpec("99ZG", "1B", "vr", None, 2, (9, 12)),
+    RequestSpec("99ZB", "Groep 5", "hero", "Weerbaarheid", 4, (9, 12), language="so",
+                notes="Veel ouders spreken Somalisch; een held die dat spreekt zou mooi zijn."),
+]  # fmt: skip
+
+
+def build_sessions(zaanstad: Municipality, today: dt.date, now: dt.datetime) -> None:
+    """Kits, a maintenance block, session requests and one matching run, built once."""
+    for name, headsets, venue in KITS:
+        if not Kit.objects.filter(municipality=zaanstad, name=name).exists():
+            scheduler_services.kit_create(
+                municipality=zaanstad,
+                name=name,
+                headsets=headsets,
+                home_venue=Venue.objects.filter(name=venue).first() if venue else None,
+            )
+    if SessionRequest.objects.filter(school__neighbourhood__municipality=zaanstad).exists():
+        return
+    zuid = Kit.objects.get(municipality=zaanstad, name="VR-kit Zuid")
+    block_day = next_school_days(School.objects.get(brin="99ZG"), 2, today, 1)[0]
+    scheduler_services.kit_block_add(
+        kit=zuid,
+        starts_at=at(block_day, _t(8)),
+        ends_at=at(block_day, _t(18)),
+        reason="Onderhoud: nieuwe lenzen",
+    )
+    topics = {t.name: t for t in Topic.objects.filter(municipality=zaanstad)}
+    requested_by = {
+        "99ZA": User.objects.get(email="staff.po@demo.test"),
+        "99ZF": User.objects.get(email="staff.vo@demo.test"),
+    }
+    year = current_school_year(today)
+    for spec in SESSION_REQUESTS:
+        school = School.objects.get(brin=spec.brin)
+        days = next_school_days(school, spec.weekday, today, 2)
+        scheduler_services.request_create(
+            school=school,
+            group=Group.objects.get(school=school, school_year=year, name=spec.group),
+            requested_by=requested_by.get(spec.brin),
+            kind=spec.kind,
+            topic=topics.get(spec.topic) if spec.topic else None,
+            language=spec.language,
+            duration_min=90 if spec.kind == "vr" else 60,
+            notes=spec.notes,
+            windows=[(at(d, _t(spec.hours[0])), at(d, _t(spec.hours[1]))) for d in days],
+            now=now,
+        )
+    run, _created = runs.run_request(
+        municipality_id=zaanstad.pk, trigger=MatchingRun.Trigger.MANUAL
+    )
+    runs.run_execute(run.pk, now=now)
+    # One visit is confirmed already, so school staff see what that looks like.
+    offer = (
+        Offer.objects.filter(request__school__brin="99ZA", status=Offer.Status.PENDING)
+        .order_by("starts_at")
+        .first()
+    )
+    if offer is not None:
+        scheduler_services.offer_accept(offer=offer, now=now)
+
+
+def next_school_days(school: School, weekday: int, today: dt.date, count: int) -> list[dt.date]:
+    """The next `count` days with this weekday, at least four days ahead, outside closures."""
+    first, last = today + dt.timedelta(days=4), today + dt.timedelta(days=124)
+    closed = closures_for_school(school, first, last)
+    return session_dates(weekday=weekday, first=first, last=last, closed=closed)[:count]

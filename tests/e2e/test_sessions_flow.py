@@ -1,0 +1,149 @@
+"""Request -> match -> offer -> visit in a real browser on a phone-sized screen: school staff
+ask for a Local Hero, the coordinator runs matching, the hero accepts on the phone and both
+see the visit; a decline sends the request to another hero. Every page passes axe at 360 px."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from heroes import services as hero_services
+from scheduler import services
+from scheduler.models import MatchingRun, Offer, SessionRequest
+from schools.models import CoordinatorMembership, StaffMembership, current_school_year
+from tests import factories
+
+from .conftest import PHONE
+from .helpers import assert_good_page, log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _person(**kwargs):
+    """A person who reads English (stable labels to click) and logs in with a password."""
+    return factories.UserFactory(language="en", mfa_exempt=True, **kwargs)
+
+
+def _hero(municipality, name: str):
+    hero = factories.HeroFactory(
+        municipality=municipality, display_name=name, user=_person(), languages=["nl"]
+    )
+    for weekday in range(5):
+        hero_services.availability_window_add(
+            hero=hero, weekday=weekday, start_time=dt.time(9), end_time=dt.time(17)
+        )
+    today = timezone.localdate()
+    hero.vog_checks.create(
+        issued_on=today - dt.timedelta(days=30),
+        valid_until=today + dt.timedelta(days=700),
+        recorded_at=timezone.now(),
+    )
+    return hero
+
+
+def _next_weekday(weekday: int) -> dt.date:
+    day = timezone.localdate() + dt.timedelta(days=4)
+    return day + dt.timedelta(days=(weekday - day.weekday()) % 7)
+
+
+@pytest.fixture
+def setting(municipality):
+    school = factories.SchoolFactory(
+        neighbourhood__municipality=municipality, level="vo", name="Saenstroom College"
+    )
+    factories.GroupFactory(
+        school=school, name="2A", pupils=26, school_year=current_school_year(timezone.localdate())
+    )
+    teacher = _person()
+    StaffMembership.objects.create(user=teacher, school=school)
+    coordinator = _person()
+    CoordinatorMembership.objects.create(user=coordinator, municipality=municipality)
+    heroes = [_hero(municipality, "Dennis"), _hero(municipality, "Samira")]
+    return school, teacher, coordinator, heroes
+
+
+def test_staff_request_is_matched_and_the_hero_accepts_on_a_phone(browser, page, setting):
+    school, teacher, coordinator, _heroes = setting
+    day = _next_weekday(1)
+
+    log_in(page, teacher.email, factories.PASSWORD)
+    page.goto("/sessions/new/")
+    assert_good_page(page)
+    page.get_by_label("Group").select_option(label="2A (26 pupils)")
+    page.get_by_label("Local Hero visit").check()
+    page.locator("input[name=windows-0-day]").fill(f"{day:%Y-%m-%d}")
+    page.locator("input[name=windows-0-starts]").fill("10:00")
+    page.locator("input[name=windows-0-ends]").fill("12:00")
+    page.get_by_role("button", name="Send request").click()
+    page.wait_for_load_state()
+    assert_good_page(page)
+    request = SessionRequest.objects.get(school=school)
+    assert page.url.endswith(f"/sessions/{request.pk}/")
+    assert request.status == SessionRequest.Status.OFFERED
+
+    # Matching ran by itself once the request was saved (in tests tasks run at once); the
+    # coordinator sees the offer on the board and can also run matching again.
+    board = browser.new_context(base_url=page.url.split("/sessions")[0], viewport=PHONE)
+    coordinator_page = board.new_page()
+    log_in(coordinator_page, coordinator.email, factories.PASSWORD)
+    coordinator_page.goto("/sessions/board/")
+    assert_good_page(coordinator_page)
+    assert coordinator_page.get_by_text("Saenstroom College").count() >= 1
+    coordinator_page.get_by_role("button", name="Run matching now").click()
+    coordinator_page.wait_for_load_state()
+    assert_good_page(coordinator_page)
+    runs_done = MatchingRun.objects.filter(status=MatchingRun.Status.DONE)
+    assert sorted(runs_done.values_list("trigger", "offers_made")) == [
+        ("manual", 0),
+        ("request", 1),
+    ]
+    board.close()
+
+    offer = Offer.objects.get(request=request, status=Offer.Status.PENDING)
+    hero_page = browser.new_context(base_url=page.url.split("/sessions")[0], viewport=PHONE)
+    phone = hero_page.new_page()
+    log_in(phone, offer.hero.user.email, factories.PASSWORD)
+    phone.goto("/sessions/offers/")
+    assert_good_page(phone)
+    assert phone.get_by_text("Saenstroom College").count() >= 1
+    phone.get_by_role("button", name="Accept the visit to Saenstroom College").click()
+    phone.wait_for_load_state()
+    assert phone.get_by_text("Thank you, the visit is confirmed.").count() == 1
+    assert_good_page(phone)
+    assert phone.get_by_text("Your coming visits").count() >= 1
+    hero_page.close()
+
+    page.goto(f"/sessions/{request.pk}/")
+    assert_good_page(page)
+    assert page.get_by_text(offer.hero.display_name).count() >= 1
+    request.refresh_from_db()
+    assert request.status == SessionRequest.Status.CONFIRMED
+
+
+def test_a_decline_on_the_phone_goes_to_another_hero(page, setting):
+    school, teacher, _coordinator, heroes = setting
+    day = _next_weekday(3)
+    start = dt.datetime.combine(day, dt.time(13), timezone.get_current_timezone())
+    request = services.request_create(
+        school=school,
+        group=school.groups.get(),
+        requested_by=teacher,
+        kind="hero",
+        windows=[(start, start + dt.timedelta(hours=2))],
+        now=timezone.now(),
+    )  # matching runs once this commits (tests run tasks at once)
+    first = Offer.objects.get(request=request)
+
+    log_in(page, first.hero.user.email, factories.PASSWORD)
+    page.goto(f"/sessions/offers/{first.pk}/")
+    assert_good_page(page)
+    page.get_by_label("Why can you not take this visit?").fill("Then I am at work.")
+    page.get_by_role("button", name="No, I cannot come").click()
+    page.wait_for_load_state()
+    assert_good_page(page)
+
+    first.refresh_from_db()
+    assert first.status == Offer.Status.DECLINED
+    second = Offer.objects.get(request=request, status=Offer.Status.PENDING)
+    assert second.hero != first.hero
+    assert second.hero in heroes
