@@ -1,9 +1,12 @@
-"""Every app's API under /api/v1/, on one router so the root lists them all."""
+"""Every app's API under /api/v1/, on one router so the root lists them all (plus the one
+address that is not a collection: your calendar feed)."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from activities import api as activities_api
 from heroes import api as heroes_api
+from notifications.api import CalendarFeedView
 from scheduler import api_board, api_offers, api_requests
 from schools import api as schools_api
 
@@ -15,4 +18,7 @@ api_requests.register(router)
 api_offers.register(router)
 api_board.register(router)
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("calendar-feed/", CalendarFeedView.as_view(), name="calendar-feed"),
+    *router.urls,
+]
