@@ -32,3 +32,38 @@ def reason_text(code: str) -> str:
     if not code:
         return ""
     return str(REASONS.get(code, _("No hero could be found yet.")))
+
+
+# The matching validator's notes on a hand-made assignment (rules.validate), by a fragment of
+# the note: the validator is pure Python and speaks English to logs and the API.
+RULES = [
+    ("off the", _("The start is not on a quarter of an hour.")),
+    ("lasts", _("The time does not match the length of the session.")),
+    (
+        "not inside a preferred window",
+        _("The time is not inside one of the school's preferred times, or it is in the past."),
+    ),
+    ("is not available then", _("The hero is not available at that time.")),
+    ("has no VOG valid", _("The hero has no certificate of conduct (VOG) valid on that day.")),
+    ("does not speak", _("The hero does not speak the language of the visit.")),
+    ("lacks topic", _("The hero does not know the topic.")),
+    ("is excluded", _("The hero declined this request before or let the offer expire.")),
+    ("is not VR-trained", _("The hero is not trained for VR sessions.")),
+    ("without a (known) kit", _("A VR session needs a VR kit.")),
+    ("too small for", _("The VR kit has too few headsets for this class.")),
+    ("is blocked then", _("The VR kit is in maintenance at that time.")),
+    ("with a kit", _("A Local Hero visit does not take a VR kit.")),
+    (
+        "collide",
+        _("The hero or the VR kit has another visit or offer then (travel time included)."),
+    ),
+    ("above the limit", _("The hero would go over their maximum number of visits that month.")),
+]
+
+
+def rule_text(note: str) -> str:
+    """A validator note in words; the note itself when it is not known here."""
+    for fragment, text in RULES:
+        if fragment in note:
+            return str(text)
+    return note

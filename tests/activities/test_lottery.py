@@ -1,6 +1,5 @@
 import datetime as dt
 import random
-import threading
 from collections import Counter
 
 import pytest
@@ -19,6 +18,7 @@ from activities.lottery import (
 from activities.models import Activity, Enrolment, LotteryRound
 from activities.waitlist import waiting_list
 from notifications.models import Notification
+from tests.concurrency import at_once
 
 from .. import factories
 from ..conftest import requires_postgres
@@ -428,30 +428,6 @@ def test_the_waiting_list_follows_the_draw_and_a_freed_place_goes_to_the_first(s
 # Two workers at once (PostgreSQL)
 
 
-def _at_once(calls) -> list[object]:
-    from django.db import connection
-
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - the test inspects every outcome
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results
-
-
 def _closed_round_with_applicants() -> LotteryRound:
     round_, (activity,) = _round(factories.SchoolFactory(), capacities=(2,))
     for _ in range(6):
@@ -467,7 +443,7 @@ WORKERS = 8
 def test_workers_drawing_the_same_round_at_once_draw_it_once():
     round_ = _closed_round_with_applicants()
 
-    results = _at_once([lambda s=s, pk=round_.pk: _draw_once(pk, AFTER, s) for s in range(WORKERS)])
+    results = at_once([lambda s=s, pk=round_.pk: _draw_once(pk, AFTER, s) for s in range(WORKERS)])
 
     assert [did for _round_, did in results].count(True) == 1
     drawn = LotteryRound.objects.get(pk=round_.pk)
@@ -487,7 +463,7 @@ def test_control_without_the_round_lock_the_round_is_drawn_more_than_once(monkey
     draws = []
     for _ in range(5):
         round_ = _closed_round_with_applicants()
-        results = _at_once(
+        results = at_once(
             [lambda s=s, pk=round_.pk: _draw_once(pk, AFTER, s) for s in range(WORKERS)]
         )
         draws.append([did for _round_, did in results].count(True))

@@ -8,14 +8,14 @@ something.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections import Counter
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 
 from activities import errors, services
 from activities.models import Activity, Child, Enrolment
+from tests.concurrency import at_once
 
 from .. import factories
 from ..conftest import requires_postgres
@@ -25,29 +25,6 @@ pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
 NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
 THREADS = 50
 CONTROL_ROUNDS = 5
-
-
-def _rush(calls) -> list[object]:
-    """Run every call in its own thread, released together; each result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - the test inspects every outcome
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results
 
 
 def _activity_with_one_place_left(capacity: int = 3) -> Activity:
@@ -77,7 +54,7 @@ def test_fifty_parents_for_the_last_place_get_one_place_and_forty_nine_waiting()
     activity = _activity_with_one_place_left()
     children = _children(activity, THREADS)
 
-    results = _rush([_enrol(child, activity) for child in children])
+    results = at_once([_enrol(child, activity) for child in children])
 
     failures = [r for r in results if isinstance(r, Exception)]
     assert failures == [], f"no parent should see an error: {failures!r}"
@@ -108,7 +85,7 @@ def test_without_the_row_lock_the_last_place_is_taken_twice(monkeypatch):
     for _round in range(CONTROL_ROUNDS):
         activity = _activity_with_one_place_left()
         children = _children(activity, THREADS)
-        results = _rush([_enrol(child, activity) for child in children])
+        results = at_once([_enrol(child, activity) for child in children])
         refused = [r for r in results if isinstance(r, IntegrityError)]
         confirmed = [r for r in results if getattr(r, "status", None) == "confirmed"]
         others = [r for r in results if isinstance(r, Exception) and r not in refused]
@@ -127,7 +104,7 @@ def test_one_child_sent_twice_at_once_holds_one_enrolment():
     activity = factories.ActivityFactory(capacity=5)
     child = _children(activity, 1)[0]
 
-    results = _rush([_enrol(child, activity) for _ in range(10)])
+    results = at_once([_enrol(child, activity) for _ in range(10)])
 
     made = [r for r in results if isinstance(r, Enrolment)]
     refused = [r for r in results if isinstance(r, Exception)]
@@ -146,7 +123,7 @@ def test_without_any_check_the_unique_index_stops_a_double_enrolment(monkeypatch
     activity = factories.ActivityFactory(capacity=50)
     child = _children(activity, 1)[0]
 
-    results = _rush([_enrol(child, activity) for _ in range(10)])
+    results = at_once([_enrol(child, activity) for _ in range(10)])
 
     refused = [r for r in results if isinstance(r, Exception)]
     assert len(refused) == 9
@@ -161,7 +138,7 @@ def test_one_child_rushed_into_two_overlapping_activities_gets_one():
     first, second = factories.ActivityFactory.create_batch(2, school=school, capacity=5)
     child = _children(first, 1)[0]
 
-    results = _rush([_enrol(child, first), _enrol(child, second)] * 5)
+    results = at_once([_enrol(child, first), _enrol(child, second)] * 5)
 
     made = [r for r in results if isinstance(r, Enrolment)]
     refused = [r for r in results if isinstance(r, Exception)]

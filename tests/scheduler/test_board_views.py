@@ -322,6 +322,7 @@ def test_assign_that_breaks_rules_warns_then_offers_when_confirmed(
 
     assert response.status_code == 200
     assert "This choice breaks the matching rules" in response.text
+    assert "The hero is not available at that time." in response.text
     assert 'type="checkbox" name="force"' in response.text
     assert not Offer.objects.exists()
     again = client.post(url, data)  # without ticking the box: still warned
@@ -543,3 +544,18 @@ def test_assign_that_fits_offers_at_once_beside_other_visits(
 
     assert response.status_code == 302
     assert Offer.objects.get(request=open_request).rule_warnings == []
+
+
+def test_rule_warnings_read_in_the_coordinators_language():
+    from django.utils import translation
+
+    from scheduler.reasons_text import rule_text
+
+    with translation.override("en"):
+        assert rule_text("12: 7 is not available then") == "The hero is not available at that time."
+        assert rule_text("hero 7: 5 visits in (2026, 11), above the limit").startswith(
+            "The hero would go over"
+        )
+        assert rule_text("something new") == "something new"
+    with translation.override("nl"):
+        assert rule_text("12: 7 is not available then") != "The hero is not available at that time."

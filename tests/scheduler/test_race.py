@@ -8,14 +8,14 @@ something.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 
 from scheduler import adapter, errors, runs, services, tasks
 from scheduler.matching.model import Assignment
 from scheduler.models import MatchingRun, Offer, SessionRequest, Visit
+from tests.concurrency import at_once
 
 from .. import factories
 from ..conftest import requires_postgres
@@ -33,29 +33,6 @@ def _no_background_runs(monkeypatch):
     """A refusal queues a new matching run; here it stays queued instead of running in the
     racing thread, so each round looks only at the race itself."""
     monkeypatch.setattr(tasks.run_matching, "delay", lambda run_id: None)
-
-
-def _rush(calls) -> list[object]:
-    """Run every call in its own thread, released together; each result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - the test inspects every outcome
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results
 
 
 def _school(municipality):
@@ -115,7 +92,7 @@ def test_accepting_overlapping_offers_at_once_books_the_hero_once(municipality):
         hero = make_hero(municipality, name=f"Held {round_}")
         offers = _overlapping_offers(municipality, hero, 6)
 
-        results = _rush([_accept(offer) for offer in offers])
+        results = at_once([_accept(offer) for offer in offers])
 
         visits = [r for r in results if isinstance(r, Visit)]
         refused = [r for r in results if isinstance(r, Exception)]
@@ -147,7 +124,7 @@ def test_without_the_hero_lock_the_hero_is_booked_twice(municipality, monkeypatc
     for round_ in range(CONTROL_ROUNDS):
         hero = make_hero(municipality, name=f"Held {round_}")
         offers = _overlapping_offers(municipality, hero, 6)
-        results = _rush([_accept(offer) for offer in offers])
+        results = at_once([_accept(offer) for offer in offers])
         others = [
             r
             for r in results
@@ -173,7 +150,7 @@ def test_an_accept_racing_a_runs_offers_never_double_books(municipality):
             str(matched.pk), str(hero.pk), None, TEN, TEN + dt.timedelta(hours=1)
         )
 
-        results = _rush([_accept(offer), _write(loaded, assignment, run)])
+        results = at_once([_accept(offer), _write(loaded, assignment, run)])
 
         assert not any(isinstance(r, Exception) for r in results), results
         visit, made = results
@@ -197,7 +174,7 @@ def test_a_run_writing_while_the_hero_accepts_elsewhere_keeps_one_booking(munici
             str(matched.pk), str(hero.pk), None, TEN, TEN + dt.timedelta(hours=1)
         )
 
-        results = _rush([_write(loaded, assignment, run), _accept(offer)])
+        results = at_once([_write(loaded, assignment, run), _accept(offer)])
 
         assert not any(isinstance(r, Exception) for r in results), results
         held = Offer.objects.filter(hero=hero, status__in=["pending", "accepted"])
@@ -210,7 +187,7 @@ def test_a_run_writing_while_the_hero_accepts_elsewhere_keeps_one_booking(munici
 
 def test_two_runs_asked_at_once_make_one(municipality):
     for _round in range(ROUNDS):
-        results = _rush(
+        results = at_once(
             [
                 lambda: runs.run_request(municipality_id=municipality.pk, trigger="manual")
                 for _ in range(4)
@@ -239,7 +216,7 @@ def test_one_offer_accepted_twice_at_once_makes_one_visit(municipality):
         hero = make_hero(municipality, name=f"Held {round_}")
         offer = _offer(_open_request(_school(municipality)), hero)
 
-        results = _rush([_accept(offer) for _ in range(4)])
+        results = at_once([_accept(offer) for _ in range(4)])
 
         visits = [r for r in results if isinstance(r, Visit)]
         refused = [r for r in results if isinstance(r, Exception)]
@@ -263,7 +240,7 @@ def test_without_the_offer_lock_the_database_refuses_the_second_visit(municipali
     for round_ in range(CONTROL_ROUNDS):
         hero = make_hero(municipality, name=f"Held {round_}")
         offer = _offer(_open_request(_school(municipality)), hero)
-        results = _rush([_accept(offer) for _ in range(4)])
+        results = at_once([_accept(offer) for _ in range(4)])
         refused = [r for r in results if isinstance(r, IntegrityError)]
         if refused:
             raced.append(round_)
