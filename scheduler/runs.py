@@ -32,6 +32,7 @@ from .models import Kit, MatchingRun, Offer, SessionRequest, Visit
 log = logging.getLogger(__name__)
 
 STALE_AFTER = dt.timedelta(minutes=15)
+REDISPATCH_AFTER = dt.timedelta(minutes=2)
 
 
 def run_request(*, municipality_id: int, trigger: str, started_by=None) -> tuple[MatchingRun, bool]:
@@ -49,16 +50,30 @@ def run_request(*, municipality_id: int, trigger: str, started_by=None) -> tuple
         if active is not None:
             return active, False
         return run_request(municipality_id=municipality_id, trigger=trigger, started_by=started_by)
+    transaction.on_commit(lambda: _dispatch(run.pk))
+    return run, True
+
+
+def _dispatch(run_id: int) -> None:
+    """Hand the run to a worker. With the broker down the run stays queued and the periodic
+    task hands it over again; the person who asked is not shown an error for it."""
     from .tasks import run_matching
 
-    transaction.on_commit(lambda: run_matching.delay(run.pk))
-    return run, True
+    try:
+        run_matching.delay(run_id)
+    except Exception:
+        log.warning(
+            "Could not queue matching run %s; the periodic task will.", run_id, exc_info=True
+        )
 
 
 def rematch_soon(municipality_id: int, trigger: str = MatchingRun.Trigger.DECLINE) -> None:
     """After a new request, a decline or an expiry: queue a run once this transaction commits
-    (when one is already queued or running, that one will do; the periodic run catches up)."""
-    transaction.on_commit(lambda: run_request(municipality_id=municipality_id, trigger=trigger))
+    (when one is already queued or running, that one will do; the periodic run catches up).
+    Robust: the change that asked for it has committed and must not fail over it."""
+    transaction.on_commit(
+        lambda: run_request(municipality_id=municipality_id, trigger=trigger), robust=True
+    )
 
 
 def _progress(run: MatchingRun, percent: int, step: str, **fields) -> None:
@@ -185,8 +200,14 @@ def runs_release_stale(*, now: dt.datetime) -> int:
 
 
 def runs_periodic(*, now: dt.datetime) -> int:
-    """Queue a run for every municipality with open requests (the periodic re-match)."""
+    """Queue a run for every municipality with open requests (the periodic re-match), and
+    hand over again runs still queued after REDISPATCH_AFTER (the broker lost them)."""
     runs_release_stale(now=now)
+    waiting = MatchingRun.objects.filter(
+        status=MatchingRun.Status.QUEUED, created_at__lt=now - REDISPATCH_AFTER
+    ).values_list("pk", flat=True)
+    for run_id in waiting:
+        _dispatch(run_id)
     ids = (
         SessionRequest.objects.filter(status=SessionRequest.Status.OPEN)
         .values_list("school__neighbourhood__municipality_id", flat=True)
