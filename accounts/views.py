@@ -1,10 +1,7 @@
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +15,7 @@ from notifications import calendar as feeds
 from notifications import reminders
 from notifications.forms import ReminderPreferenceForm
 from scheduler import selectors as scheduler_selectors
+from schools.views import coordinator_required
 
 from . import selectors, services
 from .forms import HeroInviteForm, InvitationSignupForm, ProfileForm, StaffInviteForm
@@ -25,18 +23,6 @@ from .models import Invitation, User
 
 PAGE_SIZE = 25
 FEED_ACTIONS = ("feed_create", "feed_regenerate", "feed_revoke")
-
-
-def coordinator_only(view):
-    """403 for people who coordinate nothing."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.roles.is_coordinator:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapped)
 
 
 @login_required
@@ -156,7 +142,7 @@ def _switch_language(request, language: str):
     return response
 
 
-@coordinator_only
+@coordinator_required
 def invitation_list(request):
     roles = request.roles
     staff_form = StaffInviteForm(roles=roles, prefix="staff")
@@ -206,7 +192,7 @@ def _invite(request, form, role: str) -> Invitation | None:
 
 
 @require_POST
-@coordinator_only
+@coordinator_required
 def invitation_resend(request, pk: int):
     invitation = selectors.get_invitation_for_coordinator(request.roles, pk)
     try:
@@ -218,7 +204,7 @@ def invitation_resend(request, pk: int):
 
 
 @require_POST
-@coordinator_only
+@coordinator_required
 def invitation_revoke(request, pk: int):
     invitation = selectors.get_invitation_for_coordinator(request.roles, pk)
     try:

@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from notifications.services import notification_resend
+from schools.views import coordinator_required
 
 from . import selectors
-from .views import PAGE_SIZE, coordinator_only
+from .views import PAGE_SIZE
 
 
-@coordinator_only
+@coordinator_required
 def undelivered_list(request):
     page = Paginator(selectors.failed_notifications_for(request.roles), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -25,7 +26,7 @@ def undelivered_list(request):
 
 
 @require_POST
-@coordinator_only
+@coordinator_required
 def undelivered_resend(request, pk: int):
     notification = selectors.get_notification_for_coordinator(request.roles, pk)
     with transaction.atomic():

@@ -9,12 +9,11 @@ through a scoped selector, so it is a 404 for GET and POST alike.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schools.forms import apply_errors
+from schools.views import role_required
 
 from . import errors, selectors, services, waitlist
 from .forms_family import (
@@ -39,15 +39,7 @@ from .models import Activity, Child, Enrolment
 PAGE_SIZE = 25
 
 
-def parent_required(view: Callable) -> Callable:
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.roles.is_parent:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+parent_required = role_required(lambda roles: roles.is_parent)
 
 
 def _posted(request: HttpRequest):

@@ -7,17 +7,17 @@ Pages without an object answer 403 to people without the role; objects of others
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from schools.views import role_required
 
 from . import selectors, services
 from .forms import (
@@ -34,22 +34,8 @@ from .models import vog_status
 PAGE_SIZE = 25
 
 
-def _role_required(check: Callable) -> Callable:
-    def decorator(view: Callable) -> Callable:
-        @login_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not check(request.roles):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-hero_required = _role_required(lambda roles: roles.is_hero)
-coordinator_required = _role_required(lambda roles: roles.is_coordinator)
+hero_required = role_required(lambda roles: roles.is_hero)
+coordinator_required = role_required(lambda roles: roles.is_coordinator)
 
 
 def _save(request: HttpRequest, form, service: Callable, message: str) -> bool:

@@ -9,11 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from schools.models import Municipality
+from schools.views import coordinator_required
 
 from . import errors, runs, selectors, services
 from .adapter import AMSTERDAM
@@ -43,17 +42,6 @@ STEPS = {
     "writing": gettext_lazy("Sending offers to heroes"),
     "done": gettext_lazy("Finished"),
 }
-
-
-def coordinator_required(view: Callable) -> Callable:
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.roles.is_coordinator:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _municipalities(request: HttpRequest) -> tuple[list[Municipality], Municipality]:

@@ -8,12 +8,9 @@ the school's own staff only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from schools.views import manager_required
+from schools.views import manager_required, role_required
 
 from . import errors, selectors, services
 from .forms_staff import (
@@ -53,17 +50,8 @@ WAITING_FOR = {
 }
 
 
-def staff_required(view: Callable) -> Callable:
-    """Only school staff ask for visits; coordinators read them on the list and details."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.roles.is_staff:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Only school staff ask for visits; coordinators read them on the list and details.
+staff_required = role_required(lambda roles: roles.is_staff)
 
 
 def _detail(session_request: SessionRequest) -> HttpResponse:

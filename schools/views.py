@@ -37,7 +37,10 @@ from .models import current_school_year
 PAGE_SIZE = 25
 
 
-def _role_required(check: Callable) -> Callable:
+def role_required(check: Callable) -> Callable:
+    """A view for people whose roles pass `check`; others get 403, anonymous people log in.
+    Every app's pages use it (schools is the app all others may import)."""
+
     def decorator(view: Callable) -> Callable:
         @login_required
         @wraps(view)
@@ -51,8 +54,8 @@ def _role_required(check: Callable) -> Callable:
     return decorator
 
 
-coordinator_required = _role_required(lambda roles: roles.is_coordinator)
-manager_required = _role_required(lambda roles: roles.is_coordinator or roles.is_staff)
+coordinator_required = role_required(lambda roles: roles.is_coordinator)
+manager_required = role_required(lambda roles: roles.is_coordinator or roles.is_staff)
 
 
 def _page(request: HttpRequest, queryset) -> Page:
