@@ -1,5 +1,6 @@
 """Delivery that loses nothing, against a real Redis, real Celery workers and a real SMTP
-server: a worker killed mid-batch, Redis stopped and started again, a rolled-back change.
+server: a worker killed mid-batch, Redis stopped and started again, a rolled-back change;
+and a matching run asked for while Redis is down, handed over once it is back.
 
 The test starts its own redis-server on a free port (so it can stop it without disturbing
 anyone) and an SMTP sink (bench.smtp_sink) in this process that records every message it
@@ -21,11 +22,16 @@ import pytest
 import redis
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from activities import services as activities
 from bench.smtp_sink import SmtpSink
+from heroes import services as hero_services
 from notifications import services, tasks
 from notifications.models import Notification
+from scheduler import runs
+from scheduler import services as scheduler_services
+from scheduler.models import MatchingRun, Offer
 from tests import factories
 from tests.conftest import requires_postgres, requires_redis
 from tests.integration.test_celery_worker import broker, test_database_url
@@ -305,3 +311,64 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     assert [key for key in keys if counts[key] > 1] == []  # duplicates
     retried = Notification.objects.filter(pk__in=pks, attempts=2)
     assert retried.count() == 1
+
+
+def _hero(municipality, name: str):
+    hero = factories.HeroFactory(municipality=municipality, display_name=name, languages=["nl"])
+    for weekday in range(5):
+        hero_services.availability_window_add(
+            hero=hero, weekday=weekday, start_time=dt.time(9), end_time=dt.time(17)
+        )
+    today = timezone.localdate()
+    hero.vog_checks.create(
+        issued_on=today - dt.timedelta(days=30),
+        valid_until=today + dt.timedelta(days=700),
+        recorded_at=timezone.now(),
+    )
+    return hero
+
+
+def test_a_decline_with_redis_stopped_commits_and_matching_runs_once_it_is_back(
+    workers, redis_server, sink
+):
+    worker = workers.running()
+    school = factories.SchoolFactory(level="vo")
+    municipality = school.neighbourhood.municipality
+    group = factories.GroupFactory(school=school)
+    heroes = {_hero(municipality, "Dennis"), _hero(municipality, "Samira")}
+    day = timezone.localdate() + dt.timedelta(days=7)
+    day += dt.timedelta(days=(1 - day.weekday()) % 7)  # a Tuesday, a week or more ahead
+    start = dt.datetime.combine(day, dt.time(10), timezone.get_current_timezone())
+    now = timezone.now()
+    request = scheduler_services.request_create(
+        school=school, group=group, requested_by=None, kind="hero",
+        windows=[(start, start + dt.timedelta(hours=2))], now=now,
+    )  # fmt: skip
+    # Redis was up (tasks of this process run in-process): matching offered it at once.
+    offer = Offer.objects.get(request=request, status="pending")
+
+    redis_server.stop()
+    try:
+        with broker(redis_server.url):
+            scheduler_services.offer_decline(offer=offer, reason="Dan werk ik.", now=now)
+    finally:
+        redis_server.start()
+
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.DECLINED  # the decline committed
+    lost = MatchingRun.objects.get(municipality=municipality, trigger="decline")
+    assert lost.status == MatchingRun.Status.QUEUED  # its run never reached the broker
+
+    with broker(redis_server.url):
+        # Beat's periodic run, a few minutes later, hands the queued run over again.
+        runs.runs_periodic(now=timezone.now() + dt.timedelta(minutes=3))
+        wait_for(
+            lambda: Offer.objects.filter(request=request, status="pending").exists(),
+            "the new offer",
+            worker.log,
+        )
+    assert (
+        Offer.objects.get(request=request, status="pending").hero == (heroes - {offer.hero}).pop()
+    )
+    assert MatchingRun.objects.get(pk=lost.pk).status == MatchingRun.Status.DONE
+    assert MatchingRun.objects.filter(municipality=municipality).count() == 2  # no third

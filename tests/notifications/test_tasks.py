@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from celery.signals import task_prerun
 from django.core import mail
 from django.utils import timezone
 
@@ -101,12 +102,20 @@ def test_deliver_batch_retries_a_temporary_failure_alone(settings):
     assert len(mail.outbox) == 3
 
 
-def test_queue_sends_a_batch_per_delivery_batch(django_capture_on_commit_callbacks, monkeypatch):
+def test_queue_sends_a_batch_per_delivery_batch(django_capture_on_commit_callbacks):
     batches = []
-    monkeypatch.setattr(tasks.deliver_batch, "delay", lambda ids: batches.append(ids))
+
+    def seen(task=None, args=(), **kwargs):
+        if task.name == tasks.deliver_batch.name:
+            batches.append(len(args[0]))
+
     rows = [pending_row(key=f"batch:{i}") for i in range(services.DELIVERY_BATCH + 3)]
+    task_prerun.connect(seen)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.notifications_queue([row.pk for row in rows])
+    finally:
+        task_prerun.disconnect(seen)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        services.notifications_queue([row.pk for row in rows])
-
-    assert [len(batch) for batch in batches] == [services.DELIVERY_BATCH, 3]
+    assert batches == [services.DELIVERY_BATCH, 3]
+    assert len(mail.outbox) == len(rows)
