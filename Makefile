@@ -23,18 +23,20 @@ run: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIN)/lint-imports
 
 worker: install
-	$(BIN)/celery -A scheduler worker --loglevel=INFO
+	$(BIN)/celery -A config worker --loglevel=INFO
 
 beat: install
-	$(BIN)/celery -A scheduler beat --loglevel=INFO
+	$(BIN)/celery -A config beat --loglevel=INFO
 
 # Regenerate the translation catalogues after changing user-facing text (needs GNU gettext).
 messages: install

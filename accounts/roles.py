@@ -2,52 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from allauth.mfa.models import Authenticator
 from django.db.models import IntegerField, Value
 
+from core.roles import NO_ROLES, Roles
 from heroes.models import Hero
 from schools.models import CoordinatorMembership, StaffMembership
-
-
-@dataclass(frozen=True)
-class Roles:
-    coordinator_of: frozenset[int] = field(default_factory=frozenset)
-    staff_of: frozenset[int] = field(default_factory=frozenset)
-    hero_municipality: int | None = None
-    is_parent: bool = False
-    has_mfa: bool = False
-
-    @property
-    def is_coordinator(self) -> bool:
-        return bool(self.coordinator_of)
-
-    @property
-    def is_staff(self) -> bool:
-        return bool(self.staff_of)
-
-    @property
-    def is_hero(self) -> bool:
-        return self.hero_municipality is not None
-
-    @property
-    def needs_mfa(self) -> bool:
-        """Coordinators and school staff see children's data: they must use a second factor."""
-        return self.is_coordinator or self.is_staff
-
-    @property
-    def names(self) -> list[str]:
-        pairs = [
-            ("coordinator", self.is_coordinator),
-            ("staff", self.is_staff),
-            ("hero", self.is_hero),
-            ("parent", self.is_parent),
-        ]
-        return [name for name, held in pairs if held]
-
-
-NO_ROLES = Roles()
 
 
 def roles_for(user) -> Roles:

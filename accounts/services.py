@@ -7,10 +7,12 @@ from datetime import datetime
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from core.locking import lock, locking
+from core.refusals import Refusal
+from core.urls import absolute_url
 from heroes.models import Hero
 from notifications.models import Notification
 from notifications.services import notification_create_from_template
@@ -19,8 +21,11 @@ from schools.models import CoordinatorMembership, Municipality, School, StaffMem
 from .models import Invitation, User
 
 
-class InvitationError(Exception):
-    """The invitation cannot be used as asked; the message is safe to show."""
+class InvitationError(Refusal):
+    """An invitation that cannot be sent, withdrawn or accepted; the message says why."""
+
+    code = "invitation"
+    status = 409
 
 
 def invitation_create(
@@ -58,7 +63,7 @@ def invitation_create(
 
 def invitation_resend(*, invitation: Invitation, now: datetime) -> Invitation:
     """Send the invitation again; the link stays the same and is valid for another term."""
-    with transaction.atomic():
+    with locking():
         invitation = _lock(invitation)
         if invitation.accepted_at or invitation.revoked_at:
             raise InvitationError(_("This invitation is no longer open, so it cannot be sent."))
@@ -69,7 +74,7 @@ def invitation_resend(*, invitation: Invitation, now: datetime) -> Invitation:
 
 
 def invitation_revoke(*, invitation: Invitation, now: datetime) -> Invitation:
-    with transaction.atomic():
+    with locking():
         invitation = _lock(invitation)
         if invitation.accepted_at:
             raise InvitationError(_("This invitation was already accepted."))
@@ -81,7 +86,7 @@ def invitation_revoke(*, invitation: Invitation, now: datetime) -> Invitation:
 
 def invitation_accept(*, invitation: Invitation, user: User, now: datetime) -> Invitation:
     """Give the person the role they were invited to. Accepting twice changes nothing."""
-    with transaction.atomic():
+    with locking():
         invitation = _lock(invitation)
         if invitation.accepted_by_id == user.pk and invitation.accepted_at:
             return invitation
@@ -125,7 +130,8 @@ def api_token_revoke(*, user: User) -> None:
 
 
 def _lock(invitation: Invitation) -> Invitation:
-    return Invitation.objects.select_for_update().get(pk=invitation.pk)
+    [[locked]] = lock(Invitation.objects.filter(pk=invitation.pk))
+    return locked
 
 
 def _grant_role(invitation: Invitation, user: User) -> None:
@@ -162,7 +168,7 @@ def _send(invitation: Invitation) -> None:
         context={
             "invitation": invitation,
             "inviter": invitation.invited_by,
-            "accept_url": settings.SITE_URL + reverse("invitation_accept", args=[invitation.token]),
+            "accept_url": absolute_url("invitation_accept", invitation.token),
         },
         to_email=invitation.email,
         recipient=recipient,

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views, views_deadletter
+from .views import account as views
+from .views import undelivered
 
 urlpatterns = [
     path("two-step-required/", views.mfa_required, name="mfa_required"),
@@ -9,10 +10,10 @@ urlpatterns = [
     path("invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
     path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
-    path("undelivered/", views_deadletter.undelivered_list, name="undelivered_list"),
+    path("undelivered/", undelivered.undelivered_list, name="undelivered_list"),
     path(
         "undelivered/<int:pk>/resend/",
-        views_deadletter.undelivered_resend,
+        undelivered.undelivered_resend,
         name="undelivered_resend",
     ),
 ]

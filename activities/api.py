@@ -1,11 +1,10 @@
 """API for after-school activities: browsing, a parent's children and enrolments (with waiting-
 list offers), and the attendance register for staff. Reads go through activities.selectors,
 writes through activities.services and activities.waitlist; a refusal from those
-(activities.errors) answers its own status with `{"detail": message, "code": code}`."""
+(activities.errors) answers its own status with `{"detail": message, "code": code}` (through
+config.exceptions)."""
 
 from __future__ import annotations
-
-from contextlib import contextmanager
 
 from django import forms
 from django.db.models import Count, F, OuterRef, Q, Subquery
@@ -19,48 +18,22 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, filters, mixins, serializers, status, viewsets
+from rest_framework import filters, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from schools.api import NeighbourhoodRefSerializer, StrictBooleanFilter
-from schools.models import Group, Neighbourhood, School, Venue
+from core.api import refused
+from schools.api import (
+    NeighbourhoodRefSerializer,
+    SchoolRefSerializer,
+    StrictBooleanFilter,
+    VenueRefSerializer,
+)
+from schools.models import Group, Neighbourhood, School
 from schools.selectors import neighbourhoods_visible_to, schools_visible_to
 
 from . import errors, selectors, services, waitlist
 from .models import Activity, Attendance, Child, Enrolment, Occurrence
-
-# --- refusals ------------------------------------------------------------------------------
-
-
-class Refused(exceptions.APIException):
-    """A refusal from activities.errors as a response: its status, its message and its code."""
-
-    def __init__(self, err: errors.ActivityError):
-        self.status_code = err.status
-        # DRF's handler turns `wait` into a Retry-After header: a busy lock clears in moments.
-        self.wait = 1 if isinstance(err, errors.Busy) else None
-        super().__init__(detail={"detail": str(err.message), "code": err.code}, code=err.code)
-
-
-@contextmanager
-def refusals():
-    try:
-        yield
-    except errors.ActivityError as err:
-        raise Refused(err) from err
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The body of a refusal (schema only)."""
-
-    detail = serializers.CharField()
-    code = serializers.CharField()
-
-
-def refused(description: str) -> OpenApiResponse:
-    return OpenApiResponse(ErrorSerializer, description=description)
-
 
 # --- scoped reads --------------------------------------------------------------------------
 
@@ -95,18 +68,6 @@ def enrolments_for(user):
 
 
 # --- activities ----------------------------------------------------------------------------
-
-
-class SchoolRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = School
-        fields = ["id", "name"]
-
-
-class VenueRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Venue
-        fields = ["id", "name"]
 
 
 class OccurrenceSerializer(serializers.ModelSerializer):
@@ -487,7 +448,7 @@ def own_children(user, ids: list[int]) -> list[Child]:
     """The person's children with these ids; any other id is refused as not found."""
     children = {child.pk: child for child in selectors.children_of(user).filter(pk__in=ids)}
     if len(children) != len(ids):
-        raise Refused(errors.NotYourChild())
+        raise errors.NotYourChild
     return [children[pk] for pk in ids]
 
 
@@ -547,22 +508,20 @@ class EnrolmentViewSet(
         form.is_valid(raise_exception=True)
         data = form.validated_data
         children = own_children(request.user, data["child_ids"])
-        with refusals():
-            created = services.enrolments_create(
-                guardian=request.user,
-                children=children,
-                activity=data["activity"],
-                now=timezone.now(),
-                choice_rank=data["choice_rank"],
-            )
+        created = services.enrolments_create(
+            guardian=request.user,
+            children=children,
+            activity=data["activity"],
+            now=timezone.now(),
+            choice_rank=data["choice_rank"],
+        )
         # The service gives back the rows it wrote, with their waiting-list position.
         body = EnrolmentSerializer(created, many=True).data
         return Response(body if data["siblings"] else body[0], status.HTTP_201_CREATED)
 
     def _answer(self, use_case):
         enrolment = self.get_object()
-        with refusals():
-            use_case(enrolment=enrolment, now=timezone.now())
+        use_case(enrolment=enrolment, now=timezone.now())
         return Response(EnrolmentSerializer(self.get_queryset().get(pk=enrolment.pk)).data)
 
     @extend_schema(
@@ -581,7 +540,7 @@ class EnrolmentViewSet(
     )
     @action(detail=True, methods=["post"], filterset_class=None)
     def accept(self, request, pk=None):
-        return self._answer(waitlist.offer_accept)
+        return self._answer(waitlist.place_offer_accept)
 
     @extend_schema(
         summary="Decline an offered place; it goes to the next child",
@@ -590,7 +549,7 @@ class EnrolmentViewSet(
     )
     @action(detail=True, methods=["post"], filterset_class=None)
     def decline(self, request, pk=None):
-        return self._answer(waitlist.offer_decline)
+        return self._answer(waitlist.place_offer_decline)
 
 
 def register(router) -> None:

@@ -10,11 +10,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from django.conf import settings
 from django.db.models import Prefetch
-from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
+from core.urls import absolute_url
 from notifications import ical, reminders
 from notifications.calendar import feed_since, register_feed_source
 from schools.models import StaffMembership
@@ -52,7 +51,7 @@ def enrolment_event(enrolment: Enrolment, sessions, *, sequence: int = 0):
         sequence=sequence,
         summary=f"{activity.title} ({enrolment.child.first_name})",
         description=activity.description,
-        url=settings.SITE_URL + reverse("activities:my_enrolments"),
+        url=absolute_url("activities:my_enrolments"),
     )
 
 
@@ -79,7 +78,7 @@ def activity_event(activity: Activity, sessions):
         sequence=0,
         summary=activity.title,
         description=activity.description,
-        url=settings.SITE_URL + reverse("activities:staff_detail", args=[activity.pk]),
+        url=absolute_url("activities:staff_detail", activity.pk),
     )
 
 
@@ -146,7 +145,7 @@ def due_session_reminders(now: dt.datetime):
         )
         .order_by("starts_at", "pk")
     )
-    url = settings.SITE_URL + reverse("activities:my_enrolments")
+    url = absolute_url("activities:my_enrolments")
     for occurrence in occurrences:
         lead = reminders.lead_due("parent_session", occurrence.starts_at, now)
         if lead is None:

@@ -1,77 +1,63 @@
-"""Why an enrolment or offer was refused, in words a parent understands.
+"""Why an enrolment or a waiting-list offer was refused, in words a parent understands.
 
-Services raise these; views show `message` next to the form, the API answers 4xx with
-`{"detail": message, "code": code}`. Nothing has changed when one is raised.
+Each is a `core.refusals.Refusal`: pages show the message, the API answers its status with
+`{"detail": message, "code": code}`. Nothing has changed when one is raised. A lock that is not
+free in time raises `core.refusals.Busy`.
 """
 
 from django.utils.translation import gettext_lazy as _
 
-
-class ActivityError(Exception):
-    code = "invalid"
-    status = 400
-    message = _("This is not possible.")
-
-    def __init__(self, message=None):
-        if message is not None:
-            self.message = message
-        super().__init__(str(self.message))
+from core.refusals import Refusal
 
 
-class NotPublished(ActivityError):
+class NotPublished(Refusal):
     code = "not_published"
     status = 409
     message = _("This activity is not open for enrolment.")
 
 
-class WindowClosed(ActivityError):
+class WindowClosed(Refusal):
     code = "window_closed"
     status = 409
     message = _("Enrolment for this activity is not open now.")
 
 
-class WrongGrade(ActivityError):
+class WrongGrade(Refusal):
     code = "wrong_grade"
     message = _("This activity is not for your child's school type or grade.")
 
 
-class AlreadyEnrolled(ActivityError):
+class AlreadyEnrolled(Refusal):
     code = "duplicate"
     status = 409
     message = _("Your child is already enrolled or waiting for this activity.")
 
 
-class Overlap(ActivityError):
+class Overlap(Refusal):
     code = "overlap"
     status = 409
     message = _("Your child already has another activity at this time.")
 
 
-class NotYourChild(ActivityError):
+class NotYourChild(Refusal):
     code = "not_your_child"
     status = 404
     message = _("We could not find this child.")
 
 
-class OfferNotOpen(ActivityError):
+class PlaceOfferNotOpen(Refusal):
     code = "offer_not_open"
     status = 409
     message = _("This offer has expired or was already answered.")
 
 
-class NotActive(ActivityError):
+class NotActive(Refusal):
     code = "not_active"
     status = 409
     message = _("This enrolment was already cancelled or ended.")
 
 
-class Full(ActivityError):
+class Full(Refusal):
     code = "full"
     status = 409
     message = _("There are no places left in this activity.")
-
-
-class Busy(ActivityError):
-    code = "busy"
-    status = 503
-    message = _("Many people are enrolling right now. Please try again in a moment.")

@@ -15,8 +15,9 @@ import secrets
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.db.models import F
+
+from core.locking import lock, locking
 
 from . import messages
 from .calendar import future_sessions
@@ -225,13 +226,13 @@ def lottery_draw(
 
 
 def _draw_once(round_pk: int, now: dt.datetime, seed: int | None) -> tuple[LotteryRound, bool]:
-    with transaction.atomic():
-        locked = LotteryRound.objects.select_for_update().get(pk=round_pk)
+    with locking():
+        [[locked]] = lock(LotteryRound.objects.filter(pk=round_pk))
         if locked.drawn_at is not None or now < locked.closes_at:
             return locked, False
-        # Lock every activity of the round (in pk order, as everyone does, to avoid deadlock)
-        # so no hand placement or cancellation changes the free places mid-draw.
-        list(Activity.objects.select_for_update().filter(lottery_round=locked).order_by("pk"))
+        # Lock every activity of the round so no hand placement or cancellation changes the
+        # free places mid-draw.
+        lock(Activity.objects.filter(lottery_round=locked))
         applications, places = _load(locked)
         seed = secrets.randbits(63) if seed is None else seed
         result = lottery_compute(applications=applications, places=places, seed=seed)

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 
+from core.urls import absolute_url
 from notifications import ical
 from notifications.services import notification_create_from_template
 
@@ -61,7 +60,7 @@ def tell_family(
             "child": enrolment.child,
             "activity": enrolment.activity,
             "guardian": guardian,
-            "url": settings.SITE_URL + reverse("activities:my_enrolments"),
+            "url": absolute_url("activities:my_enrolments"),
             **context,
         },
         to_email=guardian.email,

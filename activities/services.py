@@ -10,22 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import OperationalError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
+
+from core.locking import lock, locking
+from core.time import local_date, local_datetime
 
 from . import errors, messages
 from .models import Activity, Attendance, Child, Enrolment, LotteryRound, Occurrence
 from .schedule import closures_for_school, session_dates
-from .waitlist import offer_free_places
+from .waitlist import waitlist_advance
 
 CONSENT_VERSION = "2026-1"
-TZ = ZoneInfo(settings.TIME_ZONE)
 SCHEDULE_FIELDS = ("weekday", "start_time", "end_time", "first_date", "last_date")
 
 
@@ -41,14 +41,18 @@ def activity_create(*, school, created_by, data: dict, neighbourhoods=(), now: d
     activity.full_clean(exclude=["seats_taken"])
     activity.save()
     activity.priority_neighbourhoods.set(neighbourhoods)
-    occurrences_regenerate(activity=activity, today=now.astimezone(TZ).date())
+    occurrences_regenerate(activity=activity, today=local_date(now))
     return activity
 
 
-@transaction.atomic
 def activity_update(*, activity: Activity, data: dict, neighbourhoods=None, now: dt.datetime):
     """Save changes; a new schedule regenerates future sessions and tells enrolled families."""
-    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    with locking():
+        return _update(activity, data, neighbourhoods, now)
+
+
+def _update(activity: Activity, data: dict, neighbourhoods, now: dt.datetime) -> Activity:
+    [[activity]] = lock(Activity.objects.filter(pk=activity.pk))
     before = {field: getattr(activity, field) for field in SCHEDULE_FIELDS}
     for field, value in data.items():
         setattr(activity, field, value)
@@ -66,10 +70,10 @@ def activity_update(*, activity: Activity, data: dict, neighbourhoods=None, now:
     if neighbourhoods is not None:
         activity.priority_neighbourhoods.set(neighbourhoods)
     if "capacity" in data:
-        offer_free_places(activity=activity, now=now)
+        waitlist_advance(activity=activity, now=now)
     changed = any(getattr(activity, field) != value for field, value in before.items())
     if changed:
-        occurrences_regenerate(activity=activity, today=now.astimezone(TZ).date())
+        occurrences_regenerate(activity=activity, today=local_date(now))
         if activity.status == Activity.Status.PUBLISHED:
             messages.tell_families_schedule_changed(
                 enrolments=_active(activity).filter(status__in=Enrolment.HOLDS_SEAT), now=now
@@ -97,25 +101,25 @@ def activity_publish(*, activity: Activity) -> Activity:
     return activity
 
 
-@transaction.atomic
 def activity_cancel(*, activity: Activity, now: dt.datetime) -> Activity:
     """Cancel the whole activity: every enrolment ends and every family is told."""
-    activity = Activity.objects.select_for_update().get(pk=activity.pk)
-    if activity.status == Activity.Status.CANCELLED:
-        return activity
-    for enrolment in _active(activity):
-        had_place = enrolment.status == Enrolment.Status.CONFIRMED
-        _end(enrolment, Enrolment.Status.CANCELLED, now)
-        messages.tell_family_ended(
-            enrolment=enrolment, event="activity_cancelled", had_place=had_place, now=now
+    with locking():
+        [[activity]] = lock(Activity.objects.filter(pk=activity.pk))
+        if activity.status == Activity.Status.CANCELLED:
+            return activity
+        for enrolment in _active(activity):
+            had_place = enrolment.status == Enrolment.Status.CONFIRMED
+            _end(enrolment, Enrolment.Status.CANCELLED, now)
+            messages.tell_family_ended(
+                enrolment=enrolment, event="activity_cancelled", had_place=had_place, now=now
+            )
+        activity.status = Activity.Status.CANCELLED
+        activity.seats_taken = 0
+        activity.save(update_fields=["status", "seats_taken", "updated_at"])
+        activity.occurrences.filter(date__gte=local_date(now), cancelled_at=None).update(
+            cancelled_at=now
         )
-    activity.status = Activity.Status.CANCELLED
-    activity.seats_taken = 0
-    activity.save(update_fields=["status", "seats_taken", "updated_at"])
-    activity.occurrences.filter(date__gte=now.astimezone(TZ).date(), cancelled_at=None).update(
-        cancelled_at=now
-    )
-    return activity
+        return activity
 
 
 def occurrences_regenerate(*, activity: Activity, today: dt.date) -> None:
@@ -143,8 +147,8 @@ def occurrences_regenerate(*, activity: Activity, today: dt.date) -> None:
 
 def _times(activity: Activity, day: dt.date) -> dict:
     return {
-        "starts_at": dt.datetime.combine(day, activity.start_time, tzinfo=TZ),
-        "ends_at": dt.datetime.combine(day, activity.end_time, tzinfo=TZ),
+        "starts_at": local_datetime(day, activity.start_time),
+        "ends_at": local_datetime(day, activity.end_time),
     }
 
 
@@ -213,8 +217,8 @@ def enrolments_create(
     """Enrol children (siblings together: all get a place or none does).
 
     First come: confirmed while places last, else the waiting list. Lottery: an application,
-    drawn when enrolment closes. Raises an `errors.ActivityError` and changes nothing when the
-    enrolment is not allowed.
+    drawn when enrolment closes. Raises a refusal (activities.errors, or core.refusals.Busy)
+    and changes nothing when the enrolment is not allowed.
     """
     if any(child.guardian_id != guardian.pk for child in children):
         raise errors.NotYourChild
@@ -222,34 +226,23 @@ def enrolments_create(
         raise errors.AlreadyEnrolled
     for child in children:
         child.guardian = guardian  # the messages need it; saves a query per child
-    try:
-        with transaction.atomic():
-            # Lock every child (in pk order, so two requests cannot deadlock) against the same
-            # child being enrolled elsewhere at the same time, and check them before taking the
-            # activity's lock: in a rush, everyone queues for that lock, so hold it briefly.
-            list(
-                Child.objects.select_for_update()
-                .filter(pk__in=[c.pk for c in children])
-                .order_by("pk")
-            )
-            for child in children:
-                _check_can_enrol(child, activity, now)
-            locked = _lock_activity(activity.pk)
-            _check_open(locked, now)  # it may have been cancelled or closed meanwhile
-            return _enrol(locked, children, now, created_by=guardian, choice_rank=choice_rank)
-    except OperationalError as exc:
-        # A lock wait that timed out (PostgreSQL lock_timeout, SQLite "database is locked").
-        raise errors.Busy from exc
+    with locking():
+        # Lock every child against the same child being enrolled elsewhere at the same time,
+        # and check them before taking the activity's lock: in a rush, everyone queues for
+        # that lock, so hold it briefly.
+        lock(Child.objects.filter(pk__in=[c.pk for c in children]))
+        for child in children:
+            _check_can_enrol(child, activity, now)
+        locked = _lock_activity(activity.pk)
+        _check_open(locked, now)  # it may have been cancelled or closed meanwhile
+        return _enrol(locked, children, now, created_by=guardian, choice_rank=choice_rank)
 
 
 def _lock_activity(pk: int) -> Activity:
     """The activity row, locked until the transaction ends (the capacity guard). Its school
     and venue come along (unlocked) for the families' messages."""
-    return (
-        Activity.objects.select_related("school", "venue")
-        .select_for_update(of=("self",))
-        .get(pk=pk)
-    )
+    [[activity]] = lock(Activity.objects.filter(pk=pk).select_related("school", "venue"))
+    return activity
 
 
 def _check_open(activity: Activity, now: dt.datetime) -> None:
@@ -325,14 +318,14 @@ def _enrol(activity, children, now, *, created_by, choice_rank=1, placed_by=None
     ]
     if status == Enrolment.Status.CONFIRMED:
         Activity.objects.filter(pk=activity.pk).update(seats_taken=F("seats_taken") + len(children))
-    if status == Enrolment.Status.WAITLISTED and offer_free_places(activity=activity, now=now):
+    if status == Enrolment.Status.WAITLISTED and waitlist_advance(activity=activity, now=now):
         # A place was free but a pair of siblings ahead needed two: it may be this child's.
         for enrolment in enrolments:
             enrolment.refresh_from_db()
     for enrolment in enrolments:
         enrolment.waitlist_position = waitlist_position(enrolment)
         if enrolment.status == Enrolment.Status.OFFERED:
-            continue  # offer_free_places told the family already
+            continue  # waitlist_advance told the family already
         position = enrolment.waitlist_position
         if status == Enrolment.Status.CONFIRMED:
             messages.tell_family_confirmed(enrolment=enrolment, now=now, position=position)
@@ -368,14 +361,7 @@ def waitlist_position(enrolment: Enrolment) -> int | None:
 
 def enrolment_place(*, activity: Activity, child: Child, placed_by, now: dt.datetime) -> Enrolment:
     """Staff place a child by hand: confirmed if a place is free, outside the window too."""
-    try:
-        return _place(activity=activity, child=child, placed_by=placed_by, now=now)
-    except OperationalError as exc:
-        raise errors.Busy from exc
-
-
-def _place(*, activity: Activity, child: Child, placed_by, now: dt.datetime) -> Enrolment:
-    with transaction.atomic():
+    with locking():
         locked = _lock_activity(activity.pk)
         if locked.status != Activity.Status.PUBLISHED:
             raise errors.NotPublished
@@ -406,9 +392,9 @@ def _place(*, activity: Activity, child: Child, placed_by, now: dt.datetime) -> 
 
 def enrolment_cancel(*, enrolment: Enrolment, now: dt.datetime, notify: bool = True) -> Enrolment:
     """End an enrolment; a freed place is offered to the waiting list at once."""
-    with transaction.atomic():
+    with locking():
         activity = _lock_activity(enrolment.activity_id)
-        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        [[enrolment]] = lock(Enrolment.objects.filter(pk=enrolment.pk))
         if enrolment.status not in Enrolment.ACTIVE:
             raise errors.NotActive
         held_seat = enrolment.status in Enrolment.HOLDS_SEAT
@@ -422,7 +408,7 @@ def enrolment_cancel(*, enrolment: Enrolment, now: dt.datetime, notify: bool = T
             Activity.objects.filter(pk=activity.pk).update(seats_taken=F("seats_taken") - 1)
         # Also when no place was held: a waiting sibling who leaves can let the rest of the
         # list move up to a place that was too small for the pair.
-        offer_free_places(activity=activity, now=now)
+        waitlist_advance(activity=activity, now=now)
         return enrolment
 
 

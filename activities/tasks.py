@@ -5,9 +5,9 @@ from . import lottery, waitlist
 
 
 @shared_task
-def expire_offers() -> int:
+def expire_place_offers() -> int:
     """Pass on places whose offer ran out (beat runs this every few minutes)."""
-    return waitlist.offers_expire(now=timezone.now())
+    return waitlist.place_offers_expire(now=timezone.now())
 
 
 @shared_task

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.db.models import F
+
+from core.locking import lock, locking
 
 from . import errors, messages
 from .models import Activity, Enrolment
@@ -22,7 +23,7 @@ def waiting_list(activity: Activity):
     )
 
 
-def offer_free_places(*, activity: Activity, now: dt.datetime) -> list[Enrolment]:
+def waitlist_advance(*, activity: Activity, now: dt.datetime) -> list[Enrolment]:
     """Offer free places down the waiting list. Siblings who applied together are offered
     together; when too few places are free for them, the next child in line goes first.
     The caller holds the activity's lock."""
@@ -63,50 +64,52 @@ def offer_free_places(*, activity: Activity, now: dt.datetime) -> list[Enrolment
 
 def _open_offer(enrolment: Enrolment, now: dt.datetime) -> Enrolment:
     """Lock the activity, then the enrolment; refuse anything but an open offer."""
-    Activity.objects.select_for_update().get(pk=enrolment.activity_id)
-    enrolment = (
-        Enrolment.objects.select_for_update().select_related("activity").get(pk=enrolment.pk)
+    _activity, [enrolment] = lock(
+        Activity.objects.filter(pk=enrolment.activity_id),
+        Enrolment.objects.filter(pk=enrolment.pk).select_related("activity"),
     )
     if enrolment.status != Enrolment.Status.OFFERED or enrolment.offer_expires_at <= now:
-        raise errors.OfferNotOpen
+        raise errors.PlaceOfferNotOpen
     return enrolment
 
 
-@transaction.atomic
-def offer_accept(*, enrolment: Enrolment, now: dt.datetime) -> Enrolment:
-    enrolment = _open_offer(enrolment, now)
-    enrolment.status = Enrolment.Status.CONFIRMED
-    enrolment.offer_expires_at = None
-    enrolment.decided_at = now
-    enrolment.save(update_fields=["status", "offer_expires_at", "decided_at"])
-    messages.tell_family_confirmed(enrolment=enrolment, now=now)
-    return enrolment
+def place_offer_accept(*, enrolment: Enrolment, now: dt.datetime) -> Enrolment:
+    """The family takes the offered place."""
+    with locking():
+        enrolment = _open_offer(enrolment, now)
+        enrolment.status = Enrolment.Status.CONFIRMED
+        enrolment.offer_expires_at = None
+        enrolment.decided_at = now
+        enrolment.save(update_fields=["status", "offer_expires_at", "decided_at"])
+        messages.tell_family_confirmed(enrolment=enrolment, now=now)
+        return enrolment
 
 
-@transaction.atomic
-def offer_decline(*, enrolment: Enrolment, now: dt.datetime) -> Enrolment:
-    enrolment = _open_offer(enrolment, now)
-    _release(enrolment, Enrolment.Status.DECLINED, now)
-    return enrolment
+def place_offer_decline(*, enrolment: Enrolment, now: dt.datetime) -> Enrolment:
+    """The family says no: the place goes to the next child in line."""
+    with locking():
+        enrolment = _open_offer(enrolment, now)
+        _release(enrolment, Enrolment.Status.DECLINED, now)
+        return enrolment
 
 
-def offers_expire(*, now: dt.datetime) -> int:
+def place_offers_expire(*, now: dt.datetime) -> int:
     """End every offer past its deadline and pass the place on; safe to run twice."""
     due = Enrolment.objects.filter(
         status=Enrolment.Status.OFFERED, offer_expires_at__lte=now
     ).values_list("pk", "activity_id")
     expired = 0
     for pk, activity_id in due:
-        with transaction.atomic():
-            Activity.objects.select_for_update().get(pk=activity_id)
-            enrolment = (
-                Enrolment.objects.select_for_update()
-                .select_related("activity", "child__guardian")
-                .filter(pk=pk, status=Enrolment.Status.OFFERED, offer_expires_at__lte=now)
-                .first()
+        with locking():
+            _activity, still_due = lock(
+                Activity.objects.filter(pk=activity_id),
+                Enrolment.objects.filter(
+                    pk=pk, status=Enrolment.Status.OFFERED, offer_expires_at__lte=now
+                ).select_related("activity", "child__guardian"),
             )
-            if enrolment is None:
+            if not still_due:
                 continue
+            [enrolment] = still_due
             _release(enrolment, Enrolment.Status.EXPIRED, now)
             messages.tell_family(enrolment=enrolment, event="offer_expired")
             expired += 1
@@ -119,4 +122,4 @@ def _release(enrolment: Enrolment, status: str, now: dt.datetime) -> None:
     enrolment.decided_at = now
     enrolment.save(update_fields=["status", "offer_expires_at", "decided_at"])
     Activity.objects.filter(pk=enrolment.activity_id).update(seats_taken=F("seats_taken") - 1)
-    offer_free_places(activity=enrolment.activity, now=now)
+    waitlist_advance(activity=enrolment.activity, now=now)

@@ -264,7 +264,7 @@ def start_server(args: argparse.Namespace, bench_url: str, port: int, log) -> su
         sys.executable,
         "-m",
         "gunicorn",
-        "scheduler.wsgi:application",
+        "config.wsgi:application",
         f"--bind=127.0.0.1:{port}",
         f"--workers={args.workers}",
         "--worker-class=gthread",

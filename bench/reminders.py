@@ -140,7 +140,7 @@ def start_workers(stack, args, *, bench_url: str, broker: str, smtp_port: int, l
         "DATABASE_URL": bench_url,
         "REDIS_URL": broker,
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
-        "DJANGO_SETTINGS_MODULE": "scheduler.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
@@ -194,7 +194,7 @@ def wait_for(condition, seconds: float, what: str) -> None:
 def setup_django(bench_url: str, broker: str) -> None:
     os.environ["DATABASE_URL"] = bench_url
     os.environ["REDIS_URL"] = broker  # this process queues tasks on the workers' broker
-    os.environ["DJANGO_SETTINGS_MODULE"] = "scheduler.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     import django
     from django.core.management import call_command
 

@@ -1,6 +1,6 @@
 """The app's settings plus the benchmark's floor view (bench.urls); never used in production."""
 
-from scheduler.settings import *  # noqa: F403
+from config.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
 # The API answers JSON only, so the static manifest (built by collectstatic) is not needed.

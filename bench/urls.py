@@ -6,5 +6,5 @@ from . import floor
 
 urlpatterns = [
     path("bench/floor/", floor.floor, name="bench_floor"),
-    path("", include("scheduler.urls")),
+    path("", include("config.urls")),
 ]

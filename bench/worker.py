@@ -11,7 +11,7 @@ from functools import cache
 
 import redis
 
-from scheduler.celery import app
+from config.celery import app
 
 NOOP_COUNTER = "bench:noop:done"
 

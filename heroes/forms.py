@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from schools.forms import apply_errors
+from core.forms import DateInput, TimeInput
 from schools.models import Municipality
 
 from . import selectors
@@ -20,16 +20,7 @@ __all__ = [
     "VOGForm",
     "VRTrainingForm",
     "WindowForm",
-    "apply_errors",
 ]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
 
 
 class TopicForm(forms.Form):
@@ -101,8 +92,8 @@ class HeroProfileForm(forms.Form):
 
 class WindowForm(forms.Form):
     weekday = forms.TypedChoiceField(label=_("Day"), choices=Weekday.choices, coerce=int)
-    start_time = forms.TimeField(label=_("From"), widget=TimeInput(format="%H:%M"))
-    end_time = forms.TimeField(label=_("Until"), widget=TimeInput(format="%H:%M"))
+    start_time = forms.TimeField(label=_("From"), widget=TimeInput())
+    end_time = forms.TimeField(label=_("Until"), widget=TimeInput())
 
 
 class AwayPeriodForm(forms.Form):

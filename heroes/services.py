@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.locking import lock, locking
+from core.urls import absolute_url
 from notifications.services import notification_create_from_template
 
+from . import selectors
 from .models import (
     LANGUAGE_CODES,
     AvailabilityException,
@@ -116,10 +117,10 @@ def hero_vr_training_set(*, hero: Hero, trained_on: dt.date | None, now: dt.date
 
 def _lock(hero: Hero) -> None:
     """Serialise availability changes of one hero, so two tabs cannot add overlapping windows."""
-    Hero.objects.select_for_update().filter(pk=hero.pk).first()
+    lock(Hero.objects.filter(pk=hero.pk))
 
 
-@transaction.atomic
+@locking()
 def availability_window_add(
     *, hero: Hero, weekday: int, start_time: dt.time, end_time: dt.time
 ) -> AvailabilityWindow:
@@ -209,8 +210,6 @@ def vog_reminders_send(*, now: dt.datetime) -> int:
     """Warn each hero whose current VOG ends within VOG_WARNING_DAYS, and their coordinators.
     The keys name the VOG check, so running again writes nothing new; returns how many new
     notifications were written."""
-    from . import selectors
-
     sent = 0
     for check in selectors.vog_checks_expiring(now=now):
         hero = check.hero
@@ -218,9 +217,9 @@ def vog_reminders_send(*, now: dt.datetime) -> int:
             check=check,
             recipient=hero.user,
             audience="hero",
-            url=settings.SITE_URL + reverse("heroes:my_profile"),
+            url=absolute_url("heroes:my_profile"),
         )
-        detail_url = settings.SITE_URL + reverse("heroes:hero_detail", args=[hero.pk])
+        detail_url = absolute_url("heroes:hero_detail", hero.pk)
         for membership in hero.municipality.coordinators.all():
             sent += _tell_vog_expiring(
                 check=check, recipient=membership.user, audience="coordinator", url=detail_url

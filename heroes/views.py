@@ -6,18 +6,15 @@ Pages without an object answer 403 to people without the role; objects of others
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from schools.views import role_required
+from core.pagination import paginate
+from core.views import coordinator_required, hero_required, submit
 
 from . import selectors, services
 from .forms import (
@@ -27,29 +24,8 @@ from .forms import (
     VOGForm,
     VRTrainingForm,
     WindowForm,
-    apply_errors,
 )
 from .models import vog_status
-
-PAGE_SIZE = 25
-
-
-hero_required = role_required(lambda roles: roles.is_hero)
-coordinator_required = role_required(lambda roles: roles.is_coordinator)
-
-
-def _save(request: HttpRequest, form, service: Callable, message: str) -> bool:
-    """Run the service with a valid form's data; False leaves the errors on the form."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        service(form.cleaned_data)
-    except ValidationError as exc:
-        apply_errors(form, exc)
-        return False
-    messages.success(request, message)
-    return True
-
 
 # The hero's own pages
 
@@ -72,7 +48,7 @@ def my_profile_edit(request: HttpRequest) -> HttpResponse:
     form = HeroProfileForm(
         request.POST or None, hero=hero, initial=HeroProfileForm.initial_for(hero)
     )
-    saved = _save(
+    saved = submit(
         request,
         form,
         lambda data: services.hero_profile_update(hero=hero, **data),
@@ -91,14 +67,14 @@ def my_availability(request: HttpRequest) -> HttpResponse:
     is_away = request.POST.get("form") == "away"
     window_form = WindowForm(request.POST if is_window else None, prefix="window")
     away_form = AwayPeriodForm(request.POST if is_away else None, prefix="away")
-    if is_window and _save(
+    if is_window and submit(
         request,
         window_form,
         lambda data: services.availability_window_add(hero=hero, **data),
         _("The time is added."),
     ):
         return redirect("heroes:my_availability")
-    if is_away and _save(
+    if is_away and submit(
         request,
         away_form,
         lambda data: services.away_period_add(hero=hero, now=timezone.now(), **data),
@@ -139,7 +115,7 @@ def hero_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     vog_problem = request.GET.get("vog") == "problem"
     heroes = selectors.heroes_for_coordinator(request.roles, today=today, vog_problem=vog_problem)
-    page_obj = Paginator(heroes, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = paginate(request, heroes)
     for hero in page_obj:
         hero.vog_status = vog_status(hero.vog_valid_until, today)
     context = {
@@ -161,7 +137,7 @@ def hero_detail(request: HttpRequest, pk: int) -> HttpResponse:
         prefix="vr",
         initial={"vr_trained_on": hero.vr_trained_on},
     )
-    if kind == "vog" and _save(
+    if kind == "vog" and submit(
         request,
         vog_form,
         lambda data: services.vog_record(
@@ -170,7 +146,7 @@ def hero_detail(request: HttpRequest, pk: int) -> HttpResponse:
         _("The VOG check is recorded."),
     ):
         return redirect("heroes:hero_detail", pk=hero.pk)
-    if kind == "vr" and _save(
+    if kind == "vr" and submit(
         request,
         vr_form,
         lambda data: services.hero_vr_training_set(
@@ -193,7 +169,7 @@ def hero_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @coordinator_required
 def topic_list(request: HttpRequest) -> HttpResponse:
     form = TopicForm(request.POST or None, roles=request.roles)
-    if _save(
+    if submit(
         request,
         form,
         lambda data: services.topic_create(municipality=form.municipality(), name=data["name"]),
@@ -203,7 +179,7 @@ def topic_list(request: HttpRequest) -> HttpResponse:
     topics = selectors.topics_for_coordinator(request.roles)
     context = {
         "form": form,
-        "page_obj": Paginator(topics, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page_obj": paginate(request, topics),
         "several_municipalities": len(request.roles.coordinator_of) > 1,
     }
     return render(request, "heroes/topic_list.html", context)
@@ -214,7 +190,7 @@ def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
     topic = selectors.get_topic_for_coordinator(request.roles, pk)
     form = TopicForm(request.POST or None, roles=request.roles, initial={"name": topic.name})
     form.fields.pop("municipality", None)
-    if _save(
+    if submit(
         request,
         form,
         lambda data: services.topic_rename(topic=topic, name=data["name"]),

@@ -17,9 +17,10 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from core.urls import absolute_url
 
 from . import ical
 from .models import FeedToken
@@ -122,4 +123,4 @@ def feed_token_observe(feed_token: FeedToken, etag: str, now: dt.datetime) -> dt
 
 
 def feed_url(feed_token: FeedToken) -> str:
-    return settings.SITE_URL + reverse("feeds:feed", args=[feed_token.token])
+    return absolute_url("feeds:feed", feed_token.token)

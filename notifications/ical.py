@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress
 
-TZID = "Europe/Amsterdam"
-AMSTERDAM = ZoneInfo(TZID)
+from core.time import LOCAL_TZ
+
+# The VTIMEZONE below is written for this zone (the programme's, core.time).
+TZID = LOCAL_TZ.key
 PRODID = "-//Back on Track//Scheduler//NL"
 
 REQUEST = "REQUEST"
@@ -93,7 +94,7 @@ def amsterdam_timezone() -> Timezone:
 
 
 def _local(value: dt.datetime) -> dt.datetime:
-    return value.astimezone(AMSTERDAM)
+    return value.astimezone(LOCAL_TZ)
 
 
 def _address(person: Person, *, attendee: bool) -> vCalAddress:
@@ -125,7 +126,7 @@ def _weekly(occurrences) -> tuple[dt.datetime, list[dt.datetime]] | None:
     while day < starts[-1].date():
         day += dt.timedelta(days=7)
         if day not in have:
-            exdates.append(dt.datetime.combine(day, first.time(), AMSTERDAM))
+            exdates.append(dt.datetime.combine(day, first.time(), LOCAL_TZ))
     return starts[-1].astimezone(dt.UTC), exdates
 
 

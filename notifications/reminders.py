@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
-from .ical import AMSTERDAM
+from core.time import LOCAL_TZ, local_datetime
+
 from .models import Notification, ReminderPreference
 from .services import notification_create_from_template, notifications_queue
 
@@ -77,8 +78,8 @@ def due_from(start: dt.datetime, lead: str) -> dt.datetime:
         return start - dt.timedelta(hours=int(match[1]))
     if match := _DAY_AT.match(lead):
         days, hour, minute = (int(part) for part in match.groups())
-        day = start.astimezone(AMSTERDAM).date() - dt.timedelta(days=days)
-        return dt.datetime.combine(day, dt.time(hour, minute), AMSTERDAM)
+        day = start.astimezone(LOCAL_TZ).date() - dt.timedelta(days=days)
+        return local_datetime(day, dt.time(hour, minute))
     raise ValueError(f"a reminder lead is like '24h' or '1d@15:00', not {lead!r}")
 
 

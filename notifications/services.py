@@ -26,6 +26,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
+from core.tasks import queue_task
+
 from .models import Notification
 
 MAX_ATTEMPTS = 5
@@ -89,11 +91,9 @@ def notifications_queue(ids) -> None:
 
 
 def _queue_batches(ids: list[int]) -> None:
-    from .tasks import deliver_batch
-
     for start in range(0, len(ids), DELIVERY_BATCH):
         try:
-            deliver_batch.delay(ids[start : start + DELIVERY_BATCH])
+            queue_task("notifications.tasks.deliver_batch", ids[start : start + DELIVERY_BATCH])
         except Exception:  # The broker is down: the sweep will queue them later.
             logger.warning(
                 "Could not queue %s notifications; the sweep will retry.", len(ids), exc_info=True
@@ -147,10 +147,8 @@ def notification_create_from_template(
 
 
 def _queue(notification_id: int) -> None:
-    from .tasks import deliver
-
     try:
-        deliver.delay(notification_id)
+        queue_task("notifications.tasks.deliver", notification_id)
     except Exception:  # The broker is down: the sweep will queue it later.
         logger.warning(
             "Could not queue notification %s; the sweep will retry.", notification_id, exc_info=True

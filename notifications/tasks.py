@@ -3,7 +3,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from . import services
+from . import reminders, services
 
 
 @shared_task(bind=True, max_retries=services.MAX_ATTEMPTS, acks_late=True)
@@ -43,6 +43,4 @@ def sweep_pending(older_than_s: float = 60, stale_after_s: float | None = None) 
 @shared_task
 def send_due_reminders() -> int:
     """Write the reminders that are due now (beat runs this every five minutes)."""
-    from .reminders import reminders_send_due
-
-    return reminders_send_due(now=timezone.now())
+    return reminders.reminders_send_due(now=timezone.now())

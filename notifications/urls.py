@@ -1,11 +1,16 @@
+"""The outbox pages (mounted at /outbox/) and the personal calendar feed (mounted at /calendar/,
+no login: the token is the key)."""
+
 from django.urls import path
 
-from . import views
+from .views import feed, outbox
 
 app_name = "notifications"
 
 urlpatterns = [
-    path("", views.outbox, name="outbox"),
-    path("<int:pk>/", views.outbox_detail, name="outbox_detail"),
-    path("<int:pk>/resend/", views.outbox_resend, name="outbox_resend"),
+    path("", outbox.outbox, name="outbox"),
+    path("<int:pk>/", outbox.outbox_detail, name="outbox_detail"),
+    path("<int:pk>/resend/", outbox.outbox_resend, name="outbox_resend"),
 ]
+
+feed_urlpatterns = ([path("<str:token>.ics", feed.feed, name="feed")], "feeds")

@@ -1,5 +1,2 @@
-"""Django project and, later, the scheduling core (requests, visits, offers, matching)."""
-
-from .celery import app as celery_app
-
-__all__ = ["celery_app"]
+"""The scheduling core: session requests, offers and visits, VR kits, matching runs and the
+coordinator's board."""

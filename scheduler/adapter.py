@@ -11,18 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Prefetch, Q
 
+from core.time import LOCAL_TZ, local_datetime
 from heroes.models import AvailabilityException, AvailabilityWindow, Hero
 from heroes.selectors import with_vog
 
 from .matching import model as m
 from .models import Kit, KitBlock, Offer, SessionRequest, Visit
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 @dataclass(frozen=True)
@@ -34,7 +32,7 @@ class Loaded:
 
 
 def month_start(now: dt.datetime) -> dt.datetime:
-    local = now.astimezone(AMSTERDAM)
+    local = now.astimezone(LOCAL_TZ)
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
@@ -68,8 +66,8 @@ def expand_availability(
             for w in by_weekday.get(day.weekday(), ()):
                 spans.append(
                     (
-                        dt.datetime.combine(day, w.start_time, AMSTERDAM),
-                        dt.datetime.combine(day, w.end_time, AMSTERDAM),
+                        local_datetime(day, w.start_time),
+                        local_datetime(day, w.end_time),
                     )
                 )
         day += dt.timedelta(days=1)
@@ -154,9 +152,9 @@ def load(
         ).values_list("request_id", "hero_id")
     )
 
-    local_now = now.astimezone(AMSTERDAM)
+    local_now = now.astimezone(LOCAL_TZ)
     last_day = max(
-        [w.ends_at.astimezone(AMSTERDAM).date() for r in open_requests for w in r.windows.all()],
+        [w.ends_at.astimezone(LOCAL_TZ).date() for r in open_requests for w in r.windows.all()],
         default=local_now.date(),
     )
     last_day = max(last_day, until or last_day)

@@ -7,6 +7,8 @@ class SchedulerConfig(AppConfig):
     verbose_name = _("Scheduling")
 
     def ready(self) -> None:
-        from . import calendar
+        # Models are loaded only now (Django's rule for ready()); tasks are registered by name
+        # for scheduler.queue, calendars and reminders are offered to notifications.
+        from . import calendar, tasks  # noqa: F401
 
         calendar.register()

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.urls import absolute_url
 from notifications import ical, reminders
 from notifications.calendar import feed_since, register_feed_source
 from schools.models import CoordinatorMembership, StaffMembership
@@ -26,32 +25,32 @@ from .models import SessionRequest, Visit
 TAKES_PLACE = (SessionRequest.Status.CONFIRMED, SessionRequest.Status.DONE)
 
 
-def _url(name: str, *args) -> str:
-    return settings.SITE_URL + reverse(name, args=args)
-
-
 def visit_event(visit: Visit, *, audience: str) -> ical.CalendarEvent:
     """The visit as the hero ("hero"), school staff ("staff") or a coordinator sees it, in
     the active language."""
-    request = visit.request
-    school = request.school
-    names = {"kind": request.get_kind_display(), "school": school.name, "group": request.group.name}
+    session_request = visit.request
+    school = session_request.school
+    names = {
+        "kind": session_request.get_kind_display(),
+        "school": school.name,
+        "group": session_request.group.name,
+    }
     if audience == "hero":
         summary = _("%(kind)s: %(school)s") % names
-        url = _url("scheduler:hero-offers")
+        url = absolute_url("scheduler:hero-offers")
     else:
         summary = _("%(kind)s: %(school)s (%(group)s)") % names
         url = (
-            _url("scheduler:request-detail", request.pk)
+            absolute_url("scheduler:request-detail", session_request.pk)
             if audience == "staff"
-            else _url("scheduler:board")
+            else absolute_url("scheduler:board")
         )
     lines = [
         _("Group: %(group)s") % names,
         _("Local Hero: %(hero)s") % {"hero": visit.hero.display_name},
     ]
-    if request.topic_id is not None:
-        lines.append(_("Topic: %(topic)s") % {"topic": request.topic.name})
+    if session_request.topic_id is not None:
+        lines.append(_("Topic: %(topic)s") % {"topic": session_request.topic.name})
     if visit.kit is not None:
         lines.append(_("VR kit: %(kit)s") % {"kit": visit.kit.name})
     return ical.CalendarEvent(
@@ -140,7 +139,7 @@ def _reminder(visit, *, kind: str, audience: str, lead: str, user, url: str):
         context={
             "recipient": user,
             "visit": visit,
-            "request": visit.request,
+            "session_request": visit.request,
             "school": visit.request.school,
             "url": url,
         },
@@ -149,7 +148,7 @@ def _reminder(visit, *, kind: str, audience: str, lead: str, user, url: str):
 
 def due_hero_reminders(now: dt.datetime):
     """The hero, 48 and 2 hours before each confirmed visit."""
-    url = _url("scheduler:hero-offers")
+    url = absolute_url("scheduler:hero-offers")
     for visit in _coming("hero_visit", now).select_related("hero__user"):
         lead = reminders.lead_due("hero_visit", visit.starts_at, now)
         if lead is not None:
@@ -161,11 +160,12 @@ def due_hero_reminders(now: dt.datetime):
 
 def _school_people(visit: Visit) -> list:
     """Who asked for the visit; the school's programme contacts when that person has left."""
-    request = visit.request
-    members = {membership.user_id: membership for membership in request.school.memberships}
-    if request.requested_by_id in members:
-        return [members[request.requested_by_id].user]
-    return [m.user for m in request.school.memberships if m.role == StaffMembership.Role.CONTACT]
+    session_request = visit.request
+    school = session_request.school
+    members = {membership.user_id: membership for membership in school.memberships}
+    if session_request.requested_by_id in members:
+        return [members[session_request.requested_by_id].user]
+    return [m.user for m in school.memberships if m.role == StaffMembership.Role.CONTACT]
 
 
 def due_staff_reminders(now: dt.datetime):
@@ -181,7 +181,7 @@ def due_staff_reminders(now: dt.datetime):
         lead = reminders.lead_due("staff_visit", visit.starts_at, now)
         if lead is None:
             continue
-        url = _url("scheduler:request-detail", visit.request_id)
+        url = absolute_url("scheduler:request-detail", visit.request_id)
         for user in _school_people(visit):
             yield _reminder(
                 visit, kind="staff_visit", audience="staff", lead=lead, user=user, url=url

@@ -1,30 +1,21 @@
 """Why a change to a request, offer or visit was refused, in words the user understands.
 
-Services raise these; views show `message`, the API answers with `status` and
+Each is a `core.refusals.Refusal`: pages show the message, the API answers its status with
 `{"detail": message, "code": code}`. Nothing has changed when one is raised.
 """
 
 from django.utils.translation import gettext_lazy as _
 
-
-class SchedulingError(Exception):
-    code = "invalid"
-    status = 400
-    message = _("This is not possible.")
-
-    def __init__(self, message=None):
-        if message is not None:
-            self.message = message
-        super().__init__(str(self.message))
+from core.refusals import Refusal
 
 
-class OfferNotPending(SchedulingError):
+class OfferNotPending(Refusal):
     code = "offer_closed"
     status = 409
     message = _("This offer has already been answered or withdrawn.")
 
 
-class OfferExpired(SchedulingError):
+class OfferExpired(Refusal):
     code = "offer_expired"
     status = 409
     message = _(
@@ -32,7 +23,7 @@ class OfferExpired(SchedulingError):
     )
 
 
-class NoLongerFits(SchedulingError):
+class NoLongerFits(Refusal):
     code = "no_longer_fits"
     status = 409
     message = _(
@@ -41,13 +32,13 @@ class NoLongerFits(SchedulingError):
     )
 
 
-class RequestClosed(SchedulingError):
+class RequestClosed(Refusal):
     code = "request_closed"
     status = 409
     message = _("This request has been cancelled or has already taken place.")
 
 
-class RuleWarnings(SchedulingError):
+class RuleWarnings(Refusal):
     """A manual assignment breaks rules; repeat it with `force` to assign anyway."""
 
     code = "breaks_rules"
@@ -57,3 +48,14 @@ class RuleWarnings(SchedulingError):
     def __init__(self, warnings: list[str]):
         self.warnings = warnings
         super().__init__()
+
+    def body(self) -> dict:
+        return {**super().body(), "warnings": list(self.warnings)}
+
+
+class VisitStarted(Refusal):
+    message = _("This visit has already started.")
+
+
+class VisitNotConfirmed(Refusal):
+    message = _("This visit is already cancelled.")

@@ -1,21 +1,21 @@
-"""Celery tasks of the scheduling core; thin wrappers around runs and services."""
+"""Celery tasks of the scheduling core; thin wrappers around services."""
 
 from celery import shared_task
 from django.utils import timezone
 
-from . import runs, services
+from . import services
 
 
 @shared_task(acks_late=True)
 def run_matching(run_id: int) -> str | None:
-    run = runs.run_execute(run_id)
+    run = services.run_execute(run_id)
     return run.status if run else None
 
 
 @shared_task
 def rematch_open_requests() -> int:
     """Periodic: queue a matching run for every municipality with open requests."""
-    return runs.runs_periodic(now=timezone.now())
+    return services.runs_periodic(now=timezone.now())
 
 
 @shared_task

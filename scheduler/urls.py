@@ -1,26 +1,33 @@
-from django.contrib import admin
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+"""Pages for session requests (staff), offers and visits (heroes), the matching board and VR
+kits (coordinators), all under /sessions/."""
 
-from accounts import views as account_views
+from django.urls import path
 
-from . import views
+from .views import board, hero, staff
+
+app_name = "scheduler"
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/", include("accounts.urls")),
-    path("accounts/", include("allauth.urls")),
-    path("schools/", include("schools.urls")),
-    path("activities/", include("activities.urls")),
-    path("heroes/", include("heroes.urls")),
-    path("sessions/", include("scheduler.urls_sessions")),
-    path("outbox/", include("notifications.urls")),
-    path("calendar/", include("notifications.urls_feed")),
-    path("api/v1/", include("scheduler.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
-    path("admin/", admin.site.urls),
+    # School staff
+    path("", staff.request_list, name="request-list"),
+    path("new/", staff.request_create, name="request-create"),
+    path("<int:pk>/", staff.request_detail, name="request-detail"),
+    path("<int:pk>/cancel/", staff.request_cancel, name="request-cancel"),
+    path("<int:pk>/reschedule/", staff.request_reschedule, name="request-reschedule"),
+    # Local Heroes
+    path("offers/", hero.offer_list, name="hero-offers"),
+    path("offers/<int:pk>/", hero.offer_detail, name="offer-detail"),
+    path("offers/<int:pk>/accept/", hero.offer_accept, name="offer-accept"),
+    path("offers/<int:pk>/decline/", hero.offer_decline, name="offer-decline"),
+    path("visits/<int:pk>/withdraw/", hero.visit_withdraw, name="visit-withdraw"),
+    # Coordinators
+    path("board/", board.board, name="board"),
+    path("board/runs/", board.run_start, name="run-start"),
+    path("board/runs/<int:pk>/", board.run_detail, name="run-detail"),
+    path("board/requests/<int:pk>/assign/", board.assign, name="assign"),
+    path("kits/", board.kit_list, name="kit-list"),
+    path("kits/new/", board.kit_create, name="kit-create"),
+    path("kits/<int:pk>/", board.kit_detail, name="kit-detail"),
+    path("kits/<int:pk>/edit/", board.kit_edit, name="kit-edit"),
+    path("kits/blocks/<int:pk>/delete/", board.block_delete, name="block-delete"),
 ]

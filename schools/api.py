@@ -36,6 +36,20 @@ class NeighbourhoodRefSerializer(serializers.ModelSerializer):
         fields = ["id", "name"]
 
 
+class SchoolRefSerializer(serializers.ModelSerializer):
+    """A school named in another resource (an activity, a session request)."""
+
+    class Meta:
+        model = School
+        fields = ["id", "name"]
+
+
+class VenueRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Venue
+        fields = ["id", "name"]
+
+
 class PlaceSerializer(serializers.ModelSerializer):
     """Shared by schools and venues: an address in a neighbourhood of a municipality."""
 

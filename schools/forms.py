@@ -1,13 +1,14 @@
 """Forms for the organisation pages. They clean fields only; the services validate the model
 (uniqueness, grades per school type, date ranges), and `apply_errors` shows what the service
-refused next to the field it concerns."""
+refused next to the field it concerns (core.forms.apply_errors)."""
 
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.forms import DateInput, ServiceModelForm
 
 from . import selectors
 from .models import (
@@ -19,24 +20,6 @@ from .models import (
     Venue,
     current_school_year,
 )
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: per field where the form has the field."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        target = name if name in form.fields and name != NON_FIELD_ERRORS else None
-        form.add_error(target, errors)
-
-
-class ServiceModelForm(forms.ModelForm):
-    """A ModelForm that never touches its instance: the service assigns and validates, so an
-    update that fails leaves nothing changed and the rules live in one place."""
-
-    def _post_clean(self) -> None:
-        pass
 
 
 class NeighbourhoodChoiceField(forms.ModelChoiceField):
@@ -145,13 +128,6 @@ class GroupForm(ServiceModelForm):
         )
         if not self.instance.pk:
             self.initial.setdefault("school_year", current_school_year(timezone.localdate()))
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ClosureForm(MunicipalityChoiceMixin, ServiceModelForm):

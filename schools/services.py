@@ -12,17 +12,22 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model, ProtectedError
 from django.utils.translation import gettext as _
 
+from core.refusals import Refusal
+
 from .models import Group, Municipality, Neighbourhood, School, SchoolClosure, Venue
 
 if TYPE_CHECKING:
-    from accounts.roles import Roles
+    from core.roles import Roles
 
 # A closure longer than this is almost always a typo in the year.
 MAX_CLOSURE_DAYS = 366
 
 
-class InUseError(Exception):
+class InUseError(Refusal):
     """Deleting would orphan other rows; the message says what still depends on it."""
+
+    code = "in_use"
+    status = 409
 
 
 def _save(instance: Model) -> Model:

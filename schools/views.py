@@ -8,18 +8,18 @@ find it through a scoped selector, so anyone it does not belong to gets 404.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+
+from core.pagination import paginate
+from core.views import coordinator_required, manager_required, submit
 
 from . import selectors, services
 from .forms import (
@@ -30,50 +30,8 @@ from .forms import (
     SchoolFilterForm,
     SchoolForm,
     VenueForm,
-    apply_errors,
 )
 from .models import current_school_year
-
-PAGE_SIZE = 25
-
-
-def role_required(check: Callable) -> Callable:
-    """A view for people whose roles pass `check`; others get 403, anonymous people log in.
-    Every app's pages use it (schools is the app all others may import)."""
-
-    def decorator(view: Callable) -> Callable:
-        @login_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not check(request.roles):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-coordinator_required = role_required(lambda roles: roles.is_coordinator)
-manager_required = role_required(lambda roles: roles.is_coordinator or roles.is_staff)
-
-
-def _page(request: HttpRequest, queryset) -> Page:
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _run_service(request: HttpRequest, form, service: Callable, message: str):
-    """Call the service with a valid form's data and return its result, or None when the form
-    or the service refused (the errors then stand next to the fields)."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = service(form.cleaned_data)
-    except ValidationError as exc:
-        apply_errors(form, exc)
-        return None
-    messages.success(request, message)
-    return result
 
 
 def _form_page(request: HttpRequest, form, *, title: str, cancel_url: str) -> HttpResponse:
@@ -106,7 +64,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
     filter_form = SchoolFilterForm(request.GET, roles=roles)
     schools = selectors.school_list_for(roles, **filter_form.filters())
     context = {
-        "page_obj": _page(request, schools),
+        "page_obj": paginate(request, schools),
         "filter_form": filter_form,
         "several_municipalities": len(roles.coordinator_of) > 1,
     }
@@ -133,7 +91,7 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def school_create(request: HttpRequest) -> HttpResponse:
     form = SchoolForm(request.POST or None, roles=request.roles)
     message = _("The school has been added.")
-    school = _run_service(request, form, lambda data: services.school_create(**data), message)
+    school = submit(request, form, lambda data: services.school_create(**data), message)
     if school is not None:
         return redirect("schools:school_detail", pk=school.pk)
     return _form_page(
@@ -148,7 +106,7 @@ def school_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = SchoolForm(request.POST or None, instance=school, roles=request.roles)
     detail_url = reverse("schools:school_detail", args=[school.pk])
     title = _("Edit %(name)s") % {"name": school.name}
-    if _run_service(
+    if submit(
         request,
         form,
         lambda data: services.school_update(school=school, data=data),
@@ -178,7 +136,7 @@ def school_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def neighbourhood_list(request: HttpRequest) -> HttpResponse:
     roles = request.roles
     context = {
-        "page_obj": _page(request, selectors.neighbourhoods_managed_by(roles)),
+        "page_obj": paginate(request, selectors.neighbourhoods_managed_by(roles)),
         "several_municipalities": len(roles.coordinator_of) > 1,
     }
     return render(request, "schools/neighbourhood_list.html", context)
@@ -197,7 +155,7 @@ def neighbourhood_create(request: HttpRequest) -> HttpResponse:
         )
 
     list_url = reverse("schools:neighbourhood_list")
-    if _run_service(request, form, save, _("The neighbourhood has been added.")):
+    if submit(request, form, save, _("The neighbourhood has been added.")):
         return redirect(list_url)
     return _form_page(request, form, title=_("Add a neighbourhood"), cancel_url=list_url)
 
@@ -213,7 +171,7 @@ def neighbourhood_update(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data):
         return services.neighbourhood_update(neighbourhood=neighbourhood, **data)
 
-    if _run_service(request, form, save, _("The neighbourhood has been saved.")):
+    if submit(request, form, save, _("The neighbourhood has been saved.")):
         return redirect(list_url)
     return _form_page(request, form, title=title, cancel_url=list_url)
 
@@ -239,7 +197,7 @@ def neighbourhood_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def venue_list(request: HttpRequest) -> HttpResponse:
     roles = request.roles
     context = {
-        "page_obj": _page(request, selectors.venues_managed_by(roles)),
+        "page_obj": paginate(request, selectors.venues_managed_by(roles)),
         "several_municipalities": len(roles.coordinator_of) > 1,
     }
     return render(request, "schools/venue_list.html", context)
@@ -254,7 +212,7 @@ def venue_create(request: HttpRequest) -> HttpResponse:
     def save(data):
         return services.venue_create(**data)
 
-    if _run_service(request, form, save, _("The venue has been added.")):
+    if submit(request, form, save, _("The venue has been added.")):
         return redirect(list_url)
     return _form_page(request, form, title=_("Add a venue"), cancel_url=list_url)
 
@@ -270,7 +228,7 @@ def venue_update(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data):
         return services.venue_update(venue=venue, data=data)
 
-    if _run_service(request, form, save, _("The venue has been saved.")):
+    if submit(request, form, save, _("The venue has been saved.")):
         return redirect(list_url)
     return _form_page(request, form, title=title, cancel_url=list_url)
 
@@ -302,7 +260,7 @@ def group_create(request: HttpRequest, school_pk: int) -> HttpResponse:
     def save(data):
         return services.group_create(school=school, **data)
 
-    if _run_service(request, form, save, _("The group has been added.")):
+    if submit(request, form, save, _("The group has been added.")):
         return redirect(detail_url)
     title = _("Add a group to %(school)s") % {"school": school.name}
     return _form_page(request, form, title=title, cancel_url=detail_url)
@@ -319,7 +277,7 @@ def group_update(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data):
         return services.group_update(group=group, data=data)
 
-    if _run_service(request, form, save, _("The group has been saved.")):
+    if submit(request, form, save, _("The group has been saved.")):
         return redirect(detail_url)
     return _form_page(request, form, title=title, cancel_url=detail_url)
 
@@ -345,7 +303,7 @@ def group_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def closure_list(request: HttpRequest) -> HttpResponse:
     filter_form = ClosureFilterForm(request.GET, today=timezone.localdate())
     closures = selectors.closure_list_for(request.roles, school_year=filter_form.school_year())
-    context = {"page_obj": _page(request, closures), "filter_form": filter_form}
+    context = {"page_obj": paginate(request, closures), "filter_form": filter_form}
     return render(request, "schools/closure_list.html", context)
 
 
@@ -370,7 +328,7 @@ def closure_create(request: HttpRequest) -> HttpResponse:
         fields = {k: data[k] for k in ("name", "kind", "start_date", "end_date")}
         return services.closure_create(roles=roles, **form.target(), **fields)
 
-    if _run_service(request, form, save, _("The closure has been added.")):
+    if submit(request, form, save, _("The closure has been added.")):
         return redirect(list_url)
     return _form_page(request, form, title=_("Add a closure"), cancel_url=list_url)
 
@@ -387,7 +345,7 @@ def closure_update(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data):
         return services.closure_update(roles=roles, closure=closure, data=data)
 
-    if _run_service(request, form, save, _("The closure has been saved.")):
+    if submit(request, form, save, _("The closure has been saved.")):
         return redirect(list_url)
     return _form_page(request, form, title=title, cancel_url=list_url)
 

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from scheduler.celery import app as celery_app
+from config.celery import app as celery_app
 
 from . import factories
 

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 
-from scheduler.api_urls import router
+from config.api_urls import router
 
 from . import factories
 

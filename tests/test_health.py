@@ -4,7 +4,7 @@ import socket
 import pytest
 from django.urls import reverse
 
-from scheduler.celery import app as celery_app
+from config.celery import app as celery_app
 
 from .conftest import requires_redis
 

@@ -6,8 +6,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from activities import errors, services
-from activities.api import Refused
+from activities import services
 from activities.models import Activity, Attendance, Child, Enrolment
 from tests import factories
 
@@ -615,15 +614,6 @@ def test_an_activity_you_cannot_see_is_a_400_naming_activity(client, parent, chi
 
     assert response.status_code == 400
     assert list(response.json()) == ["activity"]
-
-
-def test_busy_refusal_is_503_with_a_retry_after():
-    # A lock timeout cannot be staged from here; the mapping itself is what this checks.
-    refusal = Refused(errors.Busy())
-
-    assert refusal.status_code == 503
-    assert refusal.wait == 1
-    assert refusal.detail["code"] == "busy"
 
 
 # --- enrolments: read and answer ------------------------------------------------------------

@@ -143,7 +143,7 @@ def test_accepting_a_waiting_list_offer_sends_the_series():
     assert second.status == Enrolment.Status.OFFERED
     assert invites(second) == []  # an offer is no invite yet
 
-    waitlist.offer_accept(enrolment=second, now=NOW + dt.timedelta(hours=1))
+    waitlist.place_offer_accept(enrolment=second, now=NOW + dt.timedelta(hours=1))
 
     (note,) = invites(second)
     assert note.kind == "activity:confirmed"

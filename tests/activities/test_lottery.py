@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 import time_machine
 
-from activities import services, tasks
+from activities import lottery, services, tasks
 from activities.lottery import (
     Application,
     _draw_once,
@@ -458,8 +458,14 @@ def test_workers_drawing_the_same_round_at_once_draw_it_once():
 @pytest.mark.django_db(transaction=True)
 def test_control_without_the_round_lock_the_round_is_drawn_more_than_once(monkeypatch):
     """Shows the race the round lock prevents, so the test above proves something."""
-    unlocked = LotteryRound.objects.all
-    monkeypatch.setattr(LotteryRound.objects, "select_for_update", unlocked)
+    real_lock = lottery.lock
+
+    def lock_all_but_the_round(*querysets):
+        if querysets[0].model is LotteryRound:
+            return [list(queryset) for queryset in querysets]
+        return real_lock(*querysets)
+
+    monkeypatch.setattr(lottery, "lock", lock_all_but_the_round)
     draws = []
     for _ in range(5):
         round_ = _closed_round_with_applicants()

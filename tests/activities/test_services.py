@@ -6,6 +6,7 @@ from django.db import IntegrityError
 
 from activities import errors, services
 from activities.models import Activity, Attendance, Child, Enrolment, LotteryRound, Occurrence
+from core.refusals import Busy, Refusal
 from notifications.models import Notification
 
 from .. import factories
@@ -1047,14 +1048,14 @@ def test_errors_carry_a_code_a_status_and_a_message():
         errors.AlreadyEnrolled,
         errors.Overlap,
         errors.NotYourChild,
-        errors.OfferNotOpen,
+        errors.PlaceOfferNotOpen,
         errors.NotActive,
         errors.Full,
-        errors.Busy,
+        Busy,
     ):
         raised = error()
-        assert issubclass(error, errors.ActivityError)
-        assert raised.code != errors.ActivityError.code
+        assert issubclass(error, Refusal)
+        assert raised.code != Refusal.code
         assert 400 <= raised.status < 600
         assert str(raised) == str(error.message)
 

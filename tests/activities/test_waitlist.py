@@ -74,7 +74,7 @@ def test_accepting_an_offer_confirms_the_place(full):
     activity, placed, first, _ = full
     services.enrolment_cancel(enrolment=placed, now=NOW + HOUR)
 
-    accepted = waitlist.offer_accept(enrolment=first, now=NOW + 2 * HOUR)
+    accepted = waitlist.place_offer_accept(enrolment=first, now=NOW + 2 * HOUR)
 
     assert (accepted.status, accepted.offer_expires_at) == ("confirmed", None)
     assert accepted.decided_at == NOW + 2 * HOUR
@@ -86,7 +86,7 @@ def test_declining_passes_the_offer_to_the_next_child(full):
     activity, placed, first, second = full
     services.enrolment_cancel(enrolment=placed, now=NOW + HOUR)
 
-    declined = waitlist.offer_decline(enrolment=first, now=NOW + 2 * HOUR)
+    declined = waitlist.place_offer_decline(enrolment=first, now=NOW + 2 * HOUR)
 
     assert (declined.status, declined.offer_expires_at) == ("declined", None)
     assert statuses(second) == ["offered"]
@@ -97,9 +97,9 @@ def test_declining_passes_the_offer_to_the_next_child(full):
 def test_declining_the_last_offer_leaves_the_place_free(full):
     activity, placed, first, second = full
     services.enrolment_cancel(enrolment=placed, now=NOW + HOUR)
-    waitlist.offer_decline(enrolment=first, now=NOW + 2 * HOUR)
+    waitlist.place_offer_decline(enrolment=first, now=NOW + 2 * HOUR)
 
-    waitlist.offer_decline(enrolment=second, now=NOW + 3 * HOUR)
+    waitlist.place_offer_decline(enrolment=second, now=NOW + 3 * HOUR)
 
     assert Activity.objects.get(pk=activity.pk).seats_taken == 0
     assert_seats_match(activity)
@@ -111,10 +111,10 @@ def test_an_offer_cannot_be_accepted_after_its_deadline(full, late):
     services.enrolment_cancel(enrolment=placed, now=NOW)
     deadline = Enrolment.objects.get(pk=first.pk).offer_expires_at
 
-    with pytest.raises(errors.OfferNotOpen):
-        waitlist.offer_accept(enrolment=first, now=deadline + late)
-    with pytest.raises(errors.OfferNotOpen):
-        waitlist.offer_decline(enrolment=first, now=deadline + late)
+    with pytest.raises(errors.PlaceOfferNotOpen):
+        waitlist.place_offer_accept(enrolment=first, now=deadline + late)
+    with pytest.raises(errors.PlaceOfferNotOpen):
+        waitlist.place_offer_decline(enrolment=first, now=deadline + late)
 
     assert statuses(first) == ["offered"]
     assert_seats_match(activity)
@@ -123,13 +123,13 @@ def test_an_offer_cannot_be_accepted_after_its_deadline(full, late):
 def test_only_an_open_offer_can_be_answered(full):
     activity, placed, first, second = full
     services.enrolment_cancel(enrolment=placed, now=NOW)
-    waitlist.offer_accept(enrolment=first, now=NOW + MINUTE)
+    waitlist.place_offer_accept(enrolment=first, now=NOW + MINUTE)
 
     for enrolment in (first, second, placed):  # confirmed, waiting, cancelled
-        with pytest.raises(errors.OfferNotOpen):
-            waitlist.offer_accept(enrolment=enrolment, now=NOW + 2 * MINUTE)
-        with pytest.raises(errors.OfferNotOpen):
-            waitlist.offer_decline(enrolment=enrolment, now=NOW + 2 * MINUTE)
+        with pytest.raises(errors.PlaceOfferNotOpen):
+            waitlist.place_offer_accept(enrolment=enrolment, now=NOW + 2 * MINUTE)
+        with pytest.raises(errors.PlaceOfferNotOpen):
+            waitlist.place_offer_decline(enrolment=enrolment, now=NOW + 2 * MINUTE)
 
     assert statuses(placed, first, second) == ["cancelled", "confirmed", "waitlisted"]
     assert_seats_match(activity)
@@ -154,7 +154,7 @@ def test_expiry_ends_only_due_offers_and_passes_the_place_on():
     services.enrolment_cancel(enrolment=late, now=NOW + 2 * HOUR)  # last_one: until NOW + 26h
     assert statuses(next_one, last_one) == ["offered", "offered"]
 
-    expired = waitlist.offers_expire(now=NOW + 25 * HOUR)
+    expired = waitlist.place_offers_expire(now=NOW + 25 * HOUR)
 
     assert expired == 1
     assert statuses(next_one, last_one) == ["expired", "offered"]
@@ -167,7 +167,7 @@ def test_expiry_offers_the_place_to_the_next_child(full):
     activity, placed, first, second = full
     services.enrolment_cancel(enrolment=placed, now=NOW)
 
-    waitlist.offers_expire(now=NOW + 24 * HOUR)
+    waitlist.place_offers_expire(now=NOW + 24 * HOUR)
 
     assert statuses(first, second) == ["expired", "offered"]
     second.refresh_from_db()
@@ -178,10 +178,10 @@ def test_expiry_offers_the_place_to_the_next_child(full):
 def test_expiry_run_twice_changes_nothing_the_second_time(full):
     activity, placed, first, second = full
     services.enrolment_cancel(enrolment=placed, now=NOW)
-    assert waitlist.offers_expire(now=NOW + 24 * HOUR) == 1
+    assert waitlist.place_offers_expire(now=NOW + 24 * HOUR) == 1
     notifications = Notification.objects.count()
 
-    assert waitlist.offers_expire(now=NOW + 24 * HOUR) == 0
+    assert waitlist.place_offers_expire(now=NOW + 24 * HOUR) == 0
 
     assert statuses(first, second) == ["expired", "offered"]
     assert Notification.objects.count() == notifications
@@ -192,7 +192,7 @@ def test_expiry_with_nothing_due_is_a_no_op(full):
     _, placed, first, _ = full
     services.enrolment_cancel(enrolment=placed, now=NOW)
 
-    assert waitlist.offers_expire(now=NOW + 24 * HOUR - MINUTE) == 0
+    assert waitlist.place_offers_expire(now=NOW + 24 * HOUR - MINUTE) == 0
     assert statuses(first) == ["offered"]
 
 
@@ -206,7 +206,7 @@ def test_siblings_are_offered_together():
     assert statuses(*twins, single) == ["waitlisted", "waitlisted", "offered"]
     assert_seats_match(activity)
 
-    waitlist.offer_decline(enrolment=single, now=NOW + 2 * HOUR)
+    waitlist.place_offer_decline(enrolment=single, now=NOW + 2 * HOUR)
     assert statuses(*twins) == ["waitlisted", "waitlisted"]
     assert_seats_match(activity)
 
@@ -225,8 +225,8 @@ def test_one_sibling_can_accept_and_the_other_decline():
     services.enrolment_cancel(enrolment=placed[1], now=NOW + HOUR)
     nxt = enrol(activity, NOW + HOUR)
 
-    waitlist.offer_accept(enrolment=first, now=NOW + 2 * HOUR)
-    waitlist.offer_decline(enrolment=second, now=NOW + 2 * HOUR)
+    waitlist.place_offer_accept(enrolment=first, now=NOW + 2 * HOUR)
+    waitlist.place_offer_decline(enrolment=second, now=NOW + 2 * HOUR)
 
     assert statuses(first, second, nxt) == ["confirmed", "declined", "offered"]
     assert_seats_match(activity)
@@ -239,7 +239,7 @@ def test_no_offers_for_an_unpublished_activity(status):
     waiting = enrol(activity)
     Activity.objects.filter(pk=activity.pk).update(seats_taken=0, status=status)
 
-    assert waitlist.offer_free_places(activity=activity, now=NOW) == []
+    assert waitlist.waitlist_advance(activity=activity, now=NOW) == []
     assert statuses(waiting) == ["waitlisted"]
 
 
@@ -264,13 +264,13 @@ def test_seats_stay_right_through_a_busy_afternoon():
     twins = enrol_siblings(activity, NOW + 10 * MINUTE)
     steps = [
         lambda: services.enrolment_cancel(enrolment=placed[0], now=NOW + HOUR),
-        lambda: waitlist.offer_accept(enrolment=waiting[0], now=NOW + HOUR),
+        lambda: waitlist.place_offer_accept(enrolment=waiting[0], now=NOW + HOUR),
         lambda: services.enrolment_cancel(enrolment=placed[1], now=NOW + HOUR),
-        lambda: waitlist.offer_decline(enrolment=waiting[1], now=NOW + HOUR),
+        lambda: waitlist.place_offer_decline(enrolment=waiting[1], now=NOW + HOUR),
         lambda: services.enrolment_cancel(enrolment=waiting[3], now=NOW + HOUR),
-        lambda: waitlist.offers_expire(now=NOW + 4 * HOUR),
+        lambda: waitlist.place_offers_expire(now=NOW + 4 * HOUR),
         lambda: services.enrolment_cancel(enrolment=placed[2], now=NOW + 5 * HOUR),
-        lambda: waitlist.offers_expire(now=NOW + 6 * HOUR),  # the twins' offer runs to 7h
+        lambda: waitlist.place_offers_expire(now=NOW + 6 * HOUR),  # the twins' offer runs to 7h
         lambda: services.child_delete(child=waiting[0].child, now=NOW + 9 * HOUR),
     ]
     for step in steps:

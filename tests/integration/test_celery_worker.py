@@ -21,9 +21,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from kombu import pools as kombu_pools
 
+from config.celery import app as celery_app
 from notifications import services, tasks
 from notifications.models import Notification
-from scheduler.celery import app as celery_app
 from tests.conftest import requires_postgres, requires_redis
 
 pytestmark = [requires_postgres, requires_redis, pytest.mark.django_db(transaction=True)]
@@ -75,7 +75,7 @@ def worker(django_db_setup, django_db_blocker, mail_dir, tmp_path_factory):
     }
     command = [
         str(Path(sys.executable).parent / "celery"),
-        *("-A", "scheduler", "worker", "--pool=solo", "--concurrency=1", "-Q", "celery"),
+        *("-A", "config", "worker", "--pool=solo", "--concurrency=1", "-Q", "celery"),
         *("--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"),
     ]
     with log.open("wb") as out:

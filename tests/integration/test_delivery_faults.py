@@ -29,9 +29,9 @@ from bench.smtp_sink import SmtpSink
 from heroes import services as hero_services
 from notifications import services, tasks
 from notifications.models import Notification
-from scheduler import runs
 from scheduler import services as scheduler_services
 from scheduler.models import MatchingRun, Offer
+from scheduler.services import runs
 from tests import factories
 from tests.conftest import requires_postgres, requires_redis
 from tests.integration.test_celery_worker import broker, test_database_url
@@ -97,7 +97,7 @@ class Worker:
         self.log = log
         command = [
             str(Path(sys.executable).parent / "celery"),
-            *("-A", "scheduler", "worker", "--pool=solo", "--concurrency=1", "-Q", "celery"),
+            *("-A", "config", "worker", "--pool=solo", "--concurrency=1", "-Q", "celery"),
             *("--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"),
         ]
         with log.open("ab") as out:
@@ -340,12 +340,12 @@ def test_a_decline_with_redis_stopped_commits_and_matching_runs_once_it_is_back(
     day += dt.timedelta(days=(1 - day.weekday()) % 7)  # a Tuesday, a week or more ahead
     start = dt.datetime.combine(day, dt.time(10), timezone.get_current_timezone())
     now = timezone.now()
-    request = scheduler_services.request_create(
+    session_request = scheduler_services.request_create(
         school=school, group=group, requested_by=None, kind="hero",
         windows=[(start, start + dt.timedelta(hours=2))], now=now,
     )  # fmt: skip
     # Redis was up (tasks of this process run in-process): matching offered it at once.
-    offer = Offer.objects.get(request=request, status="pending")
+    offer = Offer.objects.get(request=session_request, status="pending")
 
     redis_server.stop()
     try:
@@ -363,12 +363,11 @@ def test_a_decline_with_redis_stopped_commits_and_matching_runs_once_it_is_back(
         # Beat's periodic run, a few minutes later, hands the queued run over again.
         runs.runs_periodic(now=timezone.now() + dt.timedelta(minutes=3))
         wait_for(
-            lambda: Offer.objects.filter(request=request, status="pending").exists(),
+            lambda: Offer.objects.filter(request=session_request, status="pending").exists(),
             "the new offer",
             worker.log,
         )
-    assert (
-        Offer.objects.get(request=request, status="pending").hero == (heroes - {offer.hero}).pop()
-    )
+    new_offer = Offer.objects.get(request=session_request, status="pending")
+    assert new_offer.hero == (heroes - {offer.hero}).pop()
     assert MatchingRun.objects.get(pk=lost.pk).status == MatchingRun.Status.DONE
     assert MatchingRun.objects.filter(municipality=municipality).count() == 2  # no third

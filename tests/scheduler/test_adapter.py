@@ -17,7 +17,7 @@ THURSDAY = TUESDAY + dt.timedelta(days=2)
 
 def offer_for(request, hero, start, *, kit=None) -> Offer:
     return services.offer_create(
-        request=request,
+        session_request=request,
         hero=hero,
         kit=kit,
         starts_at=start,
@@ -80,7 +80,7 @@ def test_only_open_requests_of_the_municipality_are_loaded(
 ):
     vr = make_request(vo_school, group, vo_staff, kind="vr")
     cancelled = request_at(vo_school)
-    services.request_cancel(request=cancelled, now=NOW)
+    services.request_cancel(session_request=cancelled, now=NOW)
     request_at(other_school)  # another municipality
     loaded = adapter.load(municipality.pk, NOW)
     assert list(loaded.requests) == [vr.pk]
@@ -230,11 +230,11 @@ def test_answered_and_cancelled_offers_and_visits_are_not_fixed(
 ):
     request = make_request(vo_school, group, vo_staff)
     offer = offer_for(request, hero, at(TUESDAY, 10))
-    services.request_cancel(request=request, now=NOW)
+    services.request_cancel(session_request=request, now=NOW)
     other = request_at(vo_school, day=THURSDAY)
     services.offer_accept(offer=offer_for(other, hero, at(THURSDAY, 10)), now=NOW)
     services.request_reschedule(
-        request=other, windows=[(at(THURSDAY, 13), at(THURSDAY, 15))], now=NOW
+        session_request=other, windows=[(at(THURSDAY, 13), at(THURSDAY, 15))], now=NOW
     )
     offer.refresh_from_db()
     assert offer.status == Offer.Status.WITHDRAWN
@@ -254,7 +254,7 @@ def test_declined_and_expired_offers_exclude_the_hero(municipality, vo_school, h
     with pytest.raises(errors.NoLongerFits):
         services.offer_accept(offer=offer_for(withdrawn, hero, at(TUESDAY, 10), kit=kit), now=NOW)
     services.offer_decline(offer=offer_for(closed, hero, at(TUESDAY, 10)), reason="", now=NOW)
-    services.request_cancel(request=closed, now=NOW)
+    services.request_cancel(session_request=closed, now=NOW)
 
     loaded = adapter.load(municipality.pk, NOW)
 

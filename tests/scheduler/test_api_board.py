@@ -32,7 +32,7 @@ def send(client, method, url, data=None):
 def confirmed_visit(request, hero, kit=None, start=None):
     start = start or at(TUESDAY, 10)
     offer = services.offer_create(
-        request=request,
+        session_request=request,
         hero=hero,
         kit=kit,
         starts_at=start,
@@ -415,7 +415,7 @@ def test_assignment_of_a_vr_request_needs_a_kit(
 
 
 def test_assignment_of_a_cancelled_request_is_a_409(client, coordinator, open_request, hero):
-    services.request_cancel(request=open_request, now=NOW)
+    services.request_cancel(session_request=open_request, now=NOW)
     response = send(
         api(client, coordinator),
         "post",

@@ -48,7 +48,12 @@ def body(for_group, *windows, **overrides) -> dict:
 
 def confirmed(req, hero, kit=None):
     offer = services.offer_create(
-        request=req, hero=hero, kit=kit, starts_at=at(TUESDAY, 10), ends_at=at(TUESDAY, 11), now=NOW
+        session_request=req,
+        hero=hero,
+        kit=kit,
+        starts_at=at(TUESDAY, 10),
+        ends_at=at(TUESDAY, 11),
+        now=NOW,
     )
     return services.offer_accept(offer=offer, now=NOW)
 
@@ -146,7 +151,7 @@ def test_the_list_filters_by_status_kind_and_school(
     client, vo_school, group, req, vo_staff, kit, municipality, coordinator
 ):
     vr = make_request(vo_school, group, vo_staff, kind="vr")
-    services.request_cancel(request=vr, now=NOW)
+    services.request_cancel(session_request=vr, now=NOW)
     second = factories.SchoolFactory(neighbourhood__municipality=municipality)
     there = make_request(second, factories.GroupFactory(school=second), factories.staff(second))
     client = api(client, coordinator)
@@ -188,7 +193,7 @@ def test_the_list_costs_the_same_queries_for_2_and_8_requests(
 
     first = build(2)
     confirmed(SessionRequest.objects.first(), hero)
-    services.request_cancel(request=SessionRequest.objects.last(), now=NOW)
+    services.request_cancel(session_request=SessionRequest.objects.last(), now=NOW)
     assert first == build(8)
 
 
@@ -401,7 +406,7 @@ def test_reschedule_into_a_holiday_is_a_400_and_keeps_the_times(
 
 
 def test_reschedule_of_a_cancelled_request_is_a_409(client, req, vo_staff):
-    services.request_cancel(request=req, now=NOW)
+    services.request_cancel(session_request=req, now=NOW)
     data = {"windows": [window("2026-11-19", "09:00", "11:00")]}
     response = post(api(client, vo_staff), f"{URL}{req.pk}/reschedule/", data)
     assert response.status_code == 409

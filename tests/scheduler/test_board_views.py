@@ -26,7 +26,7 @@ def confirmed_visit(request, hero, kit=None, start=None):
     """An accepted offer: a confirmed visit of `hero` (and `kit`) for `request`."""
     start = start or at(TUESDAY, 10)
     offer = services.offer_create(
-        request=request,
+        session_request=request,
         hero=hero,
         kit=kit,
         starts_at=start,
@@ -90,7 +90,7 @@ def test_board_shows_offers_visits_the_kit_calendar_and_runs(
     pending = make_request(vo_school, second, vo_staff)
     samira = make_hero(municipality, name="Samira")
     services.offer_create(
-        request=pending,
+        session_request=pending,
         hero=samira,
         kit=None,
         starts_at=at(TUESDAY, 13),
@@ -176,7 +176,7 @@ def test_board_queries_do_not_grow(
             make_request(vo_school, group, vo_staff, kind="vr")
             offered = make_request(vo_school, factories.GroupFactory(school=vo_school), vo_staff)
             services.offer_create(
-                request=offered,
+                session_request=offered,
                 hero=hero,
                 kit=None,
                 starts_at=at(TUESDAY, 13),
@@ -371,7 +371,7 @@ def test_assign_bad_input_shows_errors_and_changes_nothing(client, coordinator, 
 
 
 def test_assign_a_cancelled_request_shows_no_form(client, coordinator, open_request, hero):
-    services.request_cancel(request=open_request, now=NOW)
+    services.request_cancel(session_request=open_request, now=NOW)
     client = login(client, coordinator)
     url = reverse("scheduler:assign", args=[open_request.pk])
 

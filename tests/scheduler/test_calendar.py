@@ -23,7 +23,7 @@ START = at(TUESDAY, 10)
 
 def confirmed_visit(request, hero, kit=None, start=START):
     offer = services.offer_create(
-        request=request,
+        session_request=request,
         hero=hero,
         kit=kit,
         starts_at=start,
@@ -114,7 +114,7 @@ def test_withdrawn_and_cancelled_visits_leave_the_feed(visit, hero, vo_staff, gr
     services.visit_withdraw(visit=visit, reason="Ziek", now=NOW)
     assert events_for(hero.user, NOW) == []
     second = confirmed_visit(make_request(vo_school, group, vo_staff), hero)
-    services.request_cancel(request=second.request, now=NOW)
+    services.request_cancel(session_request=second.request, now=NOW)
     assert events_for(hero.user, NOW) == [] and events_for(vo_staff, NOW) == []
 
 

@@ -3,13 +3,14 @@
 import pytest
 
 from notifications.models import Notification
-from scheduler import errors, runs, services
+from scheduler import errors, queue, services
 from scheduler.models import MatchingRun, Offer, SessionRequest, Visit
+from scheduler.services import runs
 from tests.scheduler.conftest import NOW, make_hero, make_request
 
 
 def run_now(municipality):
-    run, created = runs.run_request(
+    run, created = queue.run_request(
         municipality_id=municipality.pk, trigger=MatchingRun.Trigger.MANUAL
     )
     assert created

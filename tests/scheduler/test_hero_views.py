@@ -19,7 +19,7 @@ LIST = reverse("scheduler:hero-offers")
 def make_offer(hero, request, *, kit=None, day=TUESDAY, hours=(10, 11)):
     """An offer inside the request's window, as a matching run would make it."""
     return services.offer_create(
-        request=request,
+        session_request=request,
         hero=hero,
         kit=kit,
         starts_at=at(day, hours[0]),

@@ -17,8 +17,9 @@ from heroes.models import Topic
 from notifications import ical
 from notifications.models import Notification
 from notifications.services import _build_message, notification_deliver
-from scheduler import runs, services
+from scheduler import services
 from scheduler.models import Visit
+from scheduler.services import runs
 from tests import factories
 from tests.scheduler.conftest import NOW, TUESDAY, at, make_hero, make_request
 
@@ -29,7 +30,7 @@ START = at(TUESDAY, 10)
 
 def accept(request, hero, *, kit=None, start=START) -> Visit:
     offer = services.offer_create(
-        request=request,
+        session_request=request,
         hero=hero,
         kit=kit,
         starts_at=start,
@@ -105,7 +106,7 @@ def test_the_invite_is_in_the_recipients_language(visit, vo_school, group, hero,
     vo_staff.language = "nl"
     vo_staff.save(update_fields=["language"])
     Notification.objects.all().delete()
-    services.request_cancel(request=visit.request, now=NOW)
+    services.request_cancel(session_request=visit.request, now=NOW)
 
     (to_hero,) = invites(hero.user)
     (to_staff,) = invites(vo_staff)
@@ -180,7 +181,7 @@ def assert_cancelled_for_both(visit, hero, staff, *, staff_kind="scheduler:schoo
 
 
 def test_cancelling_the_request_cancels_the_invites(visit, hero, vo_staff):
-    services.request_cancel(request=visit.request, reason="Excursie", now=NOW)
+    services.request_cancel(session_request=visit.request, reason="Excursie", now=NOW)
 
     hero_cancel, staff_cancel = assert_cancelled_for_both(visit, hero, vo_staff)
     assert hero_cancel.idempotency_key == f"visit:{visit.pk}:visit_cancelled:1"
@@ -192,7 +193,7 @@ def test_cancelling_the_request_cancels_the_invites(visit, hero, vo_staff):
 
 def test_rescheduling_cancels_the_invites(visit, hero, vo_staff):
     windows = [(at(TUESDAY + dt.timedelta(days=2), 10), at(TUESDAY + dt.timedelta(days=2), 13))]
-    services.request_reschedule(request=visit.request, windows=windows, now=NOW)
+    services.request_reschedule(session_request=visit.request, windows=windows, now=NOW)
 
     assert_cancelled_for_both(visit, hero, vo_staff)
 
@@ -212,7 +213,7 @@ def test_another_hero_chosen_by_hand_cancels_the_first_ones_invite(
     other = make_hero(municipality, name="Sanne")
     coordinator = factories.coordinator(municipality)
     runs.offer_assign_manually(
-        request=visit.request,
+        session_request=visit.request,
         hero=other,
         kit=kit,
         starts_at=at(TUESDAY + dt.timedelta(days=2), 10),
@@ -228,7 +229,9 @@ def test_another_hero_chosen_by_hand_cancels_the_first_ones_invite(
 def test_a_new_visit_after_a_reschedule_is_a_new_event(visit, hero, vo_staff, kit):
     request = visit.request
     day = TUESDAY + dt.timedelta(days=2)
-    services.request_reschedule(request=request, windows=[(at(day, 10), at(day, 13))], now=NOW)
+    services.request_reschedule(
+        session_request=request, windows=[(at(day, 10), at(day, 13))], now=NOW
+    )
     second = accept(request, hero, kit=kit, start=at(day, 10))
 
     requests = invites(hero.user, ical.REQUEST)
@@ -250,7 +253,7 @@ def test_the_programme_contacts_get_the_invites_when_the_requester_left(
     type(request).objects.filter(pk=request.pk).update(requested_by=None)
     request.refresh_from_db()
     visit = accept(request, hero)
-    services.request_cancel(request=request, now=NOW)
+    services.request_cancel(session_request=request, now=NOW)
 
     assert [n.ics_method for n in invites(contact)] == [ical.REQUEST, ical.CANCEL]
     assert str(vevent(invites(contact)[1])["UID"]) == ical.uid("visit", visit.pk)
@@ -259,14 +262,14 @@ def test_the_programme_contacts_get_the_invites_when_the_requester_left(
 def test_offers_carry_no_invite(vo_school, group, vo_staff, hero):
     request = make_request(vo_school, group, vo_staff)
     services.offer_create(
-        request=request,
+        session_request=request,
         hero=hero,
         kit=None,
         starts_at=START,
         ends_at=START + dt.timedelta(hours=1),
         now=NOW,
     )
-    services.request_cancel(request=request, now=NOW)
+    services.request_cancel(session_request=request, now=NOW)
 
     kinds = set(Notification.objects.values_list("kind", flat=True))
     assert {"scheduler:offer_new", "scheduler:offer_withdrawn"} <= kinds

@@ -12,9 +12,11 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError
 
-from scheduler import adapter, errors, runs, services, tasks
+from scheduler import adapter, errors, queue, services, tasks
 from scheduler.matching.model import Assignment
 from scheduler.models import MatchingRun, Offer, SessionRequest, Visit
+from scheduler.services import offers as offer_services
+from scheduler.services import runs
 from tests.concurrency import at_once
 
 from .. import factories
@@ -47,7 +49,7 @@ def _open_request(school):
 def _offer(request, hero, start=TEN) -> Offer:
     """A pending offer made by hand; a forced manual assignment can overlap another one."""
     return services.offer_create(
-        request=request,
+        session_request=request,
         hero=hero,
         kit=None,
         starts_at=start,
@@ -119,7 +121,7 @@ def test_without_the_hero_lock_the_hero_is_booked_twice(municipality, monkeypatc
             .get(pk=offer.pk)
         )
 
-    monkeypatch.setattr(services, "_lock_offer", lock_only_the_offer)
+    monkeypatch.setattr(offer_services, "_lock_offer", lock_only_the_offer)
     raced = []
     for round_ in range(CONTROL_ROUNDS):
         hero = make_hero(municipality, name=f"Held {round_}")
@@ -143,7 +145,7 @@ def test_an_accept_racing_a_runs_offers_never_double_books(municipality):
     for round_ in range(ROUNDS):
         hero = make_hero(municipality, name=f"Held {round_}")
         manual, matched = _open_request(_school(municipality)), _open_request(_school(municipality))
-        run, _created = runs.run_request(municipality_id=municipality.pk, trigger="manual")
+        run, _created = queue.run_request(municipality_id=municipality.pk, trigger="manual")
         loaded = adapter.load(municipality.pk, NOW)
         offer = _offer(manual, hero)
         assignment = Assignment(
@@ -167,7 +169,7 @@ def test_a_run_writing_while_the_hero_accepts_elsewhere_keeps_one_booking(munici
         hero = make_hero(municipality, name=f"Held {round_}")
         matched = _open_request(_school(municipality))
         other = _open_request(_school(municipality))
-        run, _created = runs.run_request(municipality_id=municipality.pk, trigger="manual")
+        run, _created = queue.run_request(municipality_id=municipality.pk, trigger="manual")
         loaded = adapter.load(municipality.pk, NOW)
         offer = _offer(other, hero, TEN + dt.timedelta(minutes=75))  # 11:15, elsewhere
         assignment = Assignment(
@@ -189,7 +191,7 @@ def test_two_runs_asked_at_once_make_one(municipality):
     for _round in range(ROUNDS):
         results = at_once(
             [
-                lambda: runs.run_request(municipality_id=municipality.pk, trigger="manual")
+                lambda: queue.run_request(municipality_id=municipality.pk, trigger="manual")
                 for _ in range(4)
             ]
         )
@@ -203,7 +205,7 @@ def test_two_runs_asked_at_once_make_one(municipality):
 
 def test_without_the_index_check_a_second_run_is_refused_by_the_database(municipality):
     """Control for `one_active_matching_run`: a plain insert next to an active run fails."""
-    runs.run_request(municipality_id=municipality.pk, trigger="manual")
+    queue.run_request(municipality_id=municipality.pk, trigger="manual")
     with pytest.raises(IntegrityError, match="one_active_matching_run"):
         MatchingRun.objects.create(municipality=municipality)
 
@@ -230,7 +232,7 @@ def test_without_the_offer_lock_the_database_refuses_the_second_visit(municipali
     """Control: read the offer without FOR UPDATE and both accepts pass the status check; the
     unique visit per offer is what stops the second one."""
     monkeypatch.setattr(
-        services,
+        offer_services,
         "_lock_offer",
         lambda offer: Offer.objects.select_related(
             "request__school", "request__group", "hero__user", "kit"

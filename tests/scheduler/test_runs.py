@@ -6,9 +6,11 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from scheduler import adapter, errors, runs, services, tasks
+from scheduler import adapter, errors, services, tasks
+from scheduler import queue as run_queue
 from scheduler.matching.model import Assignment
 from scheduler.models import MatchingRun, Offer, SessionRequest, Visit
+from scheduler.services import runs
 from tests import factories
 from tests.scheduler.conftest import NOW, TUESDAY, at, make_hero, make_request
 
@@ -16,7 +18,7 @@ MANUAL = MatchingRun.Trigger.MANUAL
 
 
 def queue(municipality, trigger=MANUAL) -> tuple[MatchingRun, bool]:
-    return runs.run_request(municipality_id=municipality.pk, trigger=trigger)
+    return run_queue.run_request(municipality_id=municipality.pk, trigger=trigger)
 
 
 def request_at(school, *, kind="hero", hours=(10, 12), pupils=24):
@@ -34,7 +36,7 @@ def assign(request, hero, start: int, kit=None) -> Assignment:
 
 def book(request, hero, start: int, kit=None) -> Visit:
     offer = services.offer_create(
-        request=request,
+        session_request=request,
         hero=hero,
         kit=kit,
         starts_at=at(TUESDAY, start),
@@ -53,7 +55,7 @@ def other_vo_school(municipality):
 
 
 def test_asking_twice_while_queued_or_running_returns_the_same_run(municipality, coordinator):
-    first, created = runs.run_request(
+    first, created = run_queue.run_request(
         municipality_id=municipality.pk, trigger=MANUAL, started_by=coordinator
     )
     assert created and first.status == MatchingRun.Status.QUEUED
@@ -155,7 +157,7 @@ def test_a_run_records_what_it_did(municipality, vo_school, hero, kit):
 def test_a_run_leaves_pending_offers_and_visits_alone(municipality, vo_school, hero):
     offered, booked = request_at(vo_school, hours=(9, 12)), request_at(vo_school, hours=(13, 15))
     services.offer_create(
-        request=offered,
+        session_request=offered,
         hero=hero,
         kit=None,
         starts_at=at(TUESDAY, 9),
@@ -198,12 +200,12 @@ def test_a_run_that_fails_while_writing_writes_nothing(
     calls = []
 
     def second_fails(**kwargs):
-        calls.append(kwargs["request"].pk)
+        calls.append(kwargs["session_request"].pk)
         if len(calls) == 2:
             raise RuntimeError("mail server down")
         return real(**kwargs)
 
-    monkeypatch.setattr(runs.services, "offer_create", second_fails)
+    monkeypatch.setattr(runs, "offer_create", second_fails)
     run, _created = queue(municipality)
     run = runs.run_execute(run.pk, now=NOW)
     assert run.status == MatchingRun.Status.FAILED
@@ -230,9 +232,9 @@ def test_write_offers_skips_a_request_that_is_no_longer_open(
     other = make_hero(municipality, name="Samira")
     cancelled, offered, fine = (request_at(vo_school) for _ in range(3))
     loaded, run = snapshot()
-    services.request_cancel(request=cancelled, now=NOW)
+    services.request_cancel(session_request=cancelled, now=NOW)
     services.offer_create(
-        request=offered,
+        session_request=offered,
         hero=other,
         kit=None,
         starts_at=at(TUESDAY, 11),
@@ -259,7 +261,7 @@ def test_write_offers_skips_a_hero_booked_in_the_meantime(
     loaded, run = snapshot()
     book(elsewhere, hero, 11)  # 11:00 at another school: no time to travel
     services.offer_create(
-        request=pending_elsewhere,
+        session_request=pending_elsewhere,
         hero=other,
         kit=None,
         starts_at=at(TUESDAY, 10, 30),
@@ -336,7 +338,7 @@ def test_periodic_queues_one_run_per_municipality_with_open_requests(
     request_at(other_vo_school)
     request_at(other_school)  # Amsterdam
     quiet = factories.SchoolFactory(neighbourhood__municipality__name="Oostzaan", level="vo")
-    services.request_cancel(request=request_at(quiet), now=NOW)
+    services.request_cancel(session_request=request_at(quiet), now=NOW)
 
     assert runs.runs_periodic(now=NOW) == 2
     queued = MatchingRun.objects.filter(status="queued", trigger="periodic")
@@ -397,7 +399,7 @@ def test_expire_task_expires_offers_and_completes_visits(
 ):
     offered, booked = request_at(vo_school), request_at(other_vo_school, hours=(13, 15))
     offer = services.offer_create(
-        request=offered,
+        session_request=offered,
         hero=hero,
         kit=None,
         starts_at=at(TUESDAY, 10),
@@ -427,7 +429,7 @@ def test_expire_task_expires_offers_and_completes_visits(
 
 def assign_by_hand(request, hero, start, *, kit=None, by=None, force=False) -> Offer:
     return runs.offer_assign_manually(
-        request=request, hero=hero, kit=kit, starts_at=start, by=by, force=force, now=NOW
+        session_request=request, hero=hero, kit=kit, starts_at=start, by=by, force=force, now=NOW
     )
 
 
@@ -441,7 +443,7 @@ def test_a_fitting_assignment_beside_other_visits_breaks_no_rule(
     start = at(TUESDAY, 11, 30)  # 30 minutes after the kit's other visit: time to move it
     assert (
         runs.manual_check(
-            request=request,
+            session_request=request,
             hero=hero,
             kit=kit,
             start=start,
@@ -504,7 +506,7 @@ def test_manual_assignment_refuses_bad_input(
 
 def test_a_cancelled_request_cannot_be_assigned(vo_school, hero, coordinator):
     request = request_at(vo_school)
-    services.request_cancel(request=request, now=NOW)
+    services.request_cancel(session_request=request, now=NOW)
     with pytest.raises(errors.RequestClosed):
         assign_by_hand(request, hero, at(TUESDAY, 10), by=coordinator)
     assert not Offer.objects.exists()

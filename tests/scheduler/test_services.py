@@ -9,11 +9,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from core.refusals import Refusal
 from heroes import services as hero_services
 from heroes.models import Topic
 from notifications.models import Notification
-from scheduler import errors, runs, services
+from scheduler import errors, queue, services
 from scheduler.models import Kit, KitBlock, MatchingRun, Offer, SessionRequest, Visit
+from scheduler.services import runs
 from tests import factories
 from tests.scheduler.conftest import NOW, TUESDAY, at, make_hero, make_request
 
@@ -23,7 +25,7 @@ THURSDAY = TUESDAY + dt.timedelta(days=2)
 def offer_for(request, hero, start, *, minutes=60, kit=None, now=NOW) -> Offer:
     """A pending offer made by hand (as a run or a coordinator would)."""
     return services.offer_create(
-        request=request,
+        session_request=request,
         hero=hero,
         kit=kit,
         starts_at=start,
@@ -133,7 +135,7 @@ def test_a_kit_with_confirmed_visits_ahead_stays_in_use(vo_school, group, vo_sta
 def test_a_kit_whose_visits_are_cancelled_may_retire(vo_school, group, vo_staff, hero, kit):
     request = make_request(vo_school, group, vo_staff, kind="vr")
     confirmed(request, hero, at(TUESDAY, 10), kit=kit)
-    services.request_cancel(request=request, now=NOW)
+    services.request_cancel(session_request=request, now=NOW)
     assert not services.kit_update(
         kit=kit, name="Kit Noord", headsets=15, is_active=False
     ).is_active
@@ -388,7 +390,7 @@ def test_a_duration_off_the_list_is_refused(vo_school, group, vo_staff, duration
 def test_cancel_withdraws_the_pending_offer_and_tells_the_hero(vo_school, group, vo_staff, hero):
     request = make_request(vo_school, group, vo_staff)
     offer = offer_for(request, hero, at(TUESDAY, 10))
-    services.request_cancel(request=request, reason="De klas is op excursie", now=NOW)
+    services.request_cancel(session_request=request, reason="De klas is op excursie", now=NOW)
     request.refresh_from_db()
     offer.refresh_from_db()
     assert request.status == SessionRequest.Status.CANCELLED
@@ -399,7 +401,7 @@ def test_cancel_withdraws_the_pending_offer_and_tells_the_hero(vo_school, group,
 def test_cancel_cancels_the_confirmed_visit_and_tells_the_hero(vo_school, group, vo_staff, hero):
     request = make_request(vo_school, group, vo_staff)
     visit = confirmed(request, hero, at(TUESDAY, 10))
-    services.request_cancel(request=request, now=NOW)
+    services.request_cancel(session_request=request, now=NOW)
     visit.refresh_from_db()
     assert visit.status == Visit.Status.CANCELLED
     assert visit.sequence == 1
@@ -410,9 +412,9 @@ def test_cancel_cancels_the_confirmed_visit_and_tells_the_hero(vo_school, group,
 
 def test_cancel_twice_is_refused(vo_school, group, vo_staff):
     request = make_request(vo_school, group, vo_staff)
-    services.request_cancel(request=request, now=NOW)
+    services.request_cancel(session_request=request, now=NOW)
     with pytest.raises(errors.RequestClosed):
-        services.request_cancel(request=request, now=NOW)
+        services.request_cancel(session_request=request, now=NOW)
 
 
 def test_a_request_that_took_place_cannot_be_cancelled(vo_school, group, vo_staff, hero):
@@ -420,7 +422,7 @@ def test_a_request_that_took_place_cannot_be_cancelled(vo_school, group, vo_staf
     visit = confirmed(request, hero, at(TUESDAY, 10))
     services.visits_complete(now=visit.ends_at)
     with pytest.raises(errors.RequestClosed):
-        services.request_cancel(request=request, now=visit.ends_at)
+        services.request_cancel(session_request=request, now=visit.ends_at)
     visit.refresh_from_db()
     assert visit.status == Visit.Status.CONFIRMED
 
@@ -429,7 +431,7 @@ def test_reschedule_gives_new_windows_and_cancels_the_visit(vo_school, group, vo
     request = make_request(vo_school, group, vo_staff)
     visit = confirmed(request, hero, at(TUESDAY, 10))
     new = [(at(THURSDAY, 13), at(THURSDAY, 15))]
-    services.request_reschedule(request=request, windows=new, now=NOW)
+    services.request_reschedule(session_request=request, windows=new, now=NOW)
     request.refresh_from_db()
     visit.refresh_from_db()
     assert request.status == SessionRequest.Status.OPEN
@@ -445,7 +447,7 @@ def test_reschedule_with_bad_windows_changes_nothing(vo_school, group, vo_staff,
     saturday = TUESDAY + dt.timedelta(days=4)
     with pytest.raises(ValidationError):
         services.request_reschedule(
-            request=request, windows=[(at(saturday, 10), at(saturday, 12))], now=NOW
+            session_request=request, windows=[(at(saturday, 10), at(saturday, 12))], now=NOW
         )
     request.refresh_from_db()
     visit.refresh_from_db()
@@ -456,10 +458,10 @@ def test_reschedule_with_bad_windows_changes_nothing(vo_school, group, vo_staff,
 
 def test_a_cancelled_request_cannot_be_rescheduled(vo_school, group, vo_staff):
     request = make_request(vo_school, group, vo_staff)
-    services.request_cancel(request=request, now=NOW)
+    services.request_cancel(session_request=request, now=NOW)
     with pytest.raises(errors.RequestClosed):
         services.request_reschedule(
-            request=request, windows=[(at(THURSDAY, 13), at(THURSDAY, 15))], now=NOW
+            session_request=request, windows=[(at(THURSDAY, 13), at(THURSDAY, 15))], now=NOW
         )
 
 
@@ -728,7 +730,7 @@ def test_expired_offer_opens_the_request_and_the_next_run_skips_that_hero(
     municipality, vo_school, group, vo_staff, hero
 ):
     request = make_request(vo_school, group, vo_staff)
-    run, _created = runs.run_request(municipality_id=municipality.pk, trigger="manual")
+    run, _created = queue.run_request(municipality_id=municipality.pk, trigger="manual")
     runs.run_execute(run.pk, now=NOW)
     offer = Offer.objects.get(request=request)
     assert offer.hero == hero
@@ -743,7 +745,7 @@ def test_expired_offer_opens_the_request_and_the_next_run_skips_that_hero(
     assert request.status == SessionRequest.Status.OPEN
     assert "scheduler:offer_expired" in kinds(hero.user)
 
-    run, created = runs.run_request(municipality_id=municipality.pk, trigger="decline")
+    run, created = queue.run_request(municipality_id=municipality.pk, trigger="decline")
     assert created
     run = runs.run_execute(run.pk, now=later)
     assert run.status == MatchingRun.Status.DONE, run.error
@@ -770,7 +772,7 @@ def test_a_cancelled_visit_never_completes(vo_school, group, vo_staff, hero):
     request = make_request(vo_school, group, vo_staff)
     visit = confirmed(request, hero, at(TUESDAY, 10))
     services.request_reschedule(
-        request=request, windows=[(at(THURSDAY, 13), at(THURSDAY, 15))], now=NOW
+        session_request=request, windows=[(at(THURSDAY, 13), at(THURSDAY, 15))], now=NOW
     )
     assert services.visits_complete(now=visit.ends_at) == 0
 
@@ -817,7 +819,7 @@ def test_withdraw_cancels_reopens_and_excludes_the_hero(
 def test_withdraw_twice_is_refused(vo_school, group, vo_staff, hero):
     visit = confirmed(make_request(vo_school, group, vo_staff), hero, at(TUESDAY, 10))
     services.visit_withdraw(visit=visit, reason="Ziek", now=NOW)
-    with pytest.raises(errors.SchedulingError):
+    with pytest.raises(Refusal):
         services.visit_withdraw(visit=visit, reason="Ziek", now=NOW)
     visit.refresh_from_db()
     assert visit.sequence == 1
@@ -825,7 +827,7 @@ def test_withdraw_twice_is_refused(vo_school, group, vo_staff, hero):
 
 def test_a_visit_that_started_cannot_be_withdrawn(vo_school, group, vo_staff, hero):
     visit = confirmed(make_request(vo_school, group, vo_staff), hero, at(TUESDAY, 10))
-    with pytest.raises(errors.SchedulingError):
+    with pytest.raises(Refusal):
         services.visit_withdraw(visit=visit, reason="Te laat", now=visit.starts_at)
     visit.refresh_from_db()
     assert visit.status == Visit.Status.CONFIRMED

@@ -71,7 +71,7 @@ def form_data(group, *rows, **overrides) -> dict:
 def confirmed(req, hero, kit=None, hours=(10, 11)):
     """Build a confirmed visit the way matching and the hero would."""
     offer = services.offer_create(
-        request=req,
+        session_request=req,
         hero=hero,
         kit=kit,
         starts_at=at(TUESDAY, hours[0]),
@@ -135,7 +135,7 @@ def test_list_shows_the_confirmed_date_and_hero(client, req, vo_staff, hero):
 def test_list_filters_by_status(client, vo_school, group, vo_staff, req):
     other_group = factories.GroupFactory(school=vo_school, name="Klas 3c")
     cancelled = make_request(vo_school, other_group, vo_staff)
-    services.request_cancel(request=cancelled, now=NOW)
+    services.request_cancel(session_request=cancelled, now=NOW)
 
     response = login(client, vo_staff).get(LIST, {"status": "cancelled"})
 
@@ -174,7 +174,7 @@ def test_list_query_count_does_not_grow(client, vo_school, group, vo_staff, hero
         for i in range(n):
             req = make_request(vo_school, group, vo_staff, hours=(10, 12))
             if i % 2:
-                services.request_cancel(request=req, reason="", now=NOW)
+                services.request_cancel(session_request=req, reason="", now=NOW)
         return count_queries(lambda: client.get(LIST))
 
     first = build(2)
@@ -387,7 +387,7 @@ def test_detail_for_a_coordinator_has_no_forms(client, req, coordinator):
 
 
 def test_detail_of_a_cancelled_request_has_no_forms(client, req, vo_staff):
-    services.request_cancel(request=req, now=NOW)
+    services.request_cancel(session_request=req, now=NOW)
     response = login(client, vo_staff).get(detail_url(req))
     assert "stopped" in response.text
     assert cancel_url(req) not in response.text
@@ -418,7 +418,7 @@ def test_cancel_a_confirmed_request_cancels_the_visit(client, req, vo_staff, her
 
 
 def test_cancel_twice_says_it_is_closed(client, req, vo_staff):
-    services.request_cancel(request=req, now=NOW)
+    services.request_cancel(session_request=req, now=NOW)
     response = login(client, vo_staff).post(cancel_url(req), {}, follow=True)
     assert "This request has been cancelled or has already taken place." in response.text
 
@@ -481,7 +481,7 @@ def test_reschedule_without_times_shows_the_error(client, req, vo_staff):
 
 
 def test_reschedule_of_a_cancelled_request_is_refused(client, req, vo_staff):
-    services.request_cancel(request=req, now=NOW)
+    services.request_cancel(session_request=req, now=NOW)
     data = windows_data(("2026-11-19", "09:00", "11:00"))
     response = login(client, vo_staff).post(reschedule_url(req), data, follow=True)
     assert "This request has been cancelled" in response.text

@@ -1,0 +1,1 @@
+"""Pages of accounts: `account` (home, settings, invitations) and `undelivered` (dead letters)."""

@@ -1,0 +1,1 @@
+"""Forms for the pages in activities.views, one module per audience."""

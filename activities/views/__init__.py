@@ -1,0 +1,1 @@
+"""Pages for families (`family`) and for school staff and coordinators (`staff`)."""

@@ -1,0 +1,265 @@
+"""Pages for parents: their children, the activities on offer, enrolling, answering offers.
+
+Parents use these on a phone, often with little Dutch: short words, one thing per page.
+Every page but the children's needs the parent role (403 otherwise; anyone may register a
+child, which makes them a parent). A child, enrolment or offer of another family is found
+through a scoped selector, so it is a 404 for GET and POST alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.pagination import paginate
+from core.views import act, parent_required, posted, submit
+
+from .. import selectors, services, waitlist
+from ..forms.family import (
+    ActivityFilterForm,
+    ChildForm,
+    ChildRegisterForm,
+    EnrolForm,
+    groups_for_school,
+)
+from ..models import Activity, Child, Enrolment
+
+# Children
+
+
+@login_required
+def children(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.children_of(request.user))
+    return render(request, "activities/family/children.html", {"page_obj": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_add(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    form = ChildRegisterForm(posted(request), today=timezone.localdate(now))
+    child = submit(
+        request,
+        form,
+        lambda data: services.child_register(
+            guardian=request.user, data=form.service_data(), consent=data["consent"], now=now
+        ),
+    )
+    if child is not None:
+        messages.success(request, _("%(name)s has been added.") % {"name": child.first_name})
+        return redirect("activities:children")
+    context = {"form": form, "adding": True}
+    return render(request, "activities/family/child_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    child = selectors.get_child_for_guardian(request.user, pk)
+    form = ChildForm(posted(request), today=timezone.localdate(), child=child)
+    saved = submit(
+        request,
+        form,
+        lambda _data: services.child_update(child=child, data=form.service_data()),
+        _("The changes have been saved."),
+    )
+    if saved is not None:
+        return redirect("activities:children")
+    context = {"form": form, "child": child, "adding": False}
+    return render(request, "activities/family/child_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_forget(request: HttpRequest, pk: int) -> HttpResponse:
+    child = selectors.get_child_for_guardian(request.user, pk)
+    if request.method == "POST":
+        services.child_delete(child=child, now=timezone.now())
+        messages.success(
+            request, _("We have removed %(name)s and all enrolments.") % {"name": child.first_name}
+        )
+        return redirect("activities:children")
+    active = child.enrolments.filter(status__in=Enrolment.ACTIVE).select_related("activity")
+    context = {"child": child, "active": active}
+    return render(request, "activities/family/child_forget.html", context)
+
+
+@login_required
+@require_GET
+def child_groups(request: HttpRequest) -> HttpResponse:
+    """The class options of one school, swapped into the child form when the school changes."""
+    groups = groups_for_school(request.GET.get("school"), timezone.localdate())
+    return render(request, "activities/family/_group_options.html", {"groups": groups})
+
+
+# Browsing and enrolling
+
+
+@parent_required
+def browse(request: HttpRequest) -> HttpResponse:
+    own = selectors.children_of(request.user)
+    form = ActivityFilterForm(request.GET or None, children=own)
+    upcoming = selectors.activities_published().filter(last_date__gte=timezone.localdate())
+    context = {"filter_form": form, "page_obj": paginate(request, form.apply(upcoming))}
+    return render(request, "activities/family/browse.html", context)
+
+
+@parent_required
+@require_http_methods(["GET", "POST"])
+def browse_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.get_published_activity(pk)
+    own = selectors.children_of(request.user)
+    if request.method == "POST":
+        _refuse_strangers(request, own)
+    current = {
+        e.child_id: e
+        for e in selectors.enrolments_of(request.user).filter(
+            activity=activity, status__in=Enrolment.ACTIVE
+        )
+    }
+    others = _round_partners(activity)
+    form = EnrolForm(
+        posted(request),
+        children=own,
+        activity=activity,
+        current=current,
+        ranked=bool(others),
+    )
+    if request.method == "POST" and form.is_valid():
+        done = _enrol(request, form, activity)
+        if done:
+            query = urlencode([("e", enrolment.pk) for enrolment in done])
+            return redirect(f"{reverse('activities:enrol_result')}?{query}")
+    context = _detail_context(activity, form, current, others)
+    return render(request, "activities/family/activity_detail.html", context)
+
+
+def _refuse_strangers(request: HttpRequest, own: QuerySet[Child]) -> None:
+    """A posted child that is not one's own is a 404, as for every other page about it."""
+    posted = request.POST.getlist("children")
+    if not all(value.isdigit() for value in posted):
+        raise Http404
+    if {int(value) for value in posted} - set(own.values_list("pk", flat=True)):
+        raise Http404
+
+
+def _round_partners(activity: Activity) -> list[Activity]:
+    """Other activities drawn in the same lottery, among which a child's choices are ranked."""
+    if activity.allocation != Activity.Allocation.LOTTERY or not activity.lottery_round_id:
+        return []
+    return list(
+        selectors.activities_published()
+        .filter(lottery_round_id=activity.lottery_round_id)
+        .exclude(pk=activity.pk)
+    )
+
+
+def _enrol(request: HttpRequest, form: EnrolForm, activity: Activity) -> list[Enrolment]:
+    enrolments = submit(
+        request,
+        form,
+        lambda data: services.enrolments_create(
+            guardian=request.user,
+            children=list(data["children"]),
+            activity=activity,
+            now=timezone.now(),
+            choice_rank=data.get("choice_rank") or 1,
+        ),
+    )
+    return enrolments or []
+
+
+def _detail_context(activity, form, current, others) -> dict:
+    now = timezone.now()
+    return {
+        "activity": activity,
+        "form": form,
+        "current": current.values(),
+        "others": others,
+        "sessions": activity.occurrences.all(),
+        "window_open": activity.window_is_open(now),
+        "window_not_yet": now < activity.enrolment_opens_at,
+        "is_lottery": activity.allocation == Activity.Allocation.LOTTERY,
+    }
+
+
+@parent_required
+def enrol_result(request: HttpRequest) -> HttpResponse:
+    """What happened to each child just enrolled: a place, a waiting-list number, or the
+    lottery. Ids come from the address, so the scoped read keeps other families out."""
+    ids = [value for value in request.GET.getlist("e") if value.isdigit()]
+    enrolments = list(selectors.enrolments_of(request.user).filter(pk__in=ids))
+    if not enrolments:
+        raise Http404
+    for enrolment in enrolments:
+        enrolment.position = services.waitlist_position(enrolment)
+    context = {"enrolments": enrolments, "activity": enrolments[0].activity}
+    return render(request, "activities/family/enrol_result.html", context)
+
+
+# The family's enrolments
+
+
+def _family_overview(user, today) -> tuple[list, list]:
+    """Open offers, and per child their current and their ended enrolments."""
+    enrolments = list(selectors.enrolments_with_positions(user))
+    offers = [e for e in enrolments if e.status == Enrolment.Status.OFFERED]
+    rows = []
+    for child in selectors.children_of(user):
+        own = [e for e in enrolments if e.child_id == child.pk]
+        current = [e for e in own if e.is_active and e.activity.last_date >= today]
+        ended = [e for e in own if e not in current]
+        rows.append({"child": child, "current": current, "ended": ended})
+    return offers, rows
+
+
+@parent_required
+def my_enrolments(request: HttpRequest) -> HttpResponse:
+    offers, rows = _family_overview(request.user, timezone.localdate())
+    context = {"offers": offers, "rows": rows}
+    return render(request, "activities/family/my_enrolments.html", context)
+
+
+@parent_required
+@require_http_methods(["GET", "POST"])
+def my_enrolment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = selectors.get_enrolment_for_guardian(request.user, pk)
+    if request.method == "POST":
+        act(
+            request,
+            lambda: services.enrolment_cancel(enrolment=enrolment, now=timezone.now()),
+            _("The enrolment has been cancelled."),
+        )
+        return redirect("activities:my_enrolments")
+    return render(request, "activities/family/enrolment_cancel.html", {"enrolment": enrolment})
+
+
+def _answer_offer(request: HttpRequest, pk: int, answer: Callable, done: str) -> HttpResponse:
+    enrolment = selectors.get_enrolment_for_guardian(request.user, pk)
+    names = {"child": enrolment.child.first_name, "activity": enrolment.activity.title}
+    act(request, lambda: answer(enrolment=enrolment, now=timezone.now()), done % names)
+    return redirect("activities:my_enrolments")
+
+
+@parent_required
+@require_POST
+def my_offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    done = _("Good news: %(child)s now has a place at %(activity)s.")
+    return _answer_offer(request, pk, waitlist.place_offer_accept, done)
+
+
+@parent_required
+@require_POST
+def my_offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    done = _("You said no to the place for %(child)s at %(activity)s. It goes to the next child.")
+    return _answer_offer(request, pk, waitlist.place_offer_decline, done)

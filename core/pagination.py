@@ -1,0 +1,14 @@
+"""One page size and one way to page a list, for every list page (the API has DRF's)."""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
+
+PAGE_SIZE = 25
+
+
+def paginate(request: HttpRequest, items, per_page: int = PAGE_SIZE) -> Page:
+    """The page `?page=` asks for; a page number out of range or not a number gives the
+    nearest page, never an error."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))

@@ -1,0 +1,45 @@
+"""Which roles a person holds: the value every page, API view and selector scopes by. The
+loader that reads it from the database (once per request) is accounts.roles.roles_for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Roles:
+    coordinator_of: frozenset[int] = field(default_factory=frozenset)
+    staff_of: frozenset[int] = field(default_factory=frozenset)
+    hero_municipality: int | None = None
+    is_parent: bool = False
+    has_mfa: bool = False
+
+    @property
+    def is_coordinator(self) -> bool:
+        return bool(self.coordinator_of)
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.staff_of)
+
+    @property
+    def is_hero(self) -> bool:
+        return self.hero_municipality is not None
+
+    @property
+    def needs_mfa(self) -> bool:
+        """Coordinators and school staff see children's data: they must use a second factor."""
+        return self.is_coordinator or self.is_staff
+
+    @property
+    def names(self) -> list[str]:
+        pairs = [
+            ("coordinator", self.is_coordinator),
+            ("staff", self.is_staff),
+            ("hero", self.is_hero),
+            ("parent", self.is_parent),
+        ]
+        return [name for name, held in pairs if held]
+
+
+NO_ROLES = Roles()

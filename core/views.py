@@ -1,0 +1,86 @@
+"""Page helpers every app uses: who may open a page, and running a service for a page.
+
+A page that changes something calls its service through `submit` (a form's data; field
+errors and refusals stand on the form) or `act` (a button; the refusal becomes a message).
+A refusal a view lets through is answered by core.middleware.RefusalMiddleware.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+
+from .forms import apply_errors
+from .refusals import Refusal
+
+T = TypeVar("T")
+
+
+def role_required(check: Callable) -> Callable:
+    """A view for people whose roles pass `check`; others get 403, anonymous people log in."""
+
+    def decorator(view: Callable) -> Callable:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not check(request.roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+coordinator_required = role_required(lambda roles: roles.is_coordinator)
+staff_required = role_required(lambda roles: roles.is_staff)
+manager_required = role_required(lambda roles: roles.is_coordinator or roles.is_staff)
+hero_required = role_required(lambda roles: roles.is_hero)
+parent_required = role_required(lambda roles: roles.is_parent)
+
+
+def posted(request: HttpRequest):
+    """The POST data, or None on GET: an empty POST still binds a form, so it says what is
+    missing instead of showing a fresh form."""
+    return request.POST if request.method == "POST" else None
+
+
+def submit(request: HttpRequest, form, service: Callable[[dict], T], message: str = "") -> T | None:
+    """Call `service` with a valid posted form's data: its result (and `message` shown), or
+    None when the form, the service's ValidationError (next to its fields) or a refusal (at
+    the top of the form) says no."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = service(form.cleaned_data)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return None
+    except Refusal as refusal:
+        form.add_error(None, str(refusal.message))
+        return None
+    if message:
+        messages.success(request, message)
+    return result
+
+
+def act(request: HttpRequest, service: Callable[[], T], message: str = "") -> T | None:
+    """Call `service` for a button that needs no form: its result (and `message` shown), or
+    None with the refusal's message (or a ValidationError's) shown instead."""
+    try:
+        result = service()
+    except Refusal as refusal:
+        messages.error(request, str(refusal.message))
+        return None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return None
+    if message:
+        messages.success(request, message)
+    return result

@@ -1,0 +1,1 @@
+"""The demo: `python manage.py demo` builds a believable Zaanstad to look around in."""

@@ -1,0 +1,1 @@
+"""Pages of the outbox (`outbox`, a development aid) and the personal calendar feed (`feed`)."""

@@ -1,0 +1,1 @@
+"""Forms for the pages in scheduler.views, one module per audience."""

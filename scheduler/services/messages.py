@@ -1,0 +1,85 @@
+"""What a hero and a school hear about offers and visits, through the outbox, each message
+about a visit with its calendar invite."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from core.urls import absolute_url
+from notifications import ical
+from notifications.services import notification_create_from_template
+
+from ..calendar import visit_invite
+from ..models import Offer, Visit
+
+# The calendar invite (RFC 5546) each message about a visit carries: UID "visit-<pk>", the
+# visit's sequence (raised when it is cancelled).
+INVITES = {
+    "visit_confirmed": ical.REQUEST,
+    "visit_cancelled": ical.CANCEL,
+    "visit_withdrawn": ical.CANCEL,
+}
+
+
+def _invite(visit: Visit | None, what: str, *, user, audience: str, now) -> dict:
+    if visit is None or what not in INVITES:
+        return {}
+    return visit_invite(
+        visit, INVITES[what], user=user, audience=audience, now=now or timezone.now()
+    )
+
+
+def tell_hero(
+    offer: Offer,
+    what: str,
+    *,
+    reason: str = "",
+    visit: Visit | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    user = offer.hero.user
+    key = (
+        f"offer:{offer.pk}:{what}" if visit is None else f"visit:{visit.pk}:{what}:{visit.sequence}"
+    )
+    notification_create_from_template(
+        template=f"scheduler/email/hero_{what}",
+        context={
+            "recipient": user,
+            "offer": offer,
+            "visit": visit,
+            "session_request": offer.request,
+            "reason": reason,
+            "url": absolute_url("scheduler:hero-offers"),
+        },
+        to_email=user.email,
+        recipient=user,
+        kind=f"scheduler:{what}",
+        idempotency_key=key,
+        **_invite(visit, what, user=user, audience="hero", now=now),
+    )
+
+
+def tell_school(visit: Visit, what: str, *, now: dt.datetime | None = None) -> None:
+    """The staff member who asked, or (when they left) the school's programme contacts."""
+    session_request = visit.request
+    users = [session_request.requested_by] if session_request.requested_by_id else []
+    if not users:
+        contacts = session_request.school.staff.select_related("user").filter(role="contact")
+        users = [m.user for m in contacts]
+    for user in users:
+        notification_create_from_template(
+            template=f"scheduler/email/school_{what}",
+            context={
+                "recipient": user,
+                "visit": visit,
+                "session_request": session_request,
+                "url": absolute_url("scheduler:request-detail", session_request.pk),
+            },
+            to_email=user.email,
+            recipient=user,
+            kind=f"scheduler:school_{what}",
+            idempotency_key=f"visit:{visit.pk}:school_{what}:{visit.sequence}:{user.pk}",
+            **_invite(visit, what, user=user, audience="staff", now=now),
+        )

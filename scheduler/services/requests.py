@@ -1,0 +1,218 @@
+"""School staff's session requests: create, cancel, ask for other times.
+
+Input problems raise django ValidationError keyed by field; refusals of a state change raise
+scheduler.errors. Either way nothing has changed. A new request or new times queue a matching
+run for the municipality once the transaction commits (scheduler.queue).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from activities.schedule import closures_for_school
+from core.locking import lock, locking
+from core.time import LOCAL_TZ
+from heroes.models import LANGUAGE_CODES
+
+from .. import errors, queue
+from ..models import ROTATIONS, Kit, MatchingRun, Offer, RequestWindow, SessionRequest, Visit
+from .messages import tell_hero, tell_school
+
+MAX_WINDOWS = 10
+MAX_DAYS_AHEAD = 366
+DURATIONS = {45, 60, 90, 120}
+
+
+def _check_windows(school, windows, duration_min: int, now: dt.datetime) -> list[tuple]:
+    """Preferred windows as (start, end): each on one school day outside closures, in the
+    future, long enough for the visit, not overlapping another."""
+    windows = list(windows or [])
+    if any(s is None or e is None for s, e in windows):
+        raise ValidationError({"windows": _("Give a start and an end for every preferred time.")})
+    windows.sort(key=lambda w: w[0])
+    if not windows:
+        raise ValidationError(
+            {"windows": _("Give at least one time the class can receive the visit.")}
+        )
+    if len(windows) > MAX_WINDOWS:
+        raise ValidationError(
+            {"windows": _("Give at most %(n)s preferred times.") % {"n": MAX_WINDOWS}}
+        )
+    local = [(s.astimezone(LOCAL_TZ), e.astimezone(LOCAL_TZ)) for s, e in windows]
+    first, last = local[0][0].date(), max(e for _s, e in local).date()
+    closed = closures_for_school(school, first, last)
+    for start, end in local:
+        when = f"{start:%d-%m-%Y %H:%M}"
+        if end <= start:
+            msg = _("The preferred time of %(when)s must end after it starts.")
+        elif start < now:
+            msg = _("The preferred time of %(when)s is in the past.")
+        elif start.date() != end.date():
+            msg = _("The preferred time of %(when)s must start and end on the same day.")
+        elif (end - start) < dt.timedelta(minutes=duration_min):
+            msg = _("The preferred time of %(when)s is shorter than the session.")
+        elif start.weekday() >= 5:
+            msg = _("%(when)s is in a weekend; choose a school day.")
+        elif any(a <= start.date() <= b for a, b in closed):
+            msg = _("%(when)s falls in a holiday or closure of the school.")
+        elif start.date() > now.date() + dt.timedelta(days=MAX_DAYS_AHEAD):
+            msg = _("%(when)s is more than a year ahead.")
+        else:
+            continue
+        raise ValidationError({"windows": msg % {"when": when}})
+    for (_s1, e1), (s2, _e2) in itertools.pairwise(windows):
+        if s2 < e1:
+            raise ValidationError(
+                {"windows": _("Two preferred times overlap; join them into one.")}
+            )
+    return windows
+
+
+def _check_request(*, school, group, kind, topic, language, duration_min, size) -> None:
+    found = {}
+    if group.school_id != school.pk:
+        found["group"] = _("Choose a group of this school.")
+    if kind not in SessionRequest.Kind.values:
+        found["kind"] = _("Choose a Local Hero visit or a VR game session.")
+    elif kind == SessionRequest.Kind.VR:
+        if school.level != school.Level.VO:
+            found["kind"] = _("VR game sessions are for secondary schools (VO).")
+        else:
+            biggest = (
+                Kit.objects.filter(
+                    municipality_id=school.neighbourhood.municipality_id, is_active=True
+                )
+                .order_by("-headsets")
+                .values_list("headsets", flat=True)
+                .first()
+            )
+            if biggest is None:
+                found["kind"] = _("The municipality has no VR kit in use.")
+            elif biggest * ROTATIONS < size:
+                found["group"] = _(
+                    "No VR kit can serve a class of %(size)s pupils (at most %(max)s)."
+                ) % {"size": size, "max": biggest * ROTATIONS}
+    if topic is not None and topic.municipality_id != school.neighbourhood.municipality_id:
+        found["topic"] = _("Choose a topic of your municipality.")
+    if language not in LANGUAGE_CODES:
+        found["language"] = _("Choose a language from the list.")
+    if duration_min not in DURATIONS:
+        found["duration_min"] = _("Choose a duration from the list.")
+    if found:
+        raise ValidationError(found)
+
+
+@transaction.atomic
+def request_create(
+    *,
+    school,
+    group,
+    requested_by,
+    kind: str,
+    topic=None,
+    language: str = "nl",
+    duration_min: int = 60,
+    notes: str = "",
+    windows,
+    now: dt.datetime,
+) -> SessionRequest:
+    _check_request(
+        school=school,
+        group=group,
+        kind=kind,
+        topic=topic,
+        language=language,
+        duration_min=duration_min,
+        size=group.pupils,
+    )
+    windows = _check_windows(school, windows, duration_min, now)
+    session_request = SessionRequest.objects.create(
+        school=school,
+        group=group,
+        requested_by=requested_by,
+        kind=kind,
+        topic=topic,
+        language=language,
+        duration_min=duration_min,
+        class_size=group.pupils,
+        notes=notes.strip(),
+    )
+    _windows_save(session_request, windows)
+    queue.rematch_soon(school.neighbourhood.municipality_id, MatchingRun.Trigger.REQUEST)
+    return session_request
+
+
+def _windows_save(session_request: SessionRequest, windows) -> None:
+    RequestWindow.objects.bulk_create(
+        [RequestWindow(request=session_request, starts_at=s, ends_at=e) for s, e in windows]
+    )
+
+
+def _lock_open(session_request: SessionRequest) -> SessionRequest:
+    """The request, locked; a cancelled or past one is refused."""
+    [[locked]] = lock(SessionRequest.objects.filter(pk=session_request.pk))
+    if locked.status in (SessionRequest.Status.CANCELLED, SessionRequest.Status.DONE):
+        raise errors.RequestClosed
+    return locked
+
+
+def request_release(session_request: SessionRequest, *, now: dt.datetime, reason: str) -> None:
+    """Withdraw the request's pending offer and cancel its visit, telling the hero and the
+    school (each with the CANCEL of the visit's invite). The caller holds the request's lock."""
+    for offer in Offer.objects.select_related("hero__user").filter(
+        request=session_request, status=Offer.Status.PENDING
+    ):
+        offer.status, offer.responded_at = Offer.Status.WITHDRAWN, now
+        offer.save(update_fields=["status", "responded_at"])
+        tell_hero(offer, "offer_withdrawn", reason=reason)
+    for visit in Visit.objects.select_related("hero__user", "offer").filter(
+        request=session_request, status=Visit.Status.CONFIRMED
+    ):
+        visit.status, visit.cancel_reason = Visit.Status.CANCELLED, reason
+        visit.sequence += 1
+        visit.save(update_fields=["status", "cancel_reason", "sequence", "updated_at"])
+        tell_hero(visit.offer, "visit_cancelled", reason=reason, visit=visit, now=now)
+        tell_school(visit, "visit_cancelled", now=now)
+
+
+def request_cancel(
+    *, session_request: SessionRequest, reason: str = "", now: dt.datetime
+) -> SessionRequest:
+    reason = " ".join((reason or "").split())
+    if len(reason) > 300:
+        raise ValidationError({"reason": _("Keep the reason under 300 characters.")})
+    with locking():
+        session_request = _lock_open(session_request)
+        request_release(
+            session_request, now=now, reason=reason or _("The school cancelled the request.")
+        )
+        session_request.status = SessionRequest.Status.CANCELLED
+        session_request.save(update_fields=["status", "updated_at"])
+    return session_request
+
+
+def request_reschedule(
+    *, session_request: SessionRequest, windows, now: dt.datetime
+) -> SessionRequest:
+    """New preferred times: any offer or visit goes, and matching looks again."""
+    with locking():
+        session_request = _lock_open(session_request)
+        windows = _check_windows(session_request.school, windows, session_request.duration_min, now)
+        request_release(session_request, now=now, reason=_("The school asked for another time."))
+        session_request.windows.all().delete()
+        _windows_save(session_request, windows)
+        session_request.status = SessionRequest.Status.OPEN
+        session_request.unmatched_reason = ""
+        session_request.reschedule_count += 1
+        session_request.save(
+            update_fields=["status", "unmatched_reason", "reschedule_count", "updated_at"]
+        )
+        queue.rematch_soon(
+            session_request.school.neighbourhood.municipality_id, MatchingRun.Trigger.REQUEST
+        )
+    return session_request

@@ -1,0 +1,281 @@
+"""Matching runs, carried out: solve in the background, write offers at once; the periodic
+re-match; a coordinator's assignment by hand. (Runs are queued by scheduler.queue.)
+
+A run reads a snapshot (adapter.load), solves without holding any lock, then writes its offers
+in one transaction under the heroes', kits' and requests' row locks, dropping any assignment
+that the world has overtaken meanwhile (request no longer open, hero or kit now booked).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import replace
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.locking import lock, locking
+from core.time import local_date
+from heroes.models import Hero
+
+from .. import adapter, errors, queue
+from ..matching import solver
+from ..matching.model import Assignment
+from ..matching.rules import validate
+from ..models import Kit, MatchingRun, Offer, SessionRequest, Visit
+from .kits import kit_fits
+from .offers import offer_create
+from .requests import request_release
+
+log = logging.getLogger(__name__)
+
+STALE_AFTER = dt.timedelta(minutes=15)
+REDISPATCH_AFTER = dt.timedelta(minutes=2)
+
+
+def _progress(run: MatchingRun, percent: int, step: str, **fields) -> None:
+    fields.update(progress=percent, step=step)
+    MatchingRun.objects.filter(pk=run.pk).update(**fields)
+
+
+def run_execute(run_id: int, *, now: dt.datetime | None = None) -> MatchingRun | None:
+    """Claim the run (once), solve, write. Any failure marks the run failed and frees the lock."""
+    claimed = MatchingRun.objects.filter(pk=run_id, status=MatchingRun.Status.QUEUED).update(
+        status=MatchingRun.Status.RUNNING, started_at=timezone.now(), step="loading"
+    )
+    if not claimed:
+        return None
+    run = MatchingRun.objects.get(pk=run_id)
+    try:
+        _execute(run, now or timezone.now())
+    except Exception as exc:
+        log.exception("matching run %s failed", run_id)
+        MatchingRun.objects.filter(pk=run_id).update(
+            status=MatchingRun.Status.FAILED,
+            finished_at=timezone.now(),
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+    run.refresh_from_db()
+    return run
+
+
+def _execute(run: MatchingRun, now: dt.datetime) -> None:
+    loaded = adapter.load(run.municipality_id, now)
+    open_count = len(loaded.requests)
+    _progress(run, 20, "solving", requests_open=open_count)
+    began = time.perf_counter()
+    if open_count:
+        result = solver.solve(
+            loaded.instance,
+            solver.Params(time_limit_s=settings.MATCHING_TIME_LIMIT_S, seed=run.pk % 1000),
+        )
+    else:
+        result = None
+    solve_s = time.perf_counter() - began
+    _progress(run, 80, "writing", solve_s=round(solve_s, 3))
+    made = 0
+    if result is not None:
+        fixed = set(loaded.instance.fixed)
+        new = [
+            a for a in result.assignments if a not in fixed and int(a.request) in loaded.requests
+        ]
+        made = write_offers(loaded, new, run=run, now=now)
+        reasons = {int(u.request): u.reason for u in result.unmatched}
+        for reason in sorted(set(reasons.values())):
+            SessionRequest.objects.filter(
+                pk__in=[pk for pk, r in reasons.items() if r == reason],
+                status=SessionRequest.Status.OPEN,
+            ).update(unmatched_reason=reason)
+    # Only while still running: a run declared stale meanwhile stays failed.
+    MatchingRun.objects.filter(pk=run.pk, status=MatchingRun.Status.RUNNING).update(
+        status=MatchingRun.Status.DONE,
+        progress=100,
+        step="done",
+        finished_at=timezone.now(),
+        offers_made=made,
+        unmatched=open_count - made,
+        upper_bound=(result.upper_bound if result and result.upper_bound is not None else None),
+        engine_status=result.status if result else "EMPTY",
+    )
+
+
+def write_offers(loaded: adapter.Loaded, assignments: list[Assignment], *, run, now) -> int:
+    """Offers for the engine's assignments, skipping any the world has overtaken: the request
+    is no longer open, the hero or kit is gone or booked, the kit retired, shrunk or blocked."""
+    with locking():
+        heroes, kits, open_requests = lock(
+            Hero.objects.filter(pk__in={int(a.hero) for a in assignments}),
+            Kit.objects.filter(pk__in={int(a.kit) for a in assignments if a.kit}),
+            SessionRequest.objects.filter(
+                pk__in=[int(a.request) for a in assignments], status=SessionRequest.Status.OPEN
+            ).select_related("school__neighbourhood", "group"),
+        )
+        return _write(
+            assignments,
+            heroes={h.pk: h for h in heroes},
+            kits={k.pk: k for k in kits},
+            requests={r.pk: r for r in open_requests},
+            run=run,
+            now=now,
+        )
+
+
+def _write(assignments: list[Assignment], *, heroes, kits, requests, run, now) -> int:
+    pending = set(
+        Offer.objects.filter(request__in=list(requests), status=Offer.Status.PENDING).values_list(
+            "request_id", flat=True
+        )
+    )
+    made = 0
+    for a in sorted(assignments, key=lambda a: int(a.request)):
+        session_request, hero = requests.get(int(a.request)), heroes.get(int(a.hero))
+        if session_request is None or session_request.pk in pending or hero is None:
+            continue
+        kit = kits.get(int(a.kit)) if a.kit else None
+        if a.kit and not kit_fits(kit, size=session_request.class_size, start=a.start, end=a.end):
+            continue
+        if _taken(hero.pk, kit.pk if kit else None, session_request.school_id, a.start, a.end):
+            continue
+        offer_create(
+            session_request=session_request,
+            hero=hero,
+            kit=kit,
+            starts_at=a.start,
+            ends_at=a.end,
+            now=now,
+            run=run,
+        )
+        made += 1
+    return made
+
+
+def _taken(hero_id, kit_id, school_id, start, end) -> bool:
+    """Booked since the snapshot: a visit or another run's/manual pending offer in the way."""
+    clash = adapter.busy_clash(
+        hero_id=hero_id, kit_id=kit_id, school_id=school_id, start=start, end=end
+    )
+    if Visit.objects.filter(clash, status=Visit.Status.CONFIRMED).exists():
+        return True
+    return Offer.objects.filter(clash, status=Offer.Status.PENDING).exists()
+
+
+def runs_release_stale(*, now: dt.datetime) -> int:
+    """A run whose worker died keeps the lock; after STALE_AFTER it is marked failed."""
+    return MatchingRun.objects.filter(
+        Q(status=MatchingRun.Status.RUNNING, started_at__lt=now - STALE_AFTER)
+        | Q(status=MatchingRun.Status.QUEUED, created_at__lt=now - STALE_AFTER)
+    ).update(status=MatchingRun.Status.FAILED, finished_at=now, error="No answer from the worker.")
+
+
+def runs_periodic(*, now: dt.datetime) -> int:
+    """Queue a run for every municipality with open requests (the periodic re-match), and
+    hand over again runs still queued after REDISPATCH_AFTER (the broker lost them)."""
+    runs_release_stale(now=now)
+    waiting = MatchingRun.objects.filter(
+        status=MatchingRun.Status.QUEUED, created_at__lt=now - REDISPATCH_AFTER
+    ).values_list("pk", flat=True)
+    for run_id in waiting:
+        queue.run_dispatch(run_id)
+    ids = (
+        SessionRequest.objects.filter(status=SessionRequest.Status.OPEN)
+        .values_list("school__neighbourhood__municipality_id", flat=True)
+        .distinct()
+    )
+    started = 0
+    for municipality_id in sorted(set(ids)):
+        _run, created = queue.run_request(
+            municipality_id=municipality_id, trigger=MatchingRun.Trigger.PERIODIC
+        )
+        started += created
+    return started
+
+
+def manual_check(
+    *, session_request: SessionRequest, hero: Hero, kit: Kit | None, start, end, now
+) -> list[str]:
+    """The rules a hand-made assignment would break, in the engine's words (empty when none)."""
+    # The request need not be open (a coordinator may reassign an offered or confirmed one), so
+    # the heroes' availability must reach this time whatever the open requests' windows are.
+    loaded = adapter.load(
+        session_request.school.neighbourhood.municipality_id,
+        now,
+        hero_ids=[hero.pk],
+        until=local_date(end),
+    )
+    inst = loaded.instance
+    me = str(session_request.pk)
+    mine = adapter.engine_request(session_request, session_request.windows.all())
+    inst = replace(
+        inst,
+        requests=(*(r for r in inst.requests if r.id != me), mine),
+        fixed=tuple(a for a in inst.fixed if a.request != me),
+    )
+    kit_id = str(kit.pk) if kit else None
+    # The fixed ones go along unchanged, so the check sees what the new one collides with.
+    return validate(inst, [*inst.fixed, Assignment(me, str(hero.pk), kit_id, start, end)])
+
+
+def _check_manual(session_request: SessionRequest, hero: Hero, kit: Kit | None, starts_at, now):
+    municipality_id = session_request.school.neighbourhood.municipality_id
+    found = {}
+    if hero.municipality_id != municipality_id:
+        found["hero"] = _("Choose a hero of the request's municipality.")
+    if kit is not None and kit.municipality_id != municipality_id:
+        found["kit"] = _("Choose a kit of the request's municipality.")
+    if session_request.kind == SessionRequest.Kind.VR and kit is None:
+        found["kit"] = _("A VR session needs a kit.")
+    if starts_at is None:
+        found["starts_at"] = _("Give a start time.")
+    elif starts_at <= now:
+        found["starts_at"] = _("The start time is in the past.")
+    if found:
+        raise ValidationError(found)
+
+
+def offer_assign_manually(
+    *,
+    session_request: SessionRequest,
+    hero: Hero,
+    kit: Kit | None,
+    starts_at,
+    by,
+    force: bool,
+    now,
+) -> Offer:
+    """A coordinator's own choice, offered to the hero like any other. When it breaks a rule
+    it needs `force`; the broken rules stay on the offer for everyone to see."""
+    if not session_request.is_active:
+        raise errors.RequestClosed
+    _check_manual(session_request, hero, kit, starts_at, now)
+    ends_at = starts_at + dt.timedelta(minutes=session_request.duration_min)
+    warnings = manual_check(
+        session_request=session_request, hero=hero, kit=kit, start=starts_at, end=ends_at, now=now
+    )
+    if warnings and not force:
+        raise errors.RuleWarnings(warnings)
+    with locking():
+        *_held, [session_request] = lock(
+            Hero.objects.filter(pk=hero.pk),
+            *([Kit.objects.filter(pk=kit.pk)] if kit is not None else []),
+            SessionRequest.objects.filter(pk=session_request.pk),
+        )
+        if not session_request.is_active:
+            raise errors.RequestClosed
+        request_release(
+            session_request, now=now, reason=_("The coordinator chose another hero or time.")
+        )
+        return offer_create(
+            session_request=session_request,
+            hero=hero,
+            kit=kit,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            now=now,
+            manual_by=by,
+            warnings=warnings,
+        )
