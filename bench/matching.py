@@ -20,13 +20,12 @@ import resource
 import sys
 import time
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+from core.time import local_datetime
 from scheduler.matching import bound, greedy, instance, reasons, solver
 from scheduler.matching.model import HERO, VR, Hero, Instance, Kit, Request
 from scheduler.matching.rules import validate
 
-TZ = ZoneInfo("Europe/Amsterdam")
 # A Monday; four weeks of school days stay inside March (one calendar month).
 FIRST_DAY = dt.date(2027, 3, 1)
 TOPICS = ["sport", "muziek", "techniek", "zorg", "ondernemen", "kunst", "politie", "media"]
@@ -36,7 +35,7 @@ NEIGHBOURHOODS = ["Poelenburg", "Peldersveld", "Saendelft", "Kogerveld", "Rosmol
 
 
 def _at(day: dt.date, minutes: int) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(minutes // 60, minutes % 60), TZ)
+    return local_datetime(day, dt.time(minutes // 60, minutes % 60))
 
 
 def _pick(rng: random.Random, weighted) -> str:

@@ -39,9 +39,9 @@ import urllib.parse
 from collections import Counter
 from contextlib import ExitStack
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from bench.enrolment_rush import drop_database, free_port, recreate_database
+from core.time import local_date
 
 ROOT = Path(__file__).resolve().parent.parent
 PER_ACTIVITY = 100
@@ -213,7 +213,7 @@ def seed(n: int, now: dt.datetime) -> None:
 
     school = _school()
     starts = now + LEAD_LEFT
-    day = starts.astimezone(ZoneInfo("Europe/Amsterdam")).date()
+    day = local_date(starts)
     counts = [min(PER_ACTIVITY, n - start) for start in range(0, n, PER_ACTIVITY)]
     activities = Activity.objects.bulk_create(
         Activity(

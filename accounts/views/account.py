@@ -21,7 +21,6 @@ from .. import selectors, services
 from ..forms import HeroInviteForm, InvitationSignupForm, ProfileForm, StaffInviteForm
 from ..models import Invitation, User
 
-PAGE_SIZE = 25
 FEED_ACTIONS = ("feed_create", "feed_regenerate", "feed_revoke")
 
 
