@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 HOST ?= 127.0.0.1:8000
+# These targets are for development: debug on (the settings default to off) unless the caller
+# says DJANGO_DEBUG=0.
+export DJANGO_DEBUG ?= 1
 
 .PHONY: install run test lint format worker beat messages lock bench clean
 

@@ -253,6 +253,7 @@ def start_server(args: argparse.Namespace, bench_url: str, port: int, log) -> su
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "http://127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "EMAIL_URL": "dummy://",
         "LOG_LEVEL": "WARNING",

@@ -144,6 +144,7 @@ def start_workers(stack, args, *, bench_url: str, broker: str, smtp_port: int, l
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "http://127.0.0.1",
     }
     workers = []
     for i in range(args.workers):
@@ -195,6 +196,7 @@ def setup_django(bench_url: str, broker: str) -> None:
     os.environ["DATABASE_URL"] = bench_url
     os.environ["REDIS_URL"] = broker  # this process queues tasks on the workers' broker
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ.setdefault("DJANGO_DEBUG", "1")  # this process only seeds and queues
     import django
     from django.core.management import call_command
 

@@ -28,14 +28,28 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Safe by default: debug (with its public key, open error pages and the outbox pages) only when
+# DJANGO_DEBUG=1 says so, as `make run` does.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise RuntimeError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
+        raise RuntimeError(
+            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. For development, run "
+            "`make run` or set DJANGO_DEBUG=1."
+        )
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address, for links in mail (password reset, invitations, calendar feeds): required in
+# production, where a wrong default would send people to nowhere.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+if not SITE_URL:
+    if not DEBUG:
+        raise RuntimeError(
+            "SITE_URL must be set when DJANGO_DEBUG is off: links in mail are built from it "
+            "(e.g. SITE_URL=https://backontrack.example.org)."
+        )
+    SITE_URL = "http://127.0.0.1:8000"
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", SITE_URL)
 
 INSTALLED_APPS = [
