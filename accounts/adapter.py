@@ -3,6 +3,7 @@ import uuid
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth import get_user_model
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from notifications.services import notification_create
 
@@ -10,6 +11,16 @@ from notifications.services import notification_create
 class AccountAdapter(DefaultAccountAdapter):
     """Sends allauth's mail (verification, codes, password reset) through the outbox, and makes
     people who sign up themselves parents: staff, heroes and coordinators are invited."""
+
+    # A run of wrong passwords locks the password login of that address for a while (anyone
+    # may try someone else's address); the emailed code still lets its owner in.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": _(
+            "Too many failed login attempts. Try again later, or log in with a code sent to "
+            "your email."
+        ),
+    }
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         user = get_user_model().objects.filter(email__iexact=email).first()
@@ -34,6 +45,7 @@ class AccountAdapter(DefaultAccountAdapter):
             language=language,
             # Each call is a new request by the person (a code, a link, a reset): never deduplicate.
             idempotency_key=f"account:{uuid.uuid4()}",
+            is_secret=True,
         )
 
     def save_user(self, request, user, form, commit=True):

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts and roles")
+
+    def ready(self) -> None:
+        # The production checks, and the tasks by name for services that queue them.
+        from . import checks, tasks  # noqa: F401
+
+        # The audit trail: the models auditlog watches and the municipality of each entry.
+        from .audit import register as register_audit_trail
+
+        register_audit_trail()

@@ -1,4 +1,11 @@
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils import translation
@@ -23,6 +30,7 @@ MFA_SETUP_PATHS = (
     "/accounts/two-step-required/",
     "/accounts/invite/",
     "/i18n/",
+    "/privacy/",
     "/static/",
     "/healthz",
     "/favicon.ico",
@@ -59,6 +67,43 @@ class UserLanguageMiddleware:
         return self.get_response(request)
 
 
+@receiver(user_logged_in)
+def _start_the_idle_clock(sender, request, user, **kwargs) -> None:
+    """The idle clock starts at login, which writes the session anyway."""
+    if hasattr(request, "session"):
+        request.session["seen_at"] = int(time.time())
+
+
+class IdleSessionMiddleware:
+    """A signed-in session ends after a time without activity: settings.SESSION_IDLE_STAFF_S for
+    people who see children's data (staff, coordinators, admins), SESSION_IDLE_S for others.
+    The last activity is written at most once a minute, so a busy page costs no extra writes."""
+
+    WRITE_EVERY_S = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and hasattr(request, "session"):
+            now = int(time.time())
+            seen = request.session.get("seen_at", now)
+            limit = (
+                settings.SESSION_IDLE_STAFF_S
+                if request.roles.needs_mfa
+                else settings.SESSION_IDLE_S
+            )
+            if now - seen > limit:
+                logout(request)
+                messages.info(request, _("You were away for a while, so we logged you out."))
+                if request.path.startswith("/api/"):
+                    return self.get_response(request)
+                return redirect_to_login(request.get_full_path())
+            if now - seen >= self.WRITE_EVERY_S or "seen_at" not in request.session:
+                request.session["seen_at"] = now
+        return self.get_response(request)
+
+
 class RequireMFAMiddleware:
     """Staff and coordinators reach nothing but the MFA setup until they have a second factor."""
 
@@ -69,7 +114,7 @@ class RequireMFAMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not user.mfa_exempt
+            and not user.skips_second_factor
             and not request.path.startswith(MFA_SETUP_PATHS)
             and request.roles.needs_mfa
             and not request.roles.has_mfa

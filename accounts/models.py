@@ -49,8 +49,12 @@ class User(AbstractUser):
     mfa_exempt = models.BooleanField(
         _("exempt from two-step login"),
         default=False,
-        help_text=_("Only for demo accounts, so a newcomer can look around."),
+        help_text=_("Only for demo accounts, in development; ignored in production."),
     )
+
+    # Set when the retention run warned that an unused account will be removed (accounts.retention).
+    inactivity_warned_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -63,6 +67,12 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.name or self.email
+
+    @property
+    def skips_second_factor(self) -> bool:
+        """Demo accounts look around without two-step login, in development (DEBUG) only: in
+        production the flag is ignored, and `check --deploy --database default` refuses it."""
+        return self.mfa_exempt and settings.DEBUG
 
     def get_full_name(self) -> str:
         return self.name
@@ -142,3 +152,52 @@ class Invitation(models.Model):
 
     def is_open(self, now) -> bool:
         return self.accepted_at is None and self.revoked_at is None and now < self.expires_at
+
+
+class ApiToken(models.Model):
+    """A person's key for the API (one at a time). Only a digest of the key is stored, so the
+    table cannot be used to sign in. The token stops working when it expires and when the
+    password changes: it remembers a fingerprint of the password it was made under."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_token"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    password_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created"))
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+
+def new_export_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class DataExport(models.Model):
+    """Everything the platform holds about a person, gathered in the background when they ask
+    for it (accounts.privacy). The link in the mail works for its owner only, until
+    `expires_at`; the retention run then removes the row."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_export_token)
+    created_at = models.DateTimeField()
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    data = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"

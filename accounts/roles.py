@@ -21,7 +21,10 @@ def roles_for(user) -> Roles:
             CoordinatorMembership.objects.filter(user=user)
             .order_by()
             .values_list(Value("coordinator"), "municipality_id"),
-            Hero.objects.filter(user=user).order_by().values_list(Value("hero"), "municipality_id"),
+            Hero.objects.active()
+            .filter(user=user)
+            .order_by()
+            .values_list(Value("hero"), "municipality_id"),
             Authenticator.objects.filter(
                 user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
             )
@@ -39,4 +42,5 @@ def roles_for(user) -> Roles:
         hero_municipality=min(found["hero"]) if found["hero"] else None,
         is_parent=user.is_parent,
         has_mfa=bool(found["mfa"]),
+        is_site_admin=user.is_staff,
     )

@@ -8,17 +8,16 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from activities.models import Child, Enrolment
+from activities.models import Enrolment
 from activities.selectors import children_of, enrolments_of
 from heroes.models import Hero
 from notifications.models import Notification
+from notifications.selectors import notifications_about
 from schools.models import (
-    CoordinatorMembership,
     Municipality,
     Neighbourhood,
     School,
     SchoolClosure,
-    StaffMembership,
     Venue,
     current_school_year,
 )
@@ -138,38 +137,10 @@ def parent_overview(user) -> dict:
 # `notifications` knows no domain app, so the coordinator's view of the outbox is scoped here.
 
 
-def notifications_for_coordinator(roles) -> QuerySet[Notification]:
-    """Messages to people in the coordinator's municipalities: coordinators, school staff,
-    Local Heroes, guardians of a child at one of their schools, and people invited there
-    who have no account yet. One query, whatever the number of people."""
-    municipalities = roles.coordinator_of
-    in_municipality = {"school__neighbourhood__municipality_id__in": municipalities}
-    return Notification.objects.filter(
-        Q(
-            recipient_id__in=CoordinatorMembership.objects.filter(
-                municipality_id__in=municipalities
-            ).values("user_id")
-        )
-        | Q(recipient_id__in=StaffMembership.objects.filter(**in_municipality).values("user_id"))
-        | Q(
-            recipient_id__in=Hero.objects.filter(municipality_id__in=municipalities).values(
-                "user_id"
-            )
-        )
-        | Q(recipient_id__in=Child.objects.filter(**in_municipality).values("guardian_id"))
-        | Q(
-            recipient__isnull=True,
-            to_email__in=Invitation.objects.filter(municipality_id__in=municipalities).values(
-                "email"
-            ),
-        )
-    )
-
-
 def failed_notifications_for(roles) -> QuerySet[Notification]:
     """The dead letters a coordinator may see and send again, newest first."""
     return (
-        notifications_for_coordinator(roles)
+        notifications_about(roles)
         .filter(status=Notification.Status.FAILED)
         .select_related("recipient")
         .defer("body_text", "body_html", "ics")
@@ -178,4 +149,4 @@ def failed_notifications_for(roles) -> QuerySet[Notification]:
 
 
 def get_notification_for_coordinator(roles, pk: int) -> Notification:
-    return get_object_or_404(notifications_for_coordinator(roles), pk=pk)
+    return get_object_or_404(notifications_about(roles), pk=pk)

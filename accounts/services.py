@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import secrets
+from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from core.locking import lock, locking
 from core.refusals import Refusal
@@ -18,7 +18,8 @@ from notifications.models import Notification
 from notifications.services import notification_create_from_template
 from schools.models import CoordinatorMembership, Municipality, School, StaffMembership
 
-from .models import Invitation, User
+from .authentication import password_fingerprint, token_digest
+from .models import ApiToken, Invitation, User
 
 
 class InvitationError(Refusal):
@@ -118,15 +119,25 @@ def invitation_signup(
     return user
 
 
-def api_token_create(*, user: User) -> Token:
-    """A new API token; any earlier one stops working."""
+def api_token_create(*, user: User, now: datetime) -> tuple[ApiToken, str]:
+    """A new API token and its key (shown once; only its digest is kept). Any earlier token
+    stops working. It expires after settings.API_TOKEN_DAYS and when the password changes."""
+    key = secrets.token_urlsafe(32)
     with transaction.atomic():
-        Token.objects.filter(user=user).delete()
-        return Token.objects.create(user=user)
+        ApiToken.objects.filter(user=user).delete()
+        token = ApiToken.objects.create(
+            user=user,
+            digest=token_digest(key),
+            prefix=key[:8],
+            password_hash=password_fingerprint(user),
+            created_at=now,
+            expires_at=now + timedelta(days=settings.API_TOKEN_DAYS),
+        )
+    return token, key
 
 
 def api_token_revoke(*, user: User) -> None:
-    Token.objects.filter(user=user).delete()
+    ApiToken.objects.filter(user=user).delete()
 
 
 def _lock(invitation: Invitation) -> Invitation:
@@ -175,4 +186,6 @@ def _send(invitation: Invitation) -> None:
         language=recipient.language if recipient else settings.LANGUAGE_CODE,
         kind="account:invitation",
         idempotency_key=f"invitation:{invitation.pk}:{sent_before + 1}",
+        municipality_pk=invitation.municipality_id,
+        is_secret=True,  # the link is the key to a role
     )

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as django_filters
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
@@ -22,7 +21,9 @@ from rest_framework import filters, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import refused
+from core.api import bad_input, refused
+from core.audit import record_view
+from core.ids import MAX_ID, as_id
 from schools.api import (
     NeighbourhoodRefSerializer,
     SchoolRefSerializer,
@@ -33,6 +34,8 @@ from schools.models import Group, Neighbourhood, School
 from schools.selectors import neighbourhoods_visible_to, schools_visible_to
 
 from . import errors, selectors, services, waitlist
+from .consent import consent_text, is_current
+from .forms.family import groups_for_school
 from .models import Activity, Attendance, Child, Enrolment, Occurrence
 
 # --- scoped reads --------------------------------------------------------------------------
@@ -206,7 +209,7 @@ class MarksSerializer(RegisterQuerySerializer):
     )
 
     def validate_marks(self, value: dict) -> dict[int, str]:
-        if not all(key.isdigit() for key in value):
+        if not all(as_id(key) for key in value):
             raise serializers.ValidationError(_("Use enrolment ids as keys."))
         return {int(key): mark for key, mark in value.items()}
 
@@ -255,13 +258,13 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
         parameters=[
             OpenApiParameter("occurrence", int, required=True, description="The session id.")
         ],
-        responses={200: RegisterSerializer, 400: OpenApiResponse(description="Bad session.")},
+        responses={200: RegisterSerializer, 400: bad_input("Bad session.")},
     )
     @extend_schema(
         methods=["POST"],
         summary="Save marks for one session: {enrolment id: present, absent or excused}",
         request=MarksSerializer,
-        responses={200: RegisterSerializer, 400: OpenApiResponse(description="Bad marks.")},
+        responses={200: RegisterSerializer, 400: bad_input("Bad session or marks.")},
     )
     @action(detail=True, methods=["get", "post"], filterset_class=None, pagination_class=None)
     def register(self, request, pk=None):
@@ -279,25 +282,50 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
                 marks=form.validated_data["marks"],
                 recorded_by=request.user,
             )
-        rows = register_rows(request.roles, activity, occurrence)
+        rows = list(register_rows(request.roles, activity, occurrence))
+        record_view(request, occurrence, what="attendance", child_ids=[r.child_id for r in rows])
         return Response(RegisterSerializer({"occurrence": occurrence, "register": rows}).data)
 
 
 # --- children ------------------------------------------------------------------------------
 
 
+class ClassOfChosenSchoolField(serializers.PrimaryKeyRelatedField):
+    """A class of the school the request names (or the child's school), this school year: the
+    classes the child form offers. Any other id, of another school or of nothing, gets the
+    same 400, so a class one may not see cannot be told from one that does not exist."""
+
+    default_error_messages = {"does_not_exist": _("This group is not at the school you chose.")}
+
+    def get_queryset(self):
+        form = self.parent
+        data = getattr(form, "initial_data", {})
+        school = (
+            data.get("school") if "school" in data else getattr(form.instance, "school_id", None)
+        )
+        return groups_for_school(school, timezone.localdate())
+
+
 class ChildSerializer(serializers.ModelSerializer):
     school = serializers.PrimaryKeyRelatedField(queryset=School.objects.all())
-    group = serializers.PrimaryKeyRelatedField(
-        queryset=Group.objects.all(), allow_null=True, required=False
-    )
+    group = ClassOfChosenSchoolField(queryset=Group.objects.none(), allow_null=True, required=False)
     neighbourhood = serializers.PrimaryKeyRelatedField(
         queryset=Neighbourhood.objects.all(), allow_null=True, required=False
     )
     consent = serializers.BooleanField(
         write_only=True,
         required=False,
-        help_text=_("Needed to register a child: you agree that we keep these details."),
+        help_text=_(
+            "Needed to register a child: you agree that we keep these details. Send it again "
+            "when `consent_current` is false (the text changed) before enrolling the child."
+        ),
+    )
+    consent_version = serializers.CharField(read_only=True)
+    consent_text = serializers.SerializerMethodField(
+        help_text=_("The text you agreed to, in your language.")
+    )
+    consent_current = serializers.SerializerMethodField(
+        help_text=_("False when the text changed since you agreed: agree again to enrol.")
     )
 
     class Meta:
@@ -311,8 +339,17 @@ class ChildSerializer(serializers.ModelSerializer):
             "neighbourhood",
             "consent",
             "consent_at",
+            "consent_version",
+            "consent_text",
+            "consent_current",
         ]
         read_only_fields = ["consent_at"]
+
+    def get_consent_text(self, child: Child) -> str:
+        return consent_text(child.consent_version)
+
+    def get_consent_current(self, child: Child) -> bool:
+        return is_current(child.consent_version)
 
     def validate(self, attrs):
         # On a partial update, a field not sent keeps the child's current value.
@@ -325,13 +362,11 @@ class ChildSerializer(serializers.ModelSerializer):
                     % {"last": school.grades[-1]}
                 }
             )
-        group = attrs["group"] if "group" in attrs else getattr(self.instance, "group", None)
-        if group is not None and group.school_id != school.pk:
-            if "group" in attrs:
-                raise serializers.ValidationError(
-                    {"group": _("This group is not at the school you chose.")}
-                )
-            attrs["group"] = None  # a new school without a new group: the old one is gone
+        # A group sent is of the school (ClassOfChosenSchoolField); a new school without a new
+        # group: the old one is gone.
+        group = getattr(self.instance, "group", None)
+        if "group" not in attrs and group is not None and group.school_id != school.pk:
+            attrs["group"] = None
         return attrs
 
 
@@ -360,7 +395,8 @@ class ChildViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
-        data.pop("consent", None)
+        if data.pop("consent", False):
+            services.child_consent_renew(child=serializer.instance, agreed=True, now=timezone.now())
         serializer.instance = services.child_update(child=serializer.instance, data=data)
 
     def perform_destroy(self, instance):
@@ -456,7 +492,7 @@ class EnrolmentFilter(django_filters.FilterSet):
     child = django_filters.ModelChoiceFilter(
         queryset=lambda request: selectors.children_of(request.user)
     )
-    activity = django_filters.NumberFilter(field_name="activity_id")
+    activity = django_filters.NumberFilter(field_name="activity_id", min_value=1, max_value=MAX_ID)
 
     class Meta:
         model = Enrolment
@@ -483,7 +519,7 @@ ANSWER_REFUSED = {404: refused("Not yours."), 409: refused("Not possible now; se
         request=EnrolmentCreateSerializer,
         responses={
             201: ENROLMENT_CREATED,
-            400: refused("Bad input, or the wrong grade or school type (`wrong_grade`)."),
+            400: bad_input("Bad input, or the wrong grade or school type (`wrong_grade`)."),
             404: refused("Not your child (`not_your_child`)."),
             409: refused("Closed, duplicate, overlap or not published; see `code`."),
             503: refused("Too busy; try again (`busy`)."),

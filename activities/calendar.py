@@ -133,7 +133,7 @@ def due_session_reminders(now: dt.datetime):
             starts_at__gt=now,
             starts_at__lte=now + reminders.horizon("parent_session"),
         )
-        .select_related("activity__school", "activity__venue")
+        .select_related("activity__school__neighbourhood", "activity__venue")
         .prefetch_related(
             Prefetch(
                 "activity__enrolments",
@@ -173,6 +173,7 @@ def due_session_reminders(now: dt.datetime):
                     "place": activity.place,
                     "url": url,
                 },
+                municipality_pk=activity.school.municipality_id,
             )
 
 

@@ -45,6 +45,14 @@ class NotYourChild(Refusal):
     message = _("We could not find this child.")
 
 
+class ConsentOutdated(Refusal):
+    code = "consent_outdated"
+    status = 409
+    message = _(
+        "The text you agreed to for your child has changed. Please read it and agree again first."
+    )
+
+
 class PlaceOfferNotOpen(Refusal):
     code = "offer_not_open"
     status = 409

@@ -69,6 +69,7 @@ def tell_family(
         idempotency_key=f"enrolment:{enrolment.pk}:{event}{key_suffix}",
         ics=ics,
         ics_method=ics_method,
+        municipality_pk=enrolment.activity.school.municipality_id,
     )
 
 

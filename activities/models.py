@@ -224,10 +224,18 @@ class Occurrence(models.Model):
 
 
 class Child(models.Model):
-    """A child, with the least data the programme needs: never a BSN, never a last name."""
+    """A child, with the least data the programme needs: never a BSN, never a last name.
+
+    An erased child (its guardian asked, or the retention period passed) keeps its row without
+    anything personal (no name, no guardian, no class), so the figures of the activities it
+    took part in keep their counts."""
 
     guardian = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="children"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
     )
     first_name = models.CharField(_("first name"), max_length=50)
     school = models.ForeignKey(
@@ -255,6 +263,7 @@ class Child(models.Model):
     consent_at = models.DateTimeField(_("consent given at"))
     consent_version = models.CharField(max_length=20)
     created_at = models.DateTimeField(auto_now_add=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["first_name", "id"]
@@ -265,7 +274,7 @@ class Child(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.first_name
+        return str(_("(removed)")) if self.erased_at else self.first_name
 
     def clean(self) -> None:
         if self.school_id and self.grade and self.grade not in self.school.grades:

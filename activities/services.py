@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 from core.locking import lock, locking
 from core.time import local_date, local_datetime
 
+from . import consent as consent_versions
 from . import errors, messages
 from .models import Activity, Attendance, Child, Enrolment, LotteryRound, Occurrence
 from .schedule import closures_for_school, session_dates
 from .waitlist import waitlist_advance
 
-CONSENT_VERSION = "2026-1"
 SCHEDULE_FIELDS = ("weekday", "start_time", "end_time", "first_date", "last_date")
 
 
@@ -170,7 +170,9 @@ def occurrence_cancel(*, occurrence: Occurrence, reason: str, now: dt.datetime) 
 def child_register(*, guardian, data: dict, consent: bool, now: dt.datetime) -> Child:
     if not consent:
         raise ValidationError({"consent": _("We need your permission to save this.")})
-    child = Child(guardian=guardian, consent_at=now, consent_version=CONSENT_VERSION, **data)
+    child = Child(
+        guardian=guardian, consent_at=now, consent_version=consent_versions.CURRENT, **data
+    )
     child.full_clean()
     child.save()
     if not guardian.is_parent:
@@ -189,11 +191,38 @@ def child_update(*, child: Child, data: dict) -> Child:
 
 
 @transaction.atomic
+def child_consent_renew(*, child: Child, agreed: bool, now: dt.datetime) -> Child:
+    """The parent agrees to the current consent text (after it changed)."""
+    if not agreed:
+        raise ValidationError({"consent": _("We need your permission to save this.")})
+    child.consent_at, child.consent_version = now, consent_versions.CURRENT
+    child.save(update_fields=["consent_at", "consent_version"])
+    return child
+
+
+@transaction.atomic
 def child_delete(*, child: Child, now: dt.datetime) -> None:
-    """Forget a child: end its enrolments (freeing places for others) and erase the row."""
-    for enrolment in Enrolment.objects.filter(child=child, status__in=Enrolment.ACTIVE):
+    """The family forgets a child: its enrolments end (freeing places for others) and the
+    child is erased (child_erase)."""
+    child_erase(child=child, now=now)
+
+
+def child_erase(*, child: Child, now: dt.datetime) -> Child:
+    """Remove everything personal about a child: the name, the guardian, the class and the
+    consent given. Enrolments in activities still running end first (freeing places, without
+    mail); the row stays, anonymous, so past activities keep their counts and attendance."""
+    running = Enrolment.objects.filter(
+        child=child, status__in=Enrolment.ACTIVE, activity__last_date__gte=local_date(now)
+    )
+    for enrolment in running:
         enrolment_cancel(enrolment=enrolment, now=now, notify=False)
-    child.delete()
+    child.first_name = ""
+    child.guardian = None
+    child.group = None
+    child.consent_version = ""
+    child.erased_at = now
+    child.save(update_fields=["first_name", "guardian", "group", "consent_version", "erased_at"])
+    return child
 
 
 # Enrolment
@@ -241,7 +270,9 @@ def enrolments_create(
 def _lock_activity(pk: int) -> Activity:
     """The activity row, locked until the transaction ends (the capacity guard). Its school
     and venue come along (unlocked) for the families' messages."""
-    [[activity]] = lock(Activity.objects.filter(pk=pk).select_related("school", "venue"))
+    [[activity]] = lock(
+        Activity.objects.filter(pk=pk).select_related("school__neighbourhood", "venue")
+    )
     return activity
 
 
@@ -254,6 +285,8 @@ def _check_open(activity: Activity, now: dt.datetime) -> None:
 
 def _check_can_enrol(child: Child, activity: Activity, now: dt.datetime) -> None:
     _check_open(activity, now)
+    if not consent_versions.is_current(child.consent_version):
+        raise errors.ConsentOutdated
     if child.school.level != activity.level or not (
         activity.grade_min <= child.grade <= activity.grade_max
     ):

@@ -152,9 +152,8 @@ def setup_django(bench_url: str) -> None:
 def seed(args: argparse.Namespace, rng: random.Random) -> tuple[list[int], list[list[Job]]]:
     """Activities open now, parents with tokens and children; returns the activity ids and,
     for each client, the enrolments it will send (its parents' children, parent by parent)."""
-    from rest_framework.authtoken.models import Token
-
-    from accounts.models import User
+    from accounts.authentication import password_fingerprint, token_digest
+    from accounts.models import ApiToken, User
     from activities.models import Child
     from bench.floor import create_tables
 
@@ -167,8 +166,17 @@ def seed(args: argparse.Namespace, rng: random.Random) -> tuple[list[int], list[
         User(email=f"parent{i}@bench.test", name=f"Parent {i}", is_parent=True, password="!")
         for i in range(n_parents)
     )
-    tokens = Token.objects.bulk_create(
-        Token(key=Token.generate_key(), user=parent) for parent in parents
+    keys = [secrets.token_urlsafe(32) for _ in parents]
+    ApiToken.objects.bulk_create(
+        ApiToken(
+            user=parent,
+            digest=token_digest(key),
+            prefix=key[:8],
+            password_hash=password_fingerprint(parent),
+            created_at=now,
+            expires_at=now + dt.timedelta(days=1),
+        )
+        for parent, key in zip(parents, keys, strict=True)
     )
     children = Child.objects.bulk_create(
         Child(
@@ -185,7 +193,7 @@ def seed(args: argparse.Namespace, rng: random.Random) -> tuple[list[int], list[
     for index, child in enumerate(children):
         parent = index // CHILDREN_PER_PARENT
         for activity in rng.sample(activity_ids, args.per_child):
-            plans[parent % args.clients].append(Job(tokens[parent].key, child.pk, activity))
+            plans[parent % args.clients].append(Job(keys[parent], child.pk, activity))
     return activity_ids, plans
 
 

@@ -10,7 +10,9 @@ from django.db import connection, transaction
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from rest_framework.authtoken.models import Token
+
+from accounts.authentication import token_digest
+from accounts.models import ApiToken
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS bench_counter (id integer PRIMARY KEY, n integer NOT NULL);
@@ -36,7 +38,9 @@ def create_tables(counter_ids) -> None:
 @require_POST
 def floor(request: HttpRequest) -> JsonResponse:
     key = request.headers.get("Authorization", "").removeprefix("Token ")
-    user_id = Token.objects.filter(key=key).values_list("user_id", flat=True).first()
+    user_id = (
+        ApiToken.objects.filter(digest=token_digest(key)).values_list("user_id", flat=True).first()
+    )
     if user_id is None:
         return JsonResponse({"detail": "Not signed in."}, status=401)
     body = json.loads(request.body)

@@ -1,8 +1,10 @@
 """Every app's API under /api/v1/, on one router so the root lists them all (plus the one
-address that is not a collection: your calendar feed)."""
+address that is not a collection: your calendar feed, and a JSON 404 for any other address)."""
 
-from django.urls import path
+from django.urls import path, re_path
+from rest_framework import exceptions
 from rest_framework.routers import DefaultRouter
+from rest_framework.views import APIView
 
 from activities import api as activities_api
 from heroes import api as heroes_api
@@ -10,7 +12,35 @@ from notifications.api import CalendarFeedView
 from scheduler import api as scheduler_api
 from schools import api as schools_api
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    """DRF's router with two rules for every resource: ids are numbers a database key can
+    hold (anything else is a 404, not an error deep in a view), and no `.json` format-suffix
+    addresses (JSON is the only format, and extra actions do not take a `format` argument)."""
+
+    include_format_suffixes = False
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        lookup_field = getattr(viewset, "lookup_field", "pk")
+        lookup_url_kwarg = getattr(viewset, "lookup_url_kwarg", None) or lookup_field
+        return f"(?P<{lookup_prefix}{lookup_url_kwarg}>[0-9]{{1,18}})"
+
+
+class NotFoundView(APIView):
+    """Any other address under /api/v1/ (an id that is not a number, a resource or action
+    that does not exist) answers as the API does, in JSON, whatever the method: a 404."""
+
+    authentication_classes = ()
+    permission_classes = ()
+    schema = None  # not an operation
+
+    def not_found(self, request, *args, **kwargs):
+        raise exceptions.NotFound
+
+    get = post = put = patch = delete = options = http_method_not_allowed = not_found
+
+
+router = Router()
 schools_api.register(router)
 activities_api.register(router)
 heroes_api.register(router)
@@ -19,4 +49,5 @@ scheduler_api.register(router)
 urlpatterns = [
     path("calendar-feed/", CalendarFeedView.as_view(), name="calendar-feed"),
     *router.urls,
+    re_path(r"^[\s\S]*/$", NotFoundView.as_view(), name="api-not-found"),
 ]

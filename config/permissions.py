@@ -16,7 +16,7 @@ class SecondFactorRequired(permissions.BasePermission):
         user = request.user
         return not (
             user.is_authenticated
-            and not user.mfa_exempt
+            and not user.skips_second_factor
             and request.roles.needs_mfa
             and not request.roles.has_mfa
         )

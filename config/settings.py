@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 import dj_email_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from core.time import LOCAL_TZ
@@ -65,11 +66,12 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
+    "auditlog",
     "accounts",
     "schools",
     "heroes",
@@ -81,6 +83,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -93,6 +97,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "accounts.middleware.RolesMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+    "accounts.middleware.IdleSessionMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
     "core.middleware.RefusalMiddleware",
 ]
@@ -243,6 +249,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "heroes.tasks.remind_vog_expiring",
         "schedule": 86400.0,
     },
+    "accounts-retention": {
+        "task": "accounts.tasks.retention_run",
+        "schedule": 86400.0,
+    },
     "notifications-reminders": {
         "task": "notifications.tasks.send_due_reminders",
         "schedule": 300.0,
@@ -292,10 +302,22 @@ else:
     EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
     EMAIL_TIMEOUT = 20
 
+# Privacy (accounts/privacy.py, accounts/retention.py; docs/privacy.md): how long an export's link
+# works, and how long data is kept.
+DATA_EXPORT_DAYS = int(os.environ.get("DATA_EXPORT_DAYS", "7"))
+RETENTION_CHILD_SCHOOL_YEARS = int(os.environ.get("RETENTION_CHILD_SCHOOL_YEARS", "1"))
+RETENTION_INVITATION_DAYS = int(os.environ.get("RETENTION_INVITATION_DAYS", "30"))
+RETENTION_MAIL_DAYS = int(os.environ.get("RETENTION_MAIL_DAYS", "90"))
+RETENTION_INACTIVE_DAYS = int(os.environ.get("RETENTION_INACTIVE_DAYS", str(2 * 365)))
+RETENTION_WARNING_DAYS = int(os.environ.get("RETENTION_WARNING_DAYS", "30"))
+
+# API tokens (accounts.ApiToken) stop working after this many days, and when the password changes.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
@@ -304,7 +326,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's schema, plus the errors every operation may answer.
+    "DEFAULT_SCHEMA_CLASS": "core.api.ApiSchema",
     "EXCEPTION_HANDLER": "config.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/minute", "user": "600/minute"},
 }
@@ -325,8 +348,59 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- audit trail (django-auditlog; accounts/audit.py registers the models) ---
+AUDITLOG_INCLUDE_ALL_MODELS = False
+# Fixtures (loaddata) are not someone's change to a record.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
+# auditlog's middleware, extended (accounts.audit.AuditMiddleware): it also knows the person of
+# an API call with a token, whom DRF authenticates only inside the view.
+MIDDLEWARE = [
+    "accounts.audit.AuditMiddleware" if name == "auditlog.middleware.AuditlogMiddleware" else name
+    for name in MIDDLEWARE
+]
+# --- end of the audit trail ---
+
 # Security: with DEBUG off these make `manage.py check --deploy` clean. Behind a TLS proxy set
 # DJANGO_SECURE_PROXY_SSL_HEADER=1 (see docs/deploy.md).
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from this site only; no
+# inline script or style anywhere (the API's Redoc page alone allows inline styles, which Redoc
+# writes at run time: config.urls).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no camera, microphone, location or payment;
+# security keys and passkeys (WebAuthn) on this site only.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+}
+
+# Sessions end after inactivity (accounts.middleware.IdleSessionMiddleware): sooner for the people
+# who see children's data (staff, coordinators, admins), and at most after SESSION_COOKIE_AGE.
+SESSION_IDLE_S = int(os.environ.get("SESSION_IDLE_S", str(60 * 60 * 24 * 7)))
+SESSION_IDLE_STAFF_S = int(os.environ.get("SESSION_IDLE_STAFF_S", str(60 * 60)))
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"

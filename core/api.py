@@ -1,18 +1,82 @@
-"""API pieces every app uses: the body of an error in the OpenAPI schema."""
+"""API pieces every app uses: the bodies of errors in the OpenAPI schema, and the schema class
+that documents the errors every operation may answer."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.drainage import has_override
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import append_meta
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 
 class ErrorSerializer(serializers.Serializer):
-    """The body of a refusal (schema only)."""
+    """The body of an error (schema only): what went wrong, and for a refusal its code."""
 
     detail = serializers.CharField()
-    code = serializers.CharField()
+    code = serializers.CharField(
+        required=False,
+        help_text=_("For a refusal, what kind it is, for programs (such as `mfa_required`)."),
+    )
+
+
+# A 400 names each field at fault with its messages (`detail` when it is the request as a whole,
+# nested for nested input); a refusal answered with 400 has `detail` and `code`.
+BAD_INPUT_SCHEMA = {
+    "type": "object",
+    "description": "The fields at fault, each with its messages; or `detail` (and `code`).",
+    "additionalProperties": True,
+}
+
+# A wall-clock time without an offset, as DRF writes and reads it ("14:00:00"). OpenAPI's
+# `format: time` is RFC 3339's full-time, which needs an offset these times never have.
+LOCAL_TIME_SCHEMA = {
+    "type": "string",
+    "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+    "example": "14:00:00",
+}
 
 
 def refused(description: str, serializer=ErrorSerializer) -> OpenApiResponse:
     """A refusal in the OpenAPI schema."""
     return OpenApiResponse(serializer, description=description)
+
+
+def bad_input(description: str = "Bad input; the body names the field.") -> OpenApiResponse:
+    """A 400 in the OpenAPI schema: the body names the fields at fault."""
+    return OpenApiResponse(BAD_INPUT_SCHEMA, description=description)
+
+
+class ApiSchema(AutoSchema):
+    """drf-spectacular's schema, plus the errors any operation may answer, so that a client
+    knows every status it can get: 403 always (not signed in, no second factor yet, not for
+    one's role), 404 when the operation names an object (an id in the address) or pages a list
+    (a page that does not exist), 400 when it takes input (a body, or filters), 415 when it
+    takes a body (of a type it cannot read). An operation's own declaration of a status wins.
+    Times are local wall-clock times (LOCAL_TIME_SCHEMA)."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code, response in self._usual_errors().items():
+            if code not in responses:
+                responses[code] = self._get_response_for_code(response, code, direction=direction)
+        return responses
+
+    def _usual_errors(self) -> dict[str, OpenApiResponse]:
+        errors = {"403": refused("Not signed in, no second factor yet, or not for your role.")}
+        if "{" in self.path or (self._is_list_view() and self._get_paginator()):
+            errors["404"] = refused("No such object of yours, or no such page.")
+        takes_body = self.method in ("POST", "PUT", "PATCH") and self._get_request_body()
+        filters = [p for p in self._get_filter_parameters() if p["name"] != "search"]
+        if takes_body or filters:
+            errors["400"] = bad_input()
+        if takes_body:
+            errors["415"] = refused("The body is not JSON, a form or multipart, or is malformed.")
+        return errors
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        if isinstance(field, serializers.TimeField) and not has_override(field, "field"):
+            meta = self._get_serializer_field_meta(field, direction)
+            return append_meta(dict(LOCAL_TIME_SCHEMA), meta)
+        return super()._map_serializer_field(field, direction, bypass_extensions)

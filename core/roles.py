@@ -13,6 +13,8 @@ class Roles:
     hero_municipality: int | None = None
     is_parent: bool = False
     has_mfa: bool = False
+    # May open the Django admin (User.is_staff, not school staff).
+    is_site_admin: bool = False
 
     @property
     def is_coordinator(self) -> bool:
@@ -28,8 +30,9 @@ class Roles:
 
     @property
     def needs_mfa(self) -> bool:
-        """Coordinators and school staff see children's data: they must use a second factor."""
-        return self.is_coordinator or self.is_staff
+        """Coordinators, school staff and site admins see children's data: they must use a
+        second factor."""
+        return self.is_coordinator or self.is_staff or self.is_site_admin
 
     @property
     def names(self) -> list[str]:

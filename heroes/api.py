@@ -9,11 +9,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as django_filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api import bad_input, refused
 from schools.api import NeighbourhoodRefSerializer, StrictBooleanFilter
 from schools.models import Neighbourhood
 
@@ -26,6 +27,8 @@ from .models import (
     Topic,
     vog_status,
 )
+
+NOT_A_HERO = refused("You are not a Local Hero: there is no profile of yours.")
 
 VOG_STATUS_CHOICES = [
     ("missing", _("No VOG recorded")),
@@ -242,7 +245,6 @@ class HeroViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Hero.objects.none()
     serializer_class = HeroSerializer
     filterset_class = HeroFilter
-    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
         qs = selectors.heroes_for_coordinator(self.request.roles, today=timezone.localdate())
@@ -258,7 +260,7 @@ class HeroViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         methods=["GET"],
         summary="Your own hero profile (404 when you are not a Local Hero)",
-        responses={200: HeroMeSerializer, 404: OpenApiResponse(description="Not a hero.")},
+        responses={200: HeroMeSerializer, 404: NOT_A_HERO},
     )
     @extend_schema(
         methods=["PATCH"],
@@ -266,8 +268,8 @@ class HeroViewSet(viewsets.ReadOnlyModelViewSet):
         request=HeroMeSerializer,
         responses={
             200: HeroMeSerializer,
-            400: OpenApiResponse(description="Bad input; the body names the field."),
-            404: OpenApiResponse(description="Not a hero."),
+            400: bad_input(),
+            404: NOT_A_HERO,
         },
     )
     @action(
@@ -299,19 +301,20 @@ class MyRowsViewSet(
     """Rows of the hero asking; another hero's id is a 404 (get_object looks only here)."""
 
     filter_backends = []
-    lookup_value_regex = "[0-9]+"
 
     def create(self, request, *args, **kwargs):
+        hero = my_hero(request)  # someone who is no hero has no rows, whatever they send
         form = self.get_serializer(data=request.data)
         form.is_valid(raise_exception=True)
-        row = self.add(my_hero(request), form.validated_data)
+        row = self.add(hero, form.validated_data)
         return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(
     list=extend_schema(summary="Your weekly availability windows"),
     create=extend_schema(
-        summary="Add a weekly window; one that overlaps another is a 400 naming `start_time`"
+        summary="Add a weekly window; one that overlaps another is a 400 naming `start_time`",
+        responses={201: AvailabilityWindowSerializer, 404: NOT_A_HERO},
     ),
     destroy=extend_schema(summary="Remove one of your windows"),
 )
@@ -331,7 +334,10 @@ class AvailabilityWindowViewSet(MyRowsViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="Your away periods that are not over yet"),
-    create=extend_schema(summary="Add a period you are away (no visits on those days)"),
+    create=extend_schema(
+        summary="Add a period you are away (no visits on those days)",
+        responses={201: AwayPeriodSerializer, 404: NOT_A_HERO},
+    ),
     destroy=extend_schema(summary="Remove one of your away periods"),
 )
 class AwayPeriodViewSet(MyRowsViewSet):

@@ -78,6 +78,12 @@ class Topic(models.Model):
         return self.name
 
 
+class HeroQuerySet(models.QuerySet):
+    def active(self) -> HeroQuerySet:
+        """Heroes still in the programme (not left, not erased)."""
+        return self.filter(left_at__isnull=True)
+
+
 class Hero(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hero"
@@ -119,6 +125,10 @@ class Hero(models.Model):
     )
     vr_trained_on = models.DateField(_("VR facilitator training date"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A hero who left the programme keeps an anonymous row, so past visits keep their counts.
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    objects = HeroQuerySet.as_manager()
 
     class Meta:
         ordering = ["display_name"]

@@ -35,9 +35,9 @@ def with_vog(queryset: QuerySet[Hero]) -> QuerySet[Hero]:
 
 
 def hero_of_user(user) -> Hero:
-    hero = with_vog(Hero.objects.select_related("municipality", "home_neighbourhood")).filter(
-        user=user
-    )
+    hero = with_vog(
+        Hero.objects.active().select_related("municipality", "home_neighbourhood")
+    ).filter(user=user)
     found = hero.first()
     if found is None:
         raise Http404
@@ -55,7 +55,8 @@ def hero_profile_parts(hero: Hero, *, today: dt.date) -> dict:
 
 def heroes_for_coordinator(roles, *, today: dt.date, vog_problem: bool = False) -> QuerySet[Hero]:
     qs = with_vog(
-        Hero.objects.filter(municipality_id__in=roles.coordinator_of)
+        Hero.objects.active()
+        .filter(municipality_id__in=roles.coordinator_of)
         .select_related("municipality", "user")
         .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")))
     )
@@ -65,7 +66,9 @@ def heroes_for_coordinator(roles, *, today: dt.date, vog_problem: bool = False) 
 
 
 def get_hero_for_coordinator(roles, pk: int) -> Hero:
-    qs = with_vog(Hero.objects.select_related("municipality", "user", "home_neighbourhood"))
+    qs = with_vog(
+        Hero.objects.active().select_related("municipality", "user", "home_neighbourhood")
+    )
     return get_object_or_404(qs, pk=pk, municipality_id__in=roles.coordinator_of)
 
 

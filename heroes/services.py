@@ -112,6 +112,32 @@ def hero_vr_training_set(*, hero: Hero, trained_on: dt.date | None, now: dt.date
     return hero
 
 
+@locking()
+def hero_erase(*, hero: Hero, now: dt.datetime) -> Hero:
+    """The hero leaves the programme: the profile, availability, away periods and VOG checks
+    go; the row stays, anonymous and never matched again, so past visits keep their counts.
+    (Pending offers and coming visits are withdrawn first: scheduler.services.hero_withdraw.)"""
+    _lock(hero)
+    hero.availability.all().delete()
+    hero.away_periods.all().delete()
+    hero.vog_checks.all().delete()
+    hero.topics.clear()
+    hero.visit_neighbourhoods.clear()
+    hero.display_name, hero.story, hero.languages = "", "", []
+    hero.home_neighbourhood, hero.vr_trained_on, hero.left_at = None, None, now
+    hero.save(
+        update_fields=[
+            "display_name",
+            "story",
+            "languages",
+            "home_neighbourhood",
+            "vr_trained_on",
+            "left_at",
+        ]
+    )
+    return hero
+
+
 # Availability
 
 
@@ -201,6 +227,7 @@ def _tell_vog_expiring(*, check: VOGCheck, recipient, audience: str, url: str) -
         recipient=recipient,
         kind="hero:vog_expiring",
         idempotency_key=f"vog:{check.pk}:expiring:{audience}:{recipient.pk}",
+        municipality_pk=check.hero.municipality_id,
     )
     return created
 

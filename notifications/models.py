@@ -33,6 +33,13 @@ class Notification(models.Model):
     ics = models.TextField(_("calendar attachment"), blank=True)
     ics_method = models.CharField(max_length=20, blank=True)
     idempotency_key = models.CharField(max_length=200, unique=True)
+    # The municipality the message is about (a schools.Municipality pk; not a foreign key, so
+    # notifications stays below the domain apps). Its coordinators may see the message when it
+    # is undelivered; None for account mail, which is nobody's business but the recipient's.
+    municipality_pk = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    # Holds a login code or a link with a token (verification, password reset, invitation):
+    # only the recipient may read it; the outbox pages never show its text.
+    is_secret = models.BooleanField(default=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

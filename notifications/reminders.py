@@ -46,6 +46,7 @@ class DueReminder:
     kind: str
     template: str
     context: dict
+    municipality_pk: int | None = None  # the municipality the event is in (see Notification)
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,7 @@ def reminders_send_due(*, now: dt.datetime) -> int:
                     recipient=reminder.recipient,
                     kind=f"reminder:{reminder.kind}",
                     idempotency_key=reminder.key,
+                    municipality_pk=reminder.municipality_pk,
                     queue=False,
                 )
                 if new:

@@ -28,7 +28,7 @@ from django.utils.module_loading import import_string
 
 from core.tasks import queue_task
 
-from .models import Notification
+from .models import FeedToken, Notification, ReminderPreference
 
 MAX_ATTEMPTS = 5
 DELIVERY_BATCH = 20
@@ -59,10 +59,14 @@ def notification_create(
     ics: str = "",
     ics_method: str = "",
     language: str = "nl",
+    municipality_pk: int | None = None,
+    is_secret: bool = False,
     queue: bool = True,
 ) -> tuple[Notification, bool]:
     """Add a message to the outbox once per key; returns (notification, created). With
-    `queue=False` the caller queues it (notifications_queue, several rows per task)."""
+    `queue=False` the caller queues it (notifications_queue, several rows per task).
+    `municipality_pk` names the municipality the message is about (its coordinators may see it
+    when it is undelivered); `is_secret` marks a code or a link only the recipient may read."""
     notification, created = Notification.objects.get_or_create(
         idempotency_key=idempotency_key,
         defaults={
@@ -75,6 +79,8 @@ def notification_create(
             "ics": ics,
             "ics_method": ics_method,
             "language": language,
+            "municipality_pk": municipality_pk,
+            "is_secret": is_secret,
         },
     )
     if created and queue:
@@ -356,3 +362,14 @@ def notification_resend(*, notification_id: int) -> bool:
     if reset:
         transaction.on_commit(lambda: _queue(notification_id))
     return bool(reset)
+
+
+def notifications_forget(*, user_pk: int, email: str) -> int:
+    """Erase a person from the outbox: every message to them (by account or by address), their
+    calendar feed addresses and their reminder choices. Returns the messages removed."""
+    removed, _ = Notification.objects.filter(
+        Q(recipient_id=user_pk) | Q(to_email__iexact=email)
+    ).delete()
+    FeedToken.objects.filter(user_id=user_pk).delete()
+    ReminderPreference.objects.filter(user_id=user_pk).delete()
+    return removed

@@ -10,6 +10,7 @@ app_name = "notifications"
 urlpatterns = [
     path("", outbox.outbox, name="outbox"),
     path("<int:pk>/", outbox.outbox_detail, name="outbox_detail"),
+    path("<int:pk>/html/", outbox.outbox_html, name="outbox_html"),
     path("<int:pk>/resend/", outbox.outbox_resend, name="outbox_resend"),
 ]
 

@@ -120,7 +120,8 @@ def load(
             ends_at__gte=busy_from,
         ).select_related("request__school")
     ]
-    heroes_qs = with_vog(Hero.objects.filter(municipality_id=municipality_id)).prefetch_related(
+    heroes_qs = with_vog(Hero.objects.active().filter(municipality_id=municipality_id))
+    heroes_qs = heroes_qs.prefetch_related(
         "topics",
         "visit_neighbourhoods",
         Prefetch("availability", queryset=AvailabilityWindow.objects.order_by("weekday", "pk")),

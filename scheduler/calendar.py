@@ -118,7 +118,9 @@ def _coming(kind: str, now: dt.datetime):
             starts_at__gt=now,
             starts_at__lte=now + reminders.horizon(kind),
         )
-        .select_related("request__school", "request__group", "request__topic", "hero", "kit")
+        .select_related(
+            "request__school__neighbourhood", "request__group", "request__topic", "hero", "kit"
+        )
         .order_by("starts_at", "pk")
     )
 
@@ -143,6 +145,7 @@ def _reminder(visit, *, kind: str, audience: str, lead: str, user, url: str):
             "school": visit.request.school,
             "url": url,
         },
+        municipality_pk=visit.request.school.municipality_id,
     )
 
 

@@ -14,7 +14,16 @@ from django.utils.translation import gettext as _
 
 from core.refusals import Refusal
 
-from .models import Group, Municipality, Neighbourhood, School, SchoolClosure, Venue
+from .models import (
+    CoordinatorMembership,
+    Group,
+    Municipality,
+    Neighbourhood,
+    School,
+    SchoolClosure,
+    StaffMembership,
+    Venue,
+)
 
 if TYPE_CHECKING:
     from core.roles import Roles
@@ -292,3 +301,13 @@ def closure_update(*, roles: Roles, closure: SchoolClosure, data: dict) -> Schoo
 def closure_delete(*, roles: Roles, closure: SchoolClosure) -> None:
     _closure_municipality(roles, municipality=closure.municipality, school=closure.school)
     closure.delete()
+
+
+# People
+
+
+def memberships_end(*, user_pk: int) -> int:
+    """The person leaves: they are no longer staff at any school nor coordinator anywhere."""
+    staff, _ = StaffMembership.objects.filter(user_id=user_pk).delete()
+    coordinators, _ = CoordinatorMembership.objects.filter(user_id=user_pk).delete()
+    return staff + coordinators

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.ids import as_id
 from core.pagination import paginate
 from core.views import coordinator_required, manager_required, submit
 
@@ -309,8 +310,8 @@ def closure_list(request: HttpRequest) -> HttpResponse:
 
 def _closure_initial(request: HttpRequest) -> dict:
     """A link from a school's page opens the form with that school chosen."""
-    school_pk = request.GET.get("school", "")
-    if school_pk.isdigit():
+    school_pk = as_id(request.GET.get("school"))
+    if school_pk is not None:
         school = selectors.schools_managed_by(request.roles).filter(pk=school_pk).first()
         if school is not None:
             return {"school": school}

@@ -2,12 +2,13 @@ import os
 from contextlib import contextmanager
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from config.celery import app as celery_app
 
-from . import factories
+from . import clock, factories
 
 
 @pytest.fixture(autouse=True)
@@ -31,6 +32,20 @@ def _clear_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def monday_noon():
+    """The clock stands at noon (UTC) on Monday 2 November 2026 (tests/clock.py)."""
+    with time_machine.travel(clock.MONDAY_NOON, tick=False):
+        yield
+
+
+@pytest.fixture
+def enrolling():
+    """The clock stands at 1 December 2026, while enrolment is open (tests/clock.py)."""
+    with time_machine.travel(clock.ENROLLING, tick=False):
+        yield
 
 
 @contextmanager

@@ -8,7 +8,6 @@ from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from rest_framework.authtoken.models import Token
 
 from core.pagination import paginate
 from core.views import act, coordinator_required
@@ -19,7 +18,7 @@ from scheduler import selectors as scheduler_selectors
 
 from .. import selectors, services
 from ..forms import HeroInviteForm, InvitationSignupForm, ProfileForm, StaffInviteForm
-from ..models import Invitation, User
+from ..models import ApiToken, Invitation, User
 
 FEED_ACTIONS = ("feed_create", "feed_regenerate", "feed_revoke")
 
@@ -54,8 +53,8 @@ def mfa_required(request):
 def account_settings(request):
     action = request.POST.get("action") if request.method == "POST" else None
     if action == "token_create":
-        token = services.api_token_create(user=request.user)
-        return _render_settings(request, ProfileForm(instance=request.user), new_token=token.key)
+        _token, key = services.api_token_create(user=request.user, now=timezone.now())
+        return _render_settings(request, ProfileForm(instance=request.user), new_token=key)
     if action == "token_revoke":
         services.api_token_revoke(user=request.user)
         messages.success(request, _("Your API token no longer works."))
@@ -105,7 +104,7 @@ def _reminder_form(request, data=None) -> ReminderPreferenceForm:
 
 
 def _render_settings(request, form, new_token: str = "", reminder_form=None):
-    token = Token.objects.filter(user=request.user).only("created").first()
+    token = ApiToken.objects.filter(user=request.user).first()
     feed_token = feeds.feed_token_active(request.user)
     feed_url = feeds.feed_url(feed_token) if feed_token else ""
     return render(

@@ -13,8 +13,10 @@ from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.ids import as_id
 from schools.models import Group, Neighbourhood, School, current_school_year
 
+from .. import consent
 from ..models import Activity, Category, Child, Enrolment, Weekday
 
 GRADES = [(n, str(n)) for n in range(1, 9)]
@@ -45,7 +47,8 @@ def _all_neighbourhoods() -> QuerySet[Neighbourhood]:
 
 def groups_for_school(school_id, today: dt.date) -> QuerySet[Group]:
     """The school's classes this school year: a child's group is never from another year."""
-    if not str(school_id or "").isdigit():
+    school_id = as_id(school_id)
+    if school_id is None:
         return Group.objects.none()
     return Group.objects.filter(school_id=school_id, school_year=current_school_year(today))
 
@@ -93,6 +96,10 @@ class ChildForm(forms.Form):
             "hx-target": "#id_group",
             "hx-swap": "innerHTML",
         }
+        # The consent text changed since the parent agreed: ask again.
+        self.asks_consent = child is not None and not consent.is_current(child.consent_version)
+        if self.asks_consent:
+            self.fields["consent"] = consent_field()
 
     @staticmethod
     def _initial(child: Child) -> dict:
@@ -129,15 +136,13 @@ class ChildForm(forms.Form):
         return {name: self.cleaned_data[name] for name in ChildForm.base_fields}
 
 
+def consent_field() -> forms.BooleanField:
+    # Not required here: the service records consent and refuses without it.
+    return forms.BooleanField(label=consent.TEXTS[consent.CURRENT], required=False)
+
+
 class ChildRegisterForm(ChildForm):
-    consent = forms.BooleanField(
-        label=_(
-            "I agree that Back on Track saves this information about my child, "
-            "to enrol my child in activities."
-        ),
-        # Not required here: the service records consent and refuses without it.
-        required=False,
-    )
+    consent = consent_field()
 
 
 class ChildChoiceField(forms.ModelChoiceField):
@@ -264,6 +269,9 @@ class EnrolForm(forms.Form):
             help_text=_("Tick more than one child to enrol brothers and sisters together."),
             error_messages={"required": _("Tick at least one child.")},
         )
+        self.outdated = [c for c in children if not consent.is_current(c.consent_version)]
+        if self.outdated:
+            self.fields["consent"] = consent_field()
         if ranked:
             self.fields["choice_rank"] = forms.TypedChoiceField(
                 label=_("How much does your child want this activity?"),

@@ -21,10 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.ids import as_id
 from core.pagination import paginate
 from core.views import act, parent_required, posted, submit
 
 from .. import selectors, services, waitlist
+from ..consent import consent_text
 from ..forms.family import (
     ActivityFilterForm,
     ChildForm,
@@ -67,15 +69,21 @@ def child_add(request: HttpRequest) -> HttpResponse:
 def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
     child = selectors.get_child_for_guardian(request.user, pk)
     form = ChildForm(posted(request), today=timezone.localdate(), child=child)
-    saved = submit(
-        request,
-        form,
-        lambda _data: services.child_update(child=child, data=form.service_data()),
-        _("The changes have been saved."),
-    )
+
+    def save(data: dict):
+        if form.asks_consent:
+            services.child_consent_renew(child=child, agreed=data["consent"], now=timezone.now())
+        return services.child_update(child=child, data=form.service_data())
+
+    saved = submit(request, form, save, _("The changes have been saved."))
     if saved is not None:
         return redirect("activities:children")
-    context = {"form": form, "child": child, "adding": False}
+    context = {
+        "form": form,
+        "child": child,
+        "adding": False,
+        "consent_text": consent_text(child.consent_version),
+    }
     return render(request, "activities/family/child_form.html", context)
 
 
@@ -147,7 +155,7 @@ def browse_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _refuse_strangers(request: HttpRequest, own: QuerySet[Child]) -> None:
     """A posted child that is not one's own is a 404, as for every other page about it."""
     posted = request.POST.getlist("children")
-    if not all(value.isdigit() for value in posted):
+    if not all(as_id(value) for value in posted):
         raise Http404
     if {int(value) for value in posted} - set(own.values_list("pk", flat=True)):
         raise Http404
@@ -165,18 +173,21 @@ def _round_partners(activity: Activity) -> list[Activity]:
 
 
 def _enrol(request: HttpRequest, form: EnrolForm, activity: Activity) -> list[Enrolment]:
-    enrolments = submit(
-        request,
-        form,
-        lambda data: services.enrolments_create(
+    def enrol(data: dict) -> list[Enrolment]:
+        now = timezone.now()
+        if data.get("consent"):
+            for child in data["children"]:
+                if child in form.outdated:
+                    services.child_consent_renew(child=child, agreed=True, now=now)
+        return services.enrolments_create(
             guardian=request.user,
             children=list(data["children"]),
             activity=activity,
-            now=timezone.now(),
+            now=now,
             choice_rank=data.get("choice_rank") or 1,
-        ),
-    )
-    return enrolments or []
+        )
+
+    return submit(request, form, enrol) or []
 
 
 def _detail_context(activity, form, current, others) -> dict:
@@ -197,7 +208,7 @@ def _detail_context(activity, form, current, others) -> dict:
 def enrol_result(request: HttpRequest) -> HttpResponse:
     """What happened to each child just enrolled: a place, a waiting-list number, or the
     lottery. Ids come from the address, so the scoped read keeps other families out."""
-    ids = [value for value in request.GET.getlist("e") if value.isdigit()]
+    ids = [pk for pk in map(as_id, request.GET.getlist("e")) if pk is not None]
     enrolments = list(selectors.enrolments_of(request.user).filter(pk__in=ids))
     if not enrolments:
         raise Http404

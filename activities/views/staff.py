@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.audit import record_view
 from core.forms import apply_errors
 from core.pagination import paginate
 from core.views import act, manager_required, submit
@@ -323,6 +324,7 @@ def attendance_register(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The register has been saved."))
             return redirect("activities:staff_register", pk=occurrence.pk)
     context = {"form": form, "occurrence": occurrence, "activity": occurrence.activity}
+    record_view(request, occurrence, what="attendance", child_ids=[e.child_id for e in enrolments])
     return render(request, "activities/staff/register.html", context)
 
 
@@ -333,6 +335,8 @@ def attendance_register(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_report(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.get_activity_for_manager(request.roles, pk)
     lines = reports.activity_summary(activity=activity, now=timezone.now())
+    child_ids = sorted({line.enrolment.child_id for line in lines})
+    record_view(request, activity, what="attendance", child_ids=child_ids)
     return render(request, "activities/staff/report.html", {"activity": activity, "lines": lines})
 
 
@@ -340,6 +344,8 @@ def activity_report(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.get_activity_for_manager(request.roles, pk)
     lines = reports.activity_summary(activity=activity, now=timezone.now())
+    child_ids = sorted({line.enrolment.child_id for line in lines})
+    record_view(request, activity, what="attendance", child_ids=child_ids, format="csv")
     response = HttpResponse(
         reports.activity_summary_csv(lines), content_type="text/csv; charset=utf-8"
     )
@@ -358,5 +364,7 @@ def child_report(request: HttpRequest, pk: int) -> HttpResponse:
     # A child who never took part in one of the person's activities is not theirs to see.
     if not lines:
         raise Http404
+    activity_ids = sorted({line.enrolment.activity_id for line in lines})
+    record_view(request, child, what="attendance", activity_ids=activity_ids)
     context = {"child": child, "lines": lines}
     return render(request, "activities/staff/child_report.html", context)

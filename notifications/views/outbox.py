@@ -1,42 +1,44 @@
-"""The outbox in the browser: a development aid for coordinators while DEBUG is on."""
+"""The outbox in the browser: a development aid while DEBUG is on. Coordinators see the mail about
+their municipalities, superusers all of it; nobody but its recipient reads a login code or a
+link with a token (in development those are also printed on the console)."""
 
 from functools import wraps
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.decorators import csp
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from core.pagination import paginate
 
-from .. import services
+from .. import selectors, services
 from ..models import Notification
 
 
 def outbox_access(view):
-    """Only while DEBUG (production mail is not for browsing) and only for coordinators."""
+    """Only while DEBUG (production mail is not for browsing), for coordinators and
+    superusers."""
 
     @wraps(view)
     @login_required
     def wrapper(request, *args, **kwargs):
         if not settings.DEBUG:
             raise Http404
-        if not request.roles.is_coordinator:
+        if not (request.roles.is_coordinator or request.user.is_superuser):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def get_notification_for_coordinator(request, pk: int) -> Notification:
-    return get_object_or_404(Notification, pk=pk)
 
 
 class OutboxFilterForm(forms.Form):
@@ -62,9 +64,10 @@ class OutboxFilterForm(forms.Form):
 
 @outbox_access
 def outbox(request):
-    kinds = list(Notification.objects.order_by("kind").values_list("kind", flat=True).distinct())
+    visible = selectors.outbox_for(request.user, request.roles)
+    kinds = list(visible.order_by("kind").values_list("kind", flat=True).distinct())
     form = OutboxFilterForm(request.GET or None, kinds=kinds)
-    notifications = Notification.objects.defer("body_text", "body_html", "ics")
+    notifications = visible.defer("body_text", "body_html", "ics")
     if form.is_bound:
         notifications = form.filter(notifications)
     page = paginate(request, notifications.order_by("-created_at", "-id"))
@@ -77,14 +80,40 @@ def outbox(request):
 
 @outbox_access
 def outbox_detail(request, pk: int):
-    notification = get_notification_for_coordinator(request, pk)
-    return render(request, "notifications/detail.html", {"notification": notification})
+    notification = selectors.get_outbox_notification(request.user, request.roles, pk)
+    context = {
+        "notification": notification,
+        "readable": selectors.readable_by(notification, request.user),
+    }
+    return render(request, "notifications/detail.html", context)
+
+
+# The mail's own HTML, for the frame on the detail page. Mail is styled inline (mail programs
+# need it), so this answer alone allows inline styles, and nothing else: no script, no
+# loading, only framed by this site.
+MAIL_PREVIEW_POLICY = {
+    "default-src": [NONE],
+    "style-src": [UNSAFE_INLINE],
+    "img-src": ["data:"],
+    "frame-ancestors": [SELF],
+    "sandbox": True,
+}
+
+
+@outbox_access
+@xframe_options_sameorigin
+@csp(MAIL_PREVIEW_POLICY)
+def outbox_html(request, pk: int):
+    notification = selectors.get_outbox_notification(request.user, request.roles, pk)
+    if not selectors.readable_by(notification, request.user) or not notification.body_html:
+        raise Http404
+    return HttpResponse(notification.body_html)
 
 
 @outbox_access
 @require_POST
 def outbox_resend(request, pk: int):
-    notification = get_notification_for_coordinator(request, pk)
+    notification = selectors.get_outbox_notification(request.user, request.roles, pk)
     with transaction.atomic():
         resent = services.notification_resend(notification_id=notification.pk)
     if resent:

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from core.api import ErrorSerializer, refused
+from core.api import ErrorSerializer, bad_input, refused
 from heroes.models import Hero
 from schools.models import Municipality, Venue
 
@@ -36,7 +37,7 @@ class RuleWarningsSerializer(ErrorSerializer):
     )
 
 
-BAD_INPUT = refused("Bad input; the body names the field.")
+BAD_INPUT = bad_input()
 NOT_COORDINATOR = refused("Only for coordinators.")
 
 
@@ -146,7 +147,6 @@ class KitViewSet(
     serializer_class = KitSerializer
     permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, ReadOrCoordinator]
     filter_backends = []
-    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
         roles = self.request.roles
@@ -206,6 +206,20 @@ class KitViewSet(
         return Response(KitBlockSerializer(blocks, many=True).data)
 
 
+class KitBlockFilter(django_filters.FilterSet):
+    # Only the coordinator's kits are choices: another municipality's kit and a kit that does
+    # not exist get the same answer (400, not a valid choice).
+    kit = django_filters.ModelChoiceFilter(
+        queryset=lambda request: Kit.objects.filter(
+            municipality_id__in=request.roles.coordinator_of
+        )
+    )
+
+    class Meta:
+        model = KitBlock
+        fields = ["kit"]
+
+
 @extend_schema_view(
     list=extend_schema(summary="Maintenance blocks of your kits that have not ended"),
     retrieve=extend_schema(summary="One maintenance block"),
@@ -220,8 +234,7 @@ class KitBlockViewSet(
     queryset = KitBlock.objects.none()
     serializer_class = KitBlockSerializer
     permission_classes = COORDINATORS
-    filterset_fields = ["kit"]
-    lookup_value_regex = "[0-9]+"
+    filterset_class = KitBlockFilter
 
     def get_queryset(self):
         qs = KitBlock.objects.filter(kit__municipality_id__in=self.request.roles.coordinator_of)
@@ -287,6 +300,16 @@ class MatchingRunStartSerializer(serializers.Serializer):
     )
 
 
+class MatchingRunFilter(django_filters.FilterSet):
+    municipality = django_filters.ModelChoiceFilter(
+        queryset=lambda request: Municipality.objects.filter(pk__in=request.roles.coordinator_of)
+    )
+
+    class Meta:
+        model = MatchingRun
+        fields = ["municipality", "status"]
+
+
 @extend_schema_view(
     list=extend_schema(summary="Matching runs of your municipalities, newest first"),
     retrieve=extend_schema(summary="One matching run, with its progress"),
@@ -313,8 +336,7 @@ class MatchingRunViewSet(
     queryset = MatchingRun.objects.none()
     serializer_class = MatchingRunSerializer
     permission_classes = COORDINATORS
-    filterset_fields = ["municipality", "status"]
-    lookup_value_regex = "[0-9]+"
+    filterset_class = MatchingRunFilter
 
     def get_queryset(self):
         return selectors.runs_for_coordinator(self.request.roles)
@@ -393,7 +415,8 @@ class CoordinatedRequestField(serializers.PrimaryKeyRelatedField):
 
 class CoordinatedHeroField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
-        return Hero.objects.filter(municipality_id__in=self.context["request"].roles.coordinator_of)
+        roles = self.context["request"].roles
+        return Hero.objects.active().filter(municipality_id__in=roles.coordinator_of)
 
 
 class CoordinatedKitField(serializers.PrimaryKeyRelatedField):

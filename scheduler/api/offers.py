@@ -11,12 +11,12 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as django_filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import refused
+from core.api import bad_input, refused
 from core.time import local_datetime
 from heroes.api import TopicRefSerializer, my_hero
 from schools.api import SchoolRefSerializer
@@ -216,7 +216,6 @@ class OfferViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OfferSerializer
     filterset_class = OfferFilter
     permission_classes = [*viewsets.ReadOnlyModelViewSet.permission_classes, IsHero]
-    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
         return selectors.offers_for_hero(my_hero(self.request), pending_only=False)
@@ -240,7 +239,7 @@ class OfferViewSet(viewsets.ReadOnlyModelViewSet):
         request=DeclineSerializer,
         responses={
             200: OfferSerializer,
-            400: OpenApiResponse(description="Bad input; the body names the field."),
+            400: bad_input(),
             **ANSWER_REFUSED,
         },
     )
@@ -272,7 +271,6 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = VisitSerializer
     filterset_class = VisitFilter
     permission_classes = [*viewsets.ReadOnlyModelViewSet.permission_classes, TakesPartInVisits]
-    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
         return visits_for(self.request)
@@ -283,7 +281,7 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
         request=WithdrawSerializer,
         responses={
             200: VisitSerializer,
-            400: refused(
+            400: bad_input(
                 "No reason given (the body names `reason`), or the visit has "
                 "already started or been cancelled (`invalid`)."
             ),

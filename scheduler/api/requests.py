@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as django_filters
 from drf_spectacular.utils import (
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -22,7 +21,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import refused
+from core.api import bad_input, refused
 from heroes.api import TopicRefSerializer
 from heroes.models import LANGUAGE_CHOICES, LANGUAGE_CODES, Topic
 from schools.api import SchoolRefSerializer
@@ -211,8 +210,8 @@ class SessionRequestFilter(django_filters.FilterSet):
 
 
 CHANGE_REFUSED = {
-    400: OpenApiResponse(description="Bad input; the body names the field."),
-    404: OpenApiResponse(description="Not a request of a school you work at."),
+    400: bad_input(),
+    404: refused("Not a request of a school you work at."),
     409: refused("Cancelled or already took place (`request_closed`)."),
 }
 
@@ -230,7 +229,6 @@ class SessionRequestViewSet(
     queryset = SessionRequest.objects.none()
     serializer_class = SessionRequestSerializer
     filterset_class = SessionRequestFilter
-    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
         return selectors.requests_for(self.request.roles)
@@ -245,7 +243,7 @@ class SessionRequestViewSet(
         request=SessionRequestCreateSerializer,
         responses={
             201: SessionRequestSerializer,
-            400: OpenApiResponse(description="Bad input; the body names the field."),
+            400: bad_input(),
             403: refused("Not school staff."),
         },
     )

@@ -134,9 +134,11 @@ class AssignForm(forms.Form):
     def __init__(self, *args, session_request: SessionRequest, **kwargs):
         super().__init__(*args, **kwargs)
         municipality_id = session_request.school.neighbourhood.municipality_id
-        self.fields["hero"].queryset = Hero.objects.filter(
-            municipality_id=municipality_id
-        ).order_by("display_name", "pk")
+        self.fields["hero"].queryset = (
+            Hero.objects.active()
+            .filter(municipality_id=municipality_id)
+            .order_by("display_name", "pk")
+        )
         if session_request.kind == SessionRequest.Kind.VR:
             self.fields["kit"].queryset = Kit.objects.filter(
                 municipality_id=municipality_id, is_active=True

@@ -5,6 +5,7 @@ schools hear). Views, the API and tasks call them through this package."""
 
 from .kits import kit_block_add, kit_block_remove, kit_create, kit_fits, kit_update
 from .offers import (
+    hero_withdraw,
     offer_accept,
     offer_create,
     offer_deadline,
@@ -33,6 +34,7 @@ from .runs import (
 __all__ = [
     "DURATIONS",
     "MAX_WINDOWS",
+    "hero_withdraw",
     "kit_block_add",
     "kit_block_remove",
     "kit_create",

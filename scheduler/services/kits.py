@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.locking import lock, locking
+from core.time import local_date, local_datetime
 
 from ..models import ROTATIONS, Kit, KitBlock, Visit
 
@@ -73,9 +76,16 @@ def kit_update(*, kit: Kit, name: str, headsets: int, home_venue=None, is_active
 
 
 @locking()
-def kit_block_add(*, kit: Kit, starts_at, ends_at, reason: str = "") -> KitBlock:
+def kit_block_add(*, kit: Kit, starts_at, ends_at, reason: str = "", now=None) -> KitBlock:
+    """Block the kit for a time to come: one that started today at the earliest (the kit
+    broke this morning) and has not ended; a past block would change nothing."""
     if starts_at is None or ends_at is None or ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The block must end after it starts.")})
+    now = now or timezone.now()
+    if ends_at <= now:
+        raise ValidationError({"ends_at": _("This period is already over.")})
+    if starts_at < local_datetime(local_date(now), dt.time(0)):
+        raise ValidationError({"starts_at": _("The start time is in the past.")})
     lock(Kit.objects.filter(pk=kit.pk))
     clash = Visit.objects.filter(
         kit=kit, status=Visit.Status.CONFIRMED, starts_at__lt=ends_at, ends_at__gt=starts_at

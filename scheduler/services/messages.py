@@ -57,6 +57,7 @@ def tell_hero(
         recipient=user,
         kind=f"scheduler:{what}",
         idempotency_key=key,
+        municipality_pk=offer.hero.municipality_id,
         **_invite(visit, what, user=user, audience="hero", now=now),
     )
 
@@ -80,6 +81,7 @@ def tell_school(visit: Visit, what: str, *, now: dt.datetime | None = None) -> N
             to_email=user.email,
             recipient=user,
             kind=f"scheduler:school_{what}",
+            municipality_pk=session_request.school.municipality_id,
             idempotency_key=f"visit:{visit.pk}:school_{what}:{visit.sequence}:{user.pk}",
             **_invite(visit, what, user=user, audience="staff", now=now),
         )

@@ -173,6 +173,19 @@ def offers_expire(*, now: dt.datetime) -> int:
     return count
 
 
+def hero_withdraw(*, hero: Hero, now: dt.datetime, reason: str) -> None:
+    """The hero leaves: every pending offer is withdrawn and every coming visit cancelled (the
+    school is told); their requests open again and matching looks for someone else."""
+    for offer in Offer.objects.filter(hero=hero, status=Offer.Status.PENDING):
+        with locking():
+            offer = _lock_offer(offer)
+            if offer.status == Offer.Status.PENDING:
+                _reopen(offer, Offer.Status.WITHDRAWN, now, reason)
+    coming = Visit.objects.filter(hero=hero, status=Visit.Status.CONFIRMED, starts_at__gt=now)
+    for visit in coming.select_related("offer"):
+        visit_withdraw(visit=visit, reason=reason, now=now)
+
+
 def visits_complete(*, now: dt.datetime) -> int:
     """Requests whose visit has ended are done."""
     return SessionRequest.objects.filter(

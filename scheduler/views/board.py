@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.ids import as_id
 from core.pagination import paginate
 from core.refusals import Refusal
 from core.time import local_date, local_datetime
@@ -47,11 +48,11 @@ def _municipalities(request: HttpRequest) -> tuple[list[Municipality], Municipal
     """The coordinator's municipalities and the one asked for (?municipality=id or a POSTed
     `municipality`), by default the first by name. Another municipality's id is a 404."""
     mine = list(Municipality.objects.filter(pk__in=request.roles.coordinator_of).order_by("name"))
-    wanted = request.POST.get("municipality") or request.GET.get("municipality") or ""
-    if not wanted.isdigit():
+    wanted = as_id(request.POST.get("municipality") or request.GET.get("municipality"))
+    if wanted is None:
         return mine, mine[0]
     for municipality in mine:
-        if municipality.pk == int(wanted):
+        if municipality.pk == wanted:
             return mine, municipality
     raise Http404
 

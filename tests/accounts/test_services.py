@@ -2,10 +2,10 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from accounts import services
-from accounts.models import Invitation
+from accounts.authentication import token_digest
+from accounts.models import ApiToken, Invitation
 from heroes.models import Hero
 from notifications.models import Notification
 from schools.models import StaffMembership
@@ -169,9 +169,11 @@ def test_signup_creates_a_verified_account_with_the_role(coordinator, school):
 
 
 def test_api_token_create_replaces_the_old_one(parent):
-    first = services.api_token_create(user=parent)
-    second = services.api_token_create(user=parent)
-    assert first.key != second.key
-    assert list(Token.objects.filter(user=parent).values_list("key", flat=True)) == [second.key]
+    _first, first_key = services.api_token_create(user=parent, now=timezone.now())
+    _second, key = services.api_token_create(user=parent, now=timezone.now())
+    assert first_key != key
+    assert list(ApiToken.objects.filter(user=parent).values_list("digest", flat=True)) == [
+        token_digest(key)
+    ]
     services.api_token_revoke(user=parent)
-    assert not Token.objects.filter(user=parent).exists()
+    assert not ApiToken.objects.filter(user=parent).exists()

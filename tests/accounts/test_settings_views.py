@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
+from accounts.authentication import token_digest
+from accounts.models import ApiToken
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -49,18 +50,19 @@ def test_invalid_settings_show_the_error_next_to_the_field(client, parent):
 def test_token_is_shown_once_after_creation(client, parent):
     client.force_login(parent)
     response = client.post(URL, {"action": "token_create"})
-    token = Token.objects.get(user=parent)
-    assert token.key in response.content.decode()
-    assert token.key not in client.get(URL).content.decode()
+    key = response.context["new_token"]
+    assert ApiToken.objects.get(user=parent).digest == token_digest(key)
+    assert key in response.content.decode()
+    assert key not in client.get(URL).content.decode()
 
 
 def test_regenerating_the_token_stops_the_old_one(client, parent):
     client.force_login(parent)
     client.post(URL, {"action": "token_create"})
-    old = Token.objects.get(user=parent).key
+    old = ApiToken.objects.get(user=parent).digest
     client.post(URL, {"action": "token_create"})
-    assert Token.objects.get(user=parent).key != old
-    assert not Token.objects.filter(key=old).exists()
+    assert ApiToken.objects.get(user=parent).digest != old
+    assert not ApiToken.objects.filter(digest=old).exists()
 
 
 def test_revoking_the_token_removes_it(client, parent):
@@ -68,7 +70,7 @@ def test_revoking_the_token_removes_it(client, parent):
     client.post(URL, {"action": "token_create"})
     response = client.post(URL, {"action": "token_revoke"})
     assert response.status_code == 302
-    assert not Token.objects.filter(user=parent).exists()
+    assert not ApiToken.objects.filter(user=parent).exists()
 
 
 def test_mfa_page_explains_and_links_to_setup(client, school):

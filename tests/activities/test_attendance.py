@@ -10,6 +10,8 @@ from django.urls import reverse
 from activities import services
 from activities.models import Attendance, Enrolment
 from tests import factories
+from tests.activities.helpers import place
+from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +24,6 @@ def _fixed_today():
         yield
 
 
-def login(client, user):
-    client.force_login(user)
-    client.cookies["django_language"] = "en"
-    return client
-
-
 @pytest.fixture
 def activity(school):
     activity = factories.ActivityFactory(school=school, capacity=20)
@@ -38,14 +34,6 @@ def activity(school):
 @pytest.fixture
 def session(activity):
     return activity.occurrences.get(date=dt.date(2027, 1, 13))
-
-
-def place(activity, n=1, **child_kwargs) -> list[Enrolment]:
-    children = factories.ChildFactory.create_batch(n, school=activity.school, **child_kwargs)
-    return [
-        services.enrolment_place(activity=activity, child=child, placed_by=None, now=TODAY)
-        for child in children
-    ]
 
 
 def register_url(occurrence) -> str:

@@ -2,7 +2,6 @@
 reminders to parents before each session."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 from ical.calendar_stream import IcsCalendarStream
@@ -15,12 +14,12 @@ from notifications.calendar import events_for, feed_render
 from notifications.models import Notification
 from notifications.reminders import reminder_preferences_update, reminders_send_due
 from tests import factories
+from tests.clock import FIRST_SESSION as FIRST
+from tests.clock import LOCAL_TZ
 
 pytestmark = pytest.mark.django_db
 
-AMS = ZoneInfo("Europe/Amsterdam")
-NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=AMS)
-FIRST = dt.datetime(2027, 1, 6, 14, 0, tzinfo=AMS)  # the first Wednesday session
+NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=LOCAL_TZ)
 
 
 def scheduled(activity: Activity) -> Activity:

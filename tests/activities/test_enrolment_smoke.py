@@ -6,9 +6,9 @@ from activities import errors, services
 from activities.models import Activity, Enrolment
 
 from .. import factories
+from ..clock import ENROLLING as NOW
 
 pytestmark = pytest.mark.django_db
-NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
 
 
 def test_the_last_place_is_confirmed_and_the_next_child_waits():

@@ -8,7 +8,6 @@ holiday (22-26 February)."""
 
 import datetime as dt
 from email import message_from_bytes
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -22,17 +21,12 @@ from notifications.models import Notification
 from notifications.services import _build_message, notification_deliver
 
 from .. import factories
+from ..clock import ENROLLING as NOW
+from ..clock import FEB_1, LOCAL_TZ, at
 
 pytestmark = pytest.mark.django_db
 
-AMS = ZoneInfo("Europe/Amsterdam")
-NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)  # enrolment is open (Nov - Jan)
-FEB_1 = dt.datetime(2027, 2, 1, 9, 0, tzinfo=dt.UTC)  # the term is half way
 HOLIDAY = dt.date(2027, 2, 24)
-
-
-def local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour, minute), AMS)
 
 
 def wednesdays(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -90,7 +84,7 @@ def vevent(notification: Notification):
 def starts(notification: Notification) -> list[dt.datetime]:
     """Every session of the invite's series, expanded by the strict parser."""
     strict = IcsCalendarStream.calendar_from_ics(notification.ics)
-    return [item.dtstart for item in strict.timeline_tz(AMS)]
+    return [item.dtstart for item in strict.timeline_tz(LOCAL_TZ)]
 
 
 def assert_series_request(note: Notification, enrolment: Enrolment, *, sequence: int) -> None:
@@ -119,9 +113,9 @@ def test_a_confirmed_place_gets_the_whole_series(activity):
     assert_series_request(note, enrolment, sequence=0)
     event = vevent(note)
     assert "RRULE" in event
-    assert [d.dt for d in event["EXDATE"].dts] == [local(HOLIDAY, 14)]
+    assert [d.dt for d in event["EXDATE"].dts] == [at(HOLIDAY, 14)]
     expected = wednesdays(dt.date(2027, 1, 6), dt.date(2027, 3, 31))
-    assert starts(note) == [local(day, 14) for day in expected]
+    assert starts(note) == [at(day, 14) for day in expected]
 
 
 def test_a_place_confirmed_mid_term_gets_the_sessions_still_to_come(activity):
@@ -131,7 +125,7 @@ def test_a_place_confirmed_mid_term_gets_the_sessions_still_to_come(activity):
 
     (note,) = invites(enrolment)
     assert_series_request(note, enrolment, sequence=0)
-    assert starts(note)[0] == local(dt.date(2027, 2, 3), 14)
+    assert starts(note)[0] == at(dt.date(2027, 2, 3), 14)
 
 
 def test_accepting_a_waiting_list_offer_sends_the_series():
@@ -168,7 +162,7 @@ def test_a_lottery_place_sends_the_series_and_the_others_get_none():
     waiting = Enrolment.objects.get(pk__in=[e.pk for e in applied], status="waitlisted")
     (note,) = invites(placed)
     assert_series_request(note, placed, sequence=0)
-    assert starts(note)[0] == local(dt.date(2027, 2, 3), 14)  # after the draw on 1 February
+    assert starts(note)[0] == at(dt.date(2027, 2, 3), 14)  # after the draw on 1 February
     assert invites(waiting) == []
 
 
@@ -216,7 +210,7 @@ def test_a_schedule_change_sends_the_new_series_at_a_higher_sequence(activity):
     assert_series_request(changed, enrolment, sequence=1)
     assert int(vevent(changed)["SEQUENCE"]) > int(vevent(first)["SEQUENCE"])
     thursdays = [
-        local(d + dt.timedelta(days=1), 15)
+        at(d + dt.timedelta(days=1), 15)
         for d in wednesdays(dt.date(2027, 2, 3), dt.date(2027, 3, 24))
     ]
     assert starts(changed) == thursdays
@@ -252,14 +246,14 @@ def test_a_cancelled_session_is_a_cancel_of_that_occurrence_alone(activity):
 
     services.occurrence_cancel(occurrence=session, reason="Gymzaal dicht", now=FEB_1)
 
-    (request,) = invites(enrolment, ical.REQUEST)
+    (series_request,) = invites(enrolment, ical.REQUEST)
     (cancel,) = invites(enrolment, ical.CANCEL)
     assert cancel.kind == "activity:session_cancelled"
     event = vevent(cancel)
-    assert str(event["UID"]) == str(vevent(request)["UID"])
-    assert int(event["SEQUENCE"]) == 1 > int(vevent(request)["SEQUENCE"])
-    assert event.decoded("RECURRENCE-ID") == local(dt.date(2027, 2, 10), 14)
-    assert event.decoded("RECURRENCE-ID") in starts(request)
+    assert str(event["UID"]) == str(vevent(series_request)["UID"])
+    assert int(event["SEQUENCE"]) == 1 > int(vevent(series_request)["SEQUENCE"])
+    assert event.decoded("RECURRENCE-ID") == at(dt.date(2027, 2, 10), 14)
+    assert event.decoded("RECURRENCE-ID") in starts(series_request)
     assert "RRULE" not in event
     assert str(event["STATUS"]) == "CANCELLED"
     assert str(event["ATTENDEE"]) == f"mailto:{enrolment.child.guardian.email}"
@@ -274,8 +268,8 @@ def test_after_a_cancelled_session_the_next_update_leaves_it_out_at_a_higher_seq
 
     update = invites(enrolment, ical.REQUEST)[-1]
     assert int(vevent(update)["SEQUENCE"]) == 2
-    assert local(dt.date(2027, 2, 10), 14) not in starts(update)
-    assert starts(update)[0] == local(dt.date(2027, 2, 3), 14)
+    assert at(dt.date(2027, 2, 10), 14) not in starts(update)
+    assert starts(update)[0] == at(dt.date(2027, 2, 3), 14)
 
 
 def test_a_session_cancelled_for_a_family_with_an_offer_carries_no_invite():
@@ -300,12 +294,12 @@ def test_cancelling_the_enrolment_cancels_the_series(activity):
 
     services.enrolment_cancel(enrolment=enrolment, now=FEB_1)
 
-    (request,) = invites(enrolment, ical.REQUEST)
+    (series_request,) = invites(enrolment, ical.REQUEST)
     (cancel,) = invites(enrolment, ical.CANCEL)
     assert cancel.kind == "activity:cancelled"
     event = vevent(cancel)
     assert str(event["UID"]) == ical.uid("enrolment", enrolment.pk)
-    assert int(event["SEQUENCE"]) == 1 > int(vevent(request)["SEQUENCE"])
+    assert int(event["SEQUENCE"]) == 1 > int(vevent(series_request)["SEQUENCE"])
     assert "RECURRENCE-ID" not in event
     assert str(event["STATUS"]) == "CANCELLED"
     assert "ORGANIZER" in event and "ATTENDEE" in event

@@ -21,12 +21,12 @@ from notifications.models import Notification
 from tests.concurrency import at_once
 
 from .. import factories
+from ..clock import ENROLLING as APPLYING
 from ..conftest import requires_postgres
 
 CLOSES = factories.CLOSES
 BEFORE = CLOSES - dt.timedelta(minutes=1)
 AFTER = CLOSES + dt.timedelta(minutes=5)
-APPLYING = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
 
 db = pytest.mark.django_db
 

@@ -7,7 +7,6 @@ something.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 
 import pytest
@@ -18,11 +17,11 @@ from activities.models import Activity, Child, Enrolment
 from tests.concurrency import at_once
 
 from .. import factories
+from ..clock import ENROLLING as NOW
 from ..conftest import requires_postgres
 
 pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
 
-NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
 THREADS = 50
 CONTROL_ROUNDS = 5
 

@@ -7,8 +7,10 @@ import time_machine
 from django.urls import reverse
 
 from activities import reports, services
-from activities.models import Attendance, Enrolment
+from activities.models import Attendance
 from tests import factories
+from tests.activities.helpers import place
+from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
 
@@ -22,24 +24,10 @@ def _fixed_today():
         yield
 
 
-def login(client, user):
-    client.force_login(user)
-    client.cookies["django_language"] = "en"
-    return client
-
-
 def activity_for(school, **kwargs):
     activity = factories.ActivityFactory(school=school, capacity=30, **kwargs)
     services.occurrences_regenerate(activity=activity, today=dt.date(2026, 12, 1))
     return activity
-
-
-def place(activity, n=1, **child_kwargs) -> list[Enrolment]:
-    children = factories.ChildFactory.create_batch(n, school=activity.school, **child_kwargs)
-    return [
-        services.enrolment_place(activity=activity, child=child, placed_by=None, now=TODAY)
-        for child in children
-    ]
 
 
 def mark(enrolment, *statuses):
@@ -127,8 +115,7 @@ def test_csv_is_for_excel_with_translated_headers_and_first_names_only(client, s
 
 def test_csv_headers_follow_the_language(client, staff, activity):
     place(activity)
-    client.force_login(staff)
-    client.cookies["django_language"] = "nl"
+    login(client, staff, language="nl")
     url = reverse("activities:staff_report_csv", args=[activity.pk])
     header = client.get(url).content.decode("utf-8-sig").splitlines()[0]
     with_english = login(client, staff).get(url).content.decode("utf-8-sig").splitlines()[0]

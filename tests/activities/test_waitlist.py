@@ -7,42 +7,15 @@ from activities.models import Activity, Enrolment
 from notifications.models import Notification
 
 from .. import factories
+from ..clock import ENROLLING as NOW
+from ..clock import HOUR, MINUTE
+from .helpers import assert_seats_match, enrol, enrol_siblings, told
 
 pytestmark = pytest.mark.django_db
-
-NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
-MINUTE = dt.timedelta(minutes=1)
-HOUR = dt.timedelta(hours=1)
-
-
-def assert_seats_match(activity: Activity) -> None:
-    """The invariant: seats_taken counts exactly the confirmed places and open offers."""
-    activity = Activity.objects.get(pk=activity.pk)
-    holding = activity.enrolments.filter(status__in=Enrolment.HOLDS_SEAT).count()
-    assert activity.seats_taken == holding
-
-
-def enrol(activity: Activity, now=NOW) -> Enrolment:
-    child = factories.ChildFactory(school=activity.school)
-    return services.enrolment_create(
-        guardian=child.guardian, child=child, activity=activity, now=now
-    )
-
-
-def enrol_siblings(activity: Activity, now=NOW) -> list[Enrolment]:
-    guardian = factories.parent()
-    twins = factories.ChildFactory.create_batch(2, guardian=guardian, school=activity.school)
-    return services.enrolments_create(guardian=guardian, children=twins, activity=activity, now=now)
 
 
 def statuses(*enrolments: Enrolment) -> list[str]:
     return [Enrolment.objects.get(pk=e.pk).status for e in enrolments]
-
-
-def told(event: str, enrolment: Enrolment) -> int:
-    return Notification.objects.filter(
-        kind=f"activity:{event}", idempotency_key__startswith=f"enrolment:{enrolment.pk}:"
-    ).count()
 
 
 @pytest.fixture
@@ -50,8 +23,8 @@ def full():
     """One place, taken; two children waiting, in order."""
     activity = factories.ActivityFactory(capacity=1, offer_hours=24)
     placed = enrol(activity)
-    first = enrol(activity, NOW + MINUTE)
-    second = enrol(activity, NOW + 2 * MINUTE)
+    first = enrol(activity, now=NOW + MINUTE)
+    second = enrol(activity, now=NOW + 2 * MINUTE)
     assert_seats_match(activity)
     return activity, placed, first, second
 
@@ -148,8 +121,8 @@ def test_cancelling_an_offer_passes_it_on(full):
 def test_expiry_ends_only_due_offers_and_passes_the_place_on():
     activity = factories.ActivityFactory(capacity=2, offer_hours=24)
     early, late = enrol(activity), enrol(activity)
-    next_one = enrol(activity, NOW + MINUTE)
-    last_one = enrol(activity, NOW + 2 * MINUTE)
+    next_one = enrol(activity, now=NOW + MINUTE)
+    last_one = enrol(activity, now=NOW + 2 * MINUTE)
     services.enrolment_cancel(enrolment=early, now=NOW)  # next_one: offer until NOW + 24h
     services.enrolment_cancel(enrolment=late, now=NOW + 2 * HOUR)  # last_one: until NOW + 26h
     assert statuses(next_one, last_one) == ["offered", "offered"]
@@ -199,8 +172,8 @@ def test_expiry_with_nothing_due_is_a_no_op(full):
 def test_siblings_are_offered_together():
     activity = factories.ActivityFactory(capacity=2)
     placed = [enrol(activity), enrol(activity)]
-    twins = enrol_siblings(activity, NOW + MINUTE)
-    single = enrol(activity, NOW + 2 * MINUTE)
+    twins = enrol_siblings(activity, now=NOW + MINUTE)
+    single = enrol(activity, now=NOW + 2 * MINUTE)
 
     services.enrolment_cancel(enrolment=placed[0], now=NOW + HOUR)
     assert statuses(*twins, single) == ["waitlisted", "waitlisted", "offered"]
@@ -220,10 +193,10 @@ def test_siblings_are_offered_together():
 def test_one_sibling_can_accept_and_the_other_decline():
     activity = factories.ActivityFactory(capacity=2)
     placed = [enrol(activity), enrol(activity)]
-    first, second = enrol_siblings(activity, NOW + MINUTE)
+    first, second = enrol_siblings(activity, now=NOW + MINUTE)
     services.enrolment_cancel(enrolment=placed[0], now=NOW + HOUR)
     services.enrolment_cancel(enrolment=placed[1], now=NOW + HOUR)
-    nxt = enrol(activity, NOW + HOUR)
+    nxt = enrol(activity, now=NOW + HOUR)
 
     waitlist.place_offer_accept(enrolment=first, now=NOW + 2 * HOUR)
     waitlist.place_offer_decline(enrolment=second, now=NOW + 2 * HOUR)
@@ -251,8 +224,8 @@ def test_the_waiting_list_runs_by_tier_then_time():
     outsider = services.enrolment_create(
         guardian=outsider_child.guardian, child=outsider_child, activity=activity, now=NOW
     )
-    later = enrol(activity, NOW + MINUTE)
-    own = enrol(activity, NOW + 2 * MINUTE)
+    later = enrol(activity, now=NOW + MINUTE)
+    own = enrol(activity, now=NOW + 2 * MINUTE)
 
     assert list(waitlist.waiting_list(activity)) == [later, own, outsider]
 
@@ -260,8 +233,8 @@ def test_the_waiting_list_runs_by_tier_then_time():
 def test_seats_stay_right_through_a_busy_afternoon():
     activity = factories.ActivityFactory(capacity=3, offer_hours=2)
     placed = [enrol(activity) for _ in range(3)]
-    waiting = [enrol(activity, NOW + i * MINUTE) for i in range(1, 5)]
-    twins = enrol_siblings(activity, NOW + 10 * MINUTE)
+    waiting = [enrol(activity, now=NOW + i * MINUTE) for i in range(1, 5)]
+    twins = enrol_siblings(activity, now=NOW + 10 * MINUTE)
     steps = [
         lambda: services.enrolment_cancel(enrolment=placed[0], now=NOW + HOUR),
         lambda: waitlist.place_offer_accept(enrolment=waiting[0], now=NOW + HOUR),

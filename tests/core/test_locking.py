@@ -18,6 +18,7 @@ from heroes.models import Hero
 from scheduler.models import Kit
 from tests import factories
 from tests.conftest import requires_postgres
+from tests.helpers import login
 
 NOW = factories.OPENS.replace(day=2)
 
@@ -115,11 +116,9 @@ def test_the_api_answers_busy_with_503_and_retry_after(held_activity, time_machi
 def test_the_family_page_says_busy_and_keeps_the_form(held_activity, client, time_machine):
     time_machine.move_to(NOW, tick=False)
     child = factories.ChildFactory(school=held_activity.school)
-    client.force_login(child.guardian)
+    login(client, child.guardian)
 
-    response = client.post(
-        f"/activities/{held_activity.pk}/", {"children": [child.pk]}, HTTP_ACCEPT_LANGUAGE="en"
-    )
+    response = client.post(f"/activities/{held_activity.pk}/", {"children": [child.pk]})
 
     assert response.status_code == 200
     assert "Please try again in a moment." in response.text

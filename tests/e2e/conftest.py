@@ -8,6 +8,8 @@ import shutil
 
 import pytest
 
+from .helpers import watch_csp
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -45,6 +47,13 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _development(settings):
+    """The browser meets the site as `make run` serves it: in development, where the demo's
+    accounts skip two-step login (in production that flag is ignored)."""
+    settings.DEBUG = True
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(
@@ -52,6 +61,7 @@ def page(browser, live_server):
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
+    watch_csp(page)
     yield page
     context.close()
 

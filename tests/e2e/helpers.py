@@ -2,7 +2,14 @@
 
 from axe_playwright_python.sync_playwright import Axe
 
+from tests import factories
+
 _axe = Axe()
+
+
+def person(**kwargs):
+    """A person who reads English (stable labels to click) and logs in with a password."""
+    return factories.UserFactory(language="en", **kwargs)
 
 
 def assert_accessible(page) -> None:
@@ -18,9 +25,24 @@ def assert_fits_phone(page) -> None:
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at 360px wide"
 
 
+def watch_csp(page):
+    """Collect what the Content-Security-Policy blocks on this page: it allows nothing inline,
+    so anything the browser reports is a page that needs fixing (assert_good_page checks)."""
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text
+            and page.csp_violations.append(f"{page.url}: {message.text}")
+        ),
+    )
+    return page
+
+
 def assert_good_page(page) -> None:
     assert_accessible(page)
     assert_fits_phone(page)
+    assert page.csp_violations == [], page.csp_violations
 
 
 def log_in(page, email: str, password: str) -> None:

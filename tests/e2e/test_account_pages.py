@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts import services
 from accounts.models import Invitation
 from tests import factories
-from tests.e2e.helpers import assert_good_page
+from tests.e2e.helpers import assert_good_page, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,14 +19,6 @@ ANONYMOUS_PAGES = [
     "/accounts/login/code/",
     "/accounts/password/reset/",
 ]
-
-
-def log_in(page, user) -> None:
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(user.email)
-    page.locator("#id_password").fill(factories.PASSWORD)
-    page.get_by_role("main").locator("button[type=submit]").first.click()
-    page.wait_for_load_state()
 
 
 def confirm_password(page) -> None:
@@ -62,7 +54,7 @@ def test_coordinator_pages_are_accessible(page, coordinator, school):
     coordinator.authenticator_set.all().delete()
     coordinator.mfa_exempt = True
     coordinator.save()
-    log_in(page, coordinator)
+    log_in(page, coordinator.email, factories.PASSWORD)
     for path in ("/", "/accounts/invitations/", "/accounts/settings/"):
         page.goto(path)
         assert page.url.endswith(path)
@@ -72,7 +64,7 @@ def test_coordinator_pages_are_accessible(page, coordinator, school):
 def test_two_step_pages_are_accessible(page, school):
     user = factories.UserFactory()
     factories.StaffMembershipFactory(user=user, school=school)
-    log_in(page, user)
+    log_in(page, user.email, factories.PASSWORD)
     assert page.url.endswith("/accounts/two-step-required/")
     assert_good_page(page)
     page.goto("/accounts/2fa/totp/activate/")
@@ -87,7 +79,7 @@ def test_home_of_hero_and_parent_is_accessible(page, municipality):
     hero = factories.HeroFactory(municipality=municipality)
     hero.user.is_parent = True
     hero.user.save()
-    log_in(page, hero.user)
+    log_in(page, hero.user.email, factories.PASSWORD)
     assert page.get_by_text("VOG").count()
     assert_good_page(page)
 

@@ -12,14 +12,9 @@ from activities.models import Activity, Attendance, Enrolment
 from schools.models import StaffMembership
 from tests import factories
 
-from .helpers import assert_good_page, log_in
+from .helpers import assert_good_page, log_in, person
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _person(**kwargs):
-    """A person who reads English (stable labels to click) and logs in with a password."""
-    return factories.UserFactory(language="en", **kwargs)
 
 
 def _open_activity(school, **kwargs) -> Activity:
@@ -40,7 +35,7 @@ def _open_activity(school, **kwargs) -> Activity:
 
 
 def test_parent_finds_an_activity_enrols_a_child_and_sees_the_status(page, school):
-    parent = _person(is_parent=True)
+    parent = person(is_parent=True)
     factories.ChildFactory(guardian=parent, school=school, first_name="Sami", grade=6)
     activity = _open_activity(school)
 
@@ -63,7 +58,7 @@ def test_parent_finds_an_activity_enrols_a_child_and_sees_the_status(page, schoo
 
 
 def test_staff_publish_an_activity_and_take_attendance(page, school):
-    teacher = _person(mfa_exempt=True)
+    teacher = person(mfa_exempt=True)
     StaffMembership.objects.create(user=teacher, school=school)
     today = timezone.localdate()
     log_in(page, teacher.email, factories.PASSWORD)
@@ -111,7 +106,7 @@ def test_staff_publish_an_activity_and_take_attendance(page, school):
 
 
 def test_a_lottery_is_drawn_and_a_waiting_list_offer_is_accepted(page, school):
-    teacher = _person(mfa_exempt=True)
+    teacher = person(mfa_exempt=True)
     StaffMembership.objects.create(user=teacher, school=school)
     closed = timezone.now() - dt.timedelta(hours=1)
     activity = factories.LotteryActivityFactory(
@@ -122,7 +117,7 @@ def test_a_lottery_is_drawn_and_a_waiting_list_offer_is_accepted(page, school):
         enrolment_closes_at=closed,
         lottery_round__closes_at=closed,
     )
-    parents = [_person(is_parent=True) for _ in range(2)]
+    parents = [person(is_parent=True) for _ in range(2)]
     for parent in parents:
         child = factories.ChildFactory(guardian=parent, school=school, grade=5)
         factories.EnrolmentFactory(child=child, activity=activity, status="applied")

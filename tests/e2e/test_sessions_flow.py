@@ -7,38 +7,15 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from heroes import services as hero_services
 from scheduler import services
 from scheduler.models import MatchingRun, Offer, SessionRequest
 from schools.models import CoordinatorMembership, StaffMembership, current_school_year
 from tests import factories
 
 from .conftest import PHONE
-from .helpers import assert_good_page, log_in
+from .helpers import assert_good_page, log_in, person, watch_csp
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _person(**kwargs):
-    """A person who reads English (stable labels to click) and logs in with a password."""
-    return factories.UserFactory(language="en", mfa_exempt=True, **kwargs)
-
-
-def _hero(municipality, name: str):
-    hero = factories.HeroFactory(
-        municipality=municipality, display_name=name, user=_person(), languages=["nl"]
-    )
-    for weekday in range(5):
-        hero_services.availability_window_add(
-            hero=hero, weekday=weekday, start_time=dt.time(9), end_time=dt.time(17)
-        )
-    today = timezone.localdate()
-    hero.vog_checks.create(
-        issued_on=today - dt.timedelta(days=30),
-        valid_until=today + dt.timedelta(days=700),
-        recorded_at=timezone.now(),
-    )
-    return hero
 
 
 def _next_weekday(weekday: int) -> dt.date:
@@ -54,11 +31,14 @@ def setting(municipality):
     factories.GroupFactory(
         school=school, name="2A", pupils=26, school_year=current_school_year(timezone.localdate())
     )
-    teacher = _person()
+    teacher = person(mfa_exempt=True)  # no second factor to type, like the demo accounts
     StaffMembership.objects.create(user=teacher, school=school)
-    coordinator = _person()
+    coordinator = person(mfa_exempt=True)
     CoordinatorMembership.objects.create(user=coordinator, municipality=municipality)
-    heroes = [_hero(municipality, "Dennis"), _hero(municipality, "Samira")]
+    heroes = [
+        factories.hero_available(municipality, name, user=person(mfa_exempt=True))
+        for name in ("Dennis", "Samira")
+    ]
     return school, teacher, coordinator, heroes
 
 
@@ -77,14 +57,14 @@ def test_staff_request_is_matched_and_the_hero_accepts_on_a_phone(browser, page,
     page.get_by_role("button", name="Send request").click()
     page.wait_for_load_state()
     assert_good_page(page)
-    request = SessionRequest.objects.get(school=school)
-    assert page.url.endswith(f"/sessions/{request.pk}/")
-    assert request.status == SessionRequest.Status.OFFERED
+    session_request = SessionRequest.objects.get(school=school)
+    assert page.url.endswith(f"/sessions/{session_request.pk}/")
+    assert session_request.status == SessionRequest.Status.OFFERED
 
     # Matching ran by itself once the request was saved (in tests tasks run at once); the
     # coordinator sees the offer on the board and can also run matching again.
     board = browser.new_context(base_url=page.url.split("/sessions")[0], viewport=PHONE)
-    coordinator_page = board.new_page()
+    coordinator_page = watch_csp(board.new_page())
     log_in(coordinator_page, coordinator.email, factories.PASSWORD)
     coordinator_page.goto("/sessions/board/")
     assert_good_page(coordinator_page)
@@ -99,9 +79,9 @@ def test_staff_request_is_matched_and_the_hero_accepts_on_a_phone(browser, page,
     ]
     board.close()
 
-    offer = Offer.objects.get(request=request, status=Offer.Status.PENDING)
+    offer = Offer.objects.get(request=session_request, status=Offer.Status.PENDING)
     hero_page = browser.new_context(base_url=page.url.split("/sessions")[0], viewport=PHONE)
-    phone = hero_page.new_page()
+    phone = watch_csp(hero_page.new_page())
     log_in(phone, offer.hero.user.email, factories.PASSWORD)
     phone.goto("/sessions/offers/")
     assert_good_page(phone)
@@ -113,18 +93,18 @@ def test_staff_request_is_matched_and_the_hero_accepts_on_a_phone(browser, page,
     assert phone.get_by_text("Your coming visits").count() >= 1
     hero_page.close()
 
-    page.goto(f"/sessions/{request.pk}/")
+    page.goto(f"/sessions/{session_request.pk}/")
     assert_good_page(page)
     assert page.get_by_text(offer.hero.display_name).count() >= 1
-    request.refresh_from_db()
-    assert request.status == SessionRequest.Status.CONFIRMED
+    session_request.refresh_from_db()
+    assert session_request.status == SessionRequest.Status.CONFIRMED
 
 
 def test_a_decline_on_the_phone_goes_to_another_hero(page, setting):
     school, teacher, _coordinator, heroes = setting
     day = _next_weekday(3)
     start = dt.datetime.combine(day, dt.time(13), timezone.get_current_timezone())
-    request = services.request_create(
+    session_request = services.request_create(
         school=school,
         group=school.groups.get(),
         requested_by=teacher,
@@ -132,7 +112,7 @@ def test_a_decline_on_the_phone_goes_to_another_hero(page, setting):
         windows=[(start, start + dt.timedelta(hours=2))],
         now=timezone.now(),
     )  # matching runs once this commits (tests run tasks at once)
-    first = Offer.objects.get(request=request)
+    first = Offer.objects.get(request=session_request)
 
     log_in(page, first.hero.user.email, factories.PASSWORD)
     page.goto(f"/sessions/offers/{first.pk}/")
@@ -144,6 +124,6 @@ def test_a_decline_on_the_phone_goes_to_another_hero(page, setting):
 
     first.refresh_from_db()
     assert first.status == Offer.Status.DECLINED
-    second = Offer.objects.get(request=request, status=Offer.Status.PENDING)
+    second = Offer.objects.get(request=session_request, status=Offer.Status.PENDING)
     assert second.hero != first.hero
     assert second.hero in heroes

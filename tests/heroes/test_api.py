@@ -4,22 +4,14 @@ the heroes of their municipality; everyone else gets 404 (me) or an empty list (
 import datetime as dt
 
 import pytest
-import time_machine
 
 from heroes import services
 from heroes.models import AvailabilityWindow, Topic
 from tests import factories
+from tests.clock import MONDAY_NOON as NOW
+from tests.helpers import api_get, api_send, login
 
-pytestmark = pytest.mark.django_db
-
-NOW = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
-TODAY = dt.date(2026, 11, 2)
-
-
-@pytest.fixture(autouse=True)
-def _fixed_now():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("monday_noon")]
 
 
 @pytest.fixture
@@ -30,20 +22,6 @@ def topics(municipality):
 @pytest.fixture
 def hero(municipality):
     return factories.HeroFactory(municipality=municipality, display_name="Samira")
-
-
-def api(client, user):
-    client.cookies["django_language"] = "en"
-    client.force_login(user)
-    return client
-
-
-def get(client, url, **params):
-    return client.get(url, params, HTTP_ACCEPT="application/json")
-
-
-def send(client, method, url, data):
-    return getattr(client, method)(url, data, content_type="application/json")
 
 
 def record_vog(hero, issued_on, valid_until=None):
@@ -58,7 +36,7 @@ def record_vog(hero, issued_on, valid_until=None):
 def test_a_hero_reads_their_own_profile_with_vog_status(client, hero):
     record_vog(hero, dt.date(2024, 1, 1), dt.date(2026, 12, 1))
 
-    body = get(api(client, hero.user), "/api/v1/heroes/me/").json()
+    body = api_get(login(client, hero.user), "/api/v1/heroes/me/").json()
 
     assert body["display_name"] == "Samira"
     assert body["vog_valid_until"] == "2026-12-01"
@@ -71,8 +49,8 @@ def test_a_hero_changes_their_profile_and_only_the_fields_sent(client, hero, top
     hero.story = "Old story"
     hero.save()
 
-    response = send(
-        api(client, hero.user),
+    response = api_send(
+        login(client, hero.user),
         "patch",
         "/api/v1/heroes/me/",
         {"topics": [topics[0].pk], "languages": ["tr", "nl"], "visit_neighbourhoods": [wijk.pk]},
@@ -88,8 +66,8 @@ def test_a_hero_changes_their_profile_and_only_the_fields_sent(client, hero, top
 
 
 def test_read_only_fields_are_ignored_on_patch(client, hero):
-    response = send(
-        api(client, hero.user), "patch", "/api/v1/heroes/me/", {"display_name": "Someone else"}
+    response = api_send(
+        login(client, hero.user), "patch", "/api/v1/heroes/me/", {"display_name": "Someone else"}
     )
 
     assert response.status_code == 200
@@ -108,7 +86,7 @@ def test_read_only_fields_are_ignored_on_patch(client, hero):
     ],
 )
 def test_bad_profile_input_is_a_400_naming_the_field(client, hero, data, field):
-    response = send(api(client, hero.user), "patch", "/api/v1/heroes/me/", data)
+    response = api_send(login(client, hero.user), "patch", "/api/v1/heroes/me/", data)
 
     assert response.status_code == 400
     assert list(response.json()) == [field]
@@ -120,10 +98,10 @@ def test_a_topic_or_neighbourhood_of_another_municipality_is_refused(client, her
     other_topic = Topic.objects.create(
         municipality=other_school.neighbourhood.municipality, name="Sport"
     )
-    user = api(client, hero.user)
+    user = login(client, hero.user)
 
-    topic = send(user, "patch", "/api/v1/heroes/me/", {"topics": [other_topic.pk]})
-    wijk = send(
+    topic = api_send(user, "patch", "/api/v1/heroes/me/", {"topics": [other_topic.pk]})
+    wijk = api_send(
         user,
         "patch",
         "/api/v1/heroes/me/",
@@ -138,26 +116,26 @@ def test_a_topic_or_neighbourhood_of_another_municipality_is_refused(client, her
 @pytest.mark.parametrize("who", ["coordinator", "staff", "parent"])
 def test_someone_who_is_not_a_hero_gets_404_on_me(client, request, who):
     user = request.getfixturevalue(who)
-    client = api(client, user)
+    client = login(client, user)
 
-    assert get(client, "/api/v1/heroes/me/").status_code == 404
-    assert get(client, "/api/v1/heroes/me/availability/").status_code == 404
-    assert send(client, "patch", "/api/v1/heroes/me/", {"story": "x"}).status_code == 404
+    assert api_get(client, "/api/v1/heroes/me/").status_code == 404
+    assert api_get(client, "/api/v1/heroes/me/availability/").status_code == 404
+    assert api_send(client, "patch", "/api/v1/heroes/me/", {"story": "x"}).status_code == 404
 
 
 # --- availability ------------------------------------------------------------------------
 
 
 def test_a_hero_adds_lists_and_removes_a_window(client, hero):
-    client = api(client, hero.user)
+    client = login(client, hero.user)
 
-    created = send(
+    created = api_send(
         client,
         "post",
         "/api/v1/heroes/me/availability/",
         {"weekday": 1, "start_time": "13:00", "end_time": "16:00"},
     )
-    listed = get(client, "/api/v1/heroes/me/availability/").json()
+    listed = api_get(client, "/api/v1/heroes/me/availability/").json()
     removed = client.delete(f"/api/v1/heroes/me/availability/{created.json()['id']}/")
 
     assert created.status_code == 201
@@ -180,7 +158,7 @@ def test_a_bad_window_is_a_400_naming_the_field_and_nothing_is_added(client, her
         hero=hero, weekday=1, start_time=dt.time(13), end_time=dt.time(16)
     )
 
-    response = send(api(client, hero.user), "post", "/api/v1/heroes/me/availability/", data)
+    response = api_send(login(client, hero.user), "post", "/api/v1/heroes/me/availability/", data)
 
     assert response.status_code == 400
     assert list(response.json()) == [field]
@@ -193,22 +171,22 @@ def test_another_heroes_window_is_a_404_and_stays(client, hero, municipality):
         hero=other, weekday=1, start_time=dt.time(13), end_time=dt.time(16)
     )
 
-    response = api(client, hero.user).delete(f"/api/v1/heroes/me/availability/{window.pk}/")
+    response = login(client, hero.user).delete(f"/api/v1/heroes/me/availability/{window.pk}/")
 
     assert response.status_code == 404
     assert AvailabilityWindow.objects.filter(pk=window.pk).exists()
 
 
 def test_a_hero_adds_and_removes_an_away_period(client, hero):
-    client = api(client, hero.user)
+    client = login(client, hero.user)
 
-    created = send(
+    created = api_send(
         client,
         "post",
         "/api/v1/heroes/me/exceptions/",
         {"starts_on": "2026-12-20", "ends_on": "2027-01-03", "note": "Holiday"},
     )
-    listed = get(client, "/api/v1/heroes/me/exceptions/").json()
+    listed = api_get(client, "/api/v1/heroes/me/exceptions/").json()
     removed = client.delete(f"/api/v1/heroes/me/exceptions/{created.json()['id']}/")
 
     assert created.status_code == 201
@@ -226,7 +204,7 @@ def test_a_hero_adds_and_removes_an_away_period(client, hero):
     ],
 )
 def test_a_bad_away_period_is_a_400_naming_the_field(client, hero, data, field):
-    response = send(api(client, hero.user), "post", "/api/v1/heroes/me/exceptions/", data)
+    response = api_send(login(client, hero.user), "post", "/api/v1/heroes/me/exceptions/", data)
 
     assert response.status_code == 400
     assert list(response.json()) == [field]
@@ -240,10 +218,10 @@ def test_a_coordinator_lists_and_reads_their_municipalitys_heroes(
     client, coordinator, hero, other_school
 ):
     factories.HeroFactory(municipality=other_school.neighbourhood.municipality)
-    client = api(client, coordinator)
+    client = login(client, coordinator)
 
-    listed = get(client, "/api/v1/heroes/").json()
-    detail = get(client, f"/api/v1/heroes/{hero.pk}/")
+    listed = api_get(client, "/api/v1/heroes/").json()
+    detail = api_get(client, f"/api/v1/heroes/{hero.pk}/")
 
     assert [h["id"] for h in listed["results"]] == [hero.pk]
     assert detail.status_code == 200
@@ -252,25 +230,25 @@ def test_a_coordinator_lists_and_reads_their_municipalitys_heroes(
 
 
 def test_another_municipalitys_coordinator_gets_404_on_detail(client, outsider_coordinator, hero):
-    client = api(client, outsider_coordinator)
+    client = login(client, outsider_coordinator)
 
-    assert get(client, f"/api/v1/heroes/{hero.pk}/").status_code == 404
-    assert get(client, "/api/v1/heroes/").json()["results"] == []
+    assert api_get(client, f"/api/v1/heroes/{hero.pk}/").status_code == 404
+    assert api_get(client, "/api/v1/heroes/").json()["results"] == []
 
 
 @pytest.mark.parametrize("who", ["staff", "parent"])
 def test_staff_and_parents_see_no_heroes(client, request, hero, who):
-    client = api(client, request.getfixturevalue(who))
+    client = login(client, request.getfixturevalue(who))
 
-    assert get(client, "/api/v1/heroes/").json()["count"] == 0
-    assert get(client, f"/api/v1/heroes/{hero.pk}/").status_code == 404
+    assert api_get(client, "/api/v1/heroes/").json()["count"] == 0
+    assert api_get(client, f"/api/v1/heroes/{hero.pk}/").status_code == 404
 
 
 def test_a_hero_sees_no_other_heroes(client, hero, municipality):
     factories.HeroFactory(municipality=municipality)
-    client = api(client, hero.user)
+    client = login(client, hero.user)
 
-    assert get(client, "/api/v1/heroes/").json()["count"] == 0
+    assert api_get(client, "/api/v1/heroes/").json()["count"] == 0
 
 
 def test_coordinators_filter_heroes_by_vog_problem_topic_and_vr(
@@ -282,10 +260,10 @@ def test_coordinators_filter_heroes_by_vog_problem_topic_and_vr(
     expired = factories.HeroFactory(municipality=municipality)
     record_vog(expired, dt.date(2022, 1, 1), dt.date(2025, 1, 1))
     missing = factories.HeroFactory(municipality=municipality)
-    client = api(client, coordinator)
+    client = login(client, coordinator)
 
     def ids(**params):
-        return {h["id"] for h in get(client, "/api/v1/heroes/", **params).json()["results"]}
+        return {h["id"] for h in api_get(client, "/api/v1/heroes/", **params).json()["results"]}
 
     assert ids(vog="problem") == {expired.pk, missing.pk}
     assert ids(topic=topics[0].pk) == {valid.pk}
@@ -302,7 +280,7 @@ def test_coordinators_filter_heroes_by_vog_problem_topic_and_vr(
     ],
 )
 def test_a_bad_hero_filter_is_a_400_naming_it(client, coordinator, params, field):
-    response = get(api(client, coordinator), "/api/v1/heroes/", **params)
+    response = api_get(login(client, coordinator), "/api/v1/heroes/", **params)
 
     assert response.status_code == 400
     assert list(response.json()) == [field]
@@ -311,7 +289,7 @@ def test_a_bad_hero_filter_is_a_400_naming_it(client, coordinator, params, field
 def test_a_topic_of_another_municipality_is_a_bad_filter(client, coordinator, other_school):
     other = Topic.objects.create(municipality=other_school.neighbourhood.municipality, name="X")
 
-    response = get(api(client, coordinator), "/api/v1/heroes/", topic=other.pk)
+    response = api_get(login(client, coordinator), "/api/v1/heroes/", topic=other.pk)
 
     assert response.status_code == 400
     assert list(response.json()) == ["topic"]
@@ -327,11 +305,11 @@ def test_topics_are_read_by_coordinators_and_heroes_of_the_municipality(
     own = {t.pk for t in topics}
 
     for user in (coordinator, hero.user):
-        body = get(api(client, user), "/api/v1/topics/").json()
+        body = api_get(login(client, user), "/api/v1/topics/").json()
         assert {t["id"] for t in body["results"]} == own
     for user in (staff, parent):
-        assert get(api(client, user), "/api/v1/topics/").json()["count"] == 0
-    outsider = get(api(client, staff), f"/api/v1/topics/{topics[0].pk}/")
+        assert api_get(login(client, user), "/api/v1/topics/").json()["count"] == 0
+    outsider = api_get(login(client, staff), f"/api/v1/topics/{topics[0].pk}/")
     assert outsider.status_code == 404
 
 
@@ -351,11 +329,11 @@ def _heroes(municipality, topics, n):
 def test_the_hero_list_costs_the_same_queries_for_2_and_8_heroes(
     client, coordinator, municipality, topics, count_queries
 ):
-    client = api(client, coordinator)
+    client = login(client, coordinator)
     counts = []
     for n in (2, 8):
         _heroes(municipality, topics, n)
-        counts.append(count_queries(lambda: get(client, "/api/v1/heroes/")))
+        counts.append(count_queries(lambda: api_get(client, "/api/v1/heroes/")))
     assert counts[0] == counts[1]
 
 
@@ -382,9 +360,9 @@ def _rows(hero, municipality, n):
 def test_the_hero_own_lists_cost_the_same_queries_at_two_sizes(
     client, hero, municipality, count_queries, url
 ):
-    client = api(client, hero.user)
+    client = login(client, hero.user)
     counts = []
     for n in (2, 7):
         _rows(hero, municipality, n)
-        counts.append(count_queries(lambda: get(client, url)))
+        counts.append(count_queries(lambda: api_get(client, url)))
     assert counts[0] == counts[1]

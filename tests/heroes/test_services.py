@@ -9,9 +9,8 @@ from heroes import services
 from heroes.models import AvailabilityWindow, Hero, VOGCheck, vog_status
 from notifications.models import Notification
 from tests import factories
-
-NOW = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
-TODAY = dt.date(2026, 11, 2)
+from tests.clock import MONDAY as TODAY
+from tests.clock import MONDAY_NOON as NOW
 
 
 @pytest.fixture

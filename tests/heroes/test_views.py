@@ -3,31 +3,20 @@
 import datetime as dt
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from heroes.models import VOGCheck
 from tests import factories
+from tests.clock import MONDAY as TODAY
+from tests.clock import MONDAY_NOON as NOW
+from tests.helpers import login
 
-NOW = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
-TODAY = dt.date(2026, 11, 2)
-
-
-@pytest.fixture(autouse=True)
-def _fixed_now():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("monday_noon")
 
 
 @pytest.fixture
 def hero(municipality):
     return factories.HeroFactory(municipality=municipality, display_name="Samira")
-
-
-def login(client, user):
-    client.cookies["django_language"] = "en"
-    client.force_login(user)
-    return client
 
 
 # The hero's own pages

@@ -26,7 +26,6 @@ from django.utils import timezone
 
 from activities import services as activities
 from bench.smtp_sink import SmtpSink
-from heroes import services as hero_services
 from notifications import services, tasks
 from notifications.models import Notification
 from scheduler import services as scheduler_services
@@ -313,21 +312,6 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     assert retried.count() == 1
 
 
-def _hero(municipality, name: str):
-    hero = factories.HeroFactory(municipality=municipality, display_name=name, languages=["nl"])
-    for weekday in range(5):
-        hero_services.availability_window_add(
-            hero=hero, weekday=weekday, start_time=dt.time(9), end_time=dt.time(17)
-        )
-    today = timezone.localdate()
-    hero.vog_checks.create(
-        issued_on=today - dt.timedelta(days=30),
-        valid_until=today + dt.timedelta(days=700),
-        recorded_at=timezone.now(),
-    )
-    return hero
-
-
 def test_a_decline_with_redis_stopped_commits_and_matching_runs_once_it_is_back(
     workers, redis_server, sink
 ):
@@ -335,7 +319,7 @@ def test_a_decline_with_redis_stopped_commits_and_matching_runs_once_it_is_back(
     school = factories.SchoolFactory(level="vo")
     municipality = school.neighbourhood.municipality
     group = factories.GroupFactory(school=school)
-    heroes = {_hero(municipality, "Dennis"), _hero(municipality, "Samira")}
+    heroes = {factories.hero_available(municipality, name) for name in ("Dennis", "Samira")}
     day = timezone.localdate() + dt.timedelta(days=7)
     day += dt.timedelta(days=(1 - day.weekday()) % 7)  # a Tuesday, a week or more ahead
     start = dt.datetime.combine(day, dt.time(10), timezone.get_current_timezone())

@@ -1,18 +1,17 @@
 """Small instances for the matching engine's tests: one school day in March 2027."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from scheduler.matching import solver
 from scheduler.matching.model import HERO, Hero, Instance, Kit, Request
 from scheduler.matching.rules import validate
+from tests.clock import LOCAL_TZ
 
-TZ = ZoneInfo("Europe/Amsterdam")
-NOW = dt.datetime(2027, 2, 26, 9, 0, tzinfo=TZ)
+NOW = dt.datetime(2027, 2, 26, 9, 0, tzinfo=LOCAL_TZ)
 
 
 def at(hour: int, minute: int = 0, day: int = 1, month: int = 3) -> dt.datetime:
-    return dt.datetime(2027, month, day, hour, minute, tzinfo=TZ)
+    return dt.datetime(2027, month, day, hour, minute, tzinfo=LOCAL_TZ)
 
 
 def request(rid: str, start: dt.datetime, end: dt.datetime, **kw) -> Request:

@@ -9,7 +9,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(factories.UserFactory(is_staff=True, is_superuser=True, mfa_exempt=True))
+    """A site admin with a second factor: the admin needs one like any coordinator page."""
+    admin = factories.UserFactory(is_staff=True, is_superuser=True)
+    factories.give_mfa(admin)
+    client.force_login(admin)
     return client
 
 

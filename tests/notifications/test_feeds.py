@@ -4,7 +4,6 @@ caching headers, the settings page that manages the address, and the calendar_fe
 import datetime as dt
 import io
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -17,12 +16,13 @@ from activities import services as activity_services
 from notifications import calendar, ical
 from notifications.models import FeedToken
 from tests import factories
+from tests.clock import FIRST_SESSION as START
+from tests.clock import LOCAL_TZ
+from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
 
-AMS = ZoneInfo("Europe/Amsterdam")
 SETTINGS_URL = "/accounts/settings/"
-START = dt.datetime(2027, 1, 6, 14, 0, tzinfo=AMS)
 
 
 def event(uid, start, **kw):
@@ -188,14 +188,14 @@ def test_an_unchanged_feed_answers_304_to_if_modified_since(client, parent, scho
 def test_a_changed_feed_gets_a_new_etag_and_a_later_last_modified(
     client, source, parent, time_machine
 ):
-    time_machine.move_to(dt.datetime(2026, 12, 1, 9, 0, tzinfo=AMS), tick=False)
+    time_machine.move_to(dt.datetime(2026, 12, 1, 9, 0, tzinfo=LOCAL_TZ), tick=False)
     source[parent.pk] = [event("a", START)]
     token = calendar.feed_token_get_or_create(parent)
     first = client.get(feed_path(token))
     assert first["Last-Modified"] == http_date(
-        dt.datetime(2026, 12, 1, 9, 0, tzinfo=AMS).timestamp()
+        dt.datetime(2026, 12, 1, 9, 0, tzinfo=LOCAL_TZ).timestamp()
     )
-    time_machine.move_to(dt.datetime(2026, 12, 1, 10, 0, tzinfo=AMS), tick=False)
+    time_machine.move_to(dt.datetime(2026, 12, 1, 10, 0, tzinfo=LOCAL_TZ), tick=False)
     source[parent.pk] = [event("a", START + dt.timedelta(hours=1))]
     changed = client.get(
         feed_path(token),
@@ -207,10 +207,10 @@ def test_a_changed_feed_gets_a_new_etag_and_a_later_last_modified(
     assert changed.status_code == 200
     assert changed["ETag"] != first["ETag"]
     assert changed["Last-Modified"] == http_date(
-        dt.datetime(2026, 12, 1, 10, 0, tzinfo=AMS).timestamp()
+        dt.datetime(2026, 12, 1, 10, 0, tzinfo=LOCAL_TZ).timestamp()
     )
     # An event leaving the feed is a change too: Last-Modified moves on, never back.
-    time_machine.move_to(dt.datetime(2026, 12, 1, 11, 0, tzinfo=AMS), tick=False)
+    time_machine.move_to(dt.datetime(2026, 12, 1, 11, 0, tzinfo=LOCAL_TZ), tick=False)
     source[parent.pk] = []
     gone = client.get(feed_path(token), headers={"if-modified-since": changed["Last-Modified"]})
     assert gone.status_code == 200
@@ -259,8 +259,7 @@ def test_anonymous_people_are_sent_to_log_in_and_nothing_changes(client, parent)
 
 def test_the_owner_makes_an_address_and_sees_it_in_full(client, parent, settings):
     settings.SITE_URL = "https://backontrack.example"
-    client.cookies["django_language"] = "en"
-    client.force_login(parent)
+    login(client, parent)
     html = client.get(SETTINGS_URL).content.decode()
     assert "You have no calendar address yet." in html
     response = client.post(SETTINGS_URL, {"action": "feed_create"})

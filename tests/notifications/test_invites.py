@@ -14,7 +14,6 @@ the diff before committing it.
 import datetime as dt
 import os
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from ical.calendar_stream import IcsCalendarStream
@@ -22,8 +21,8 @@ from ical.timezone import IcsTimezoneInfo
 from icalendar import Calendar
 
 from notifications import ical
+from tests.clock import LOCAL_TZ, at
 
-AMS = ZoneInfo("Europe/Amsterdam")
 GOLDEN = Path(__file__).parent / "golden"
 STAMP = dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC)
 CHANGED = dt.datetime(2026, 11, 1, 12, 30, tzinfo=dt.UTC)
@@ -34,10 +33,6 @@ def _fixed_calendar_settings(settings):
     settings.CALENDAR_UID_DOMAIN = "backontrack.test"
     settings.CALENDAR_ORGANIZER_EMAIL = "agenda@backontrack.test"
     settings.CALENDAR_ORGANIZER_NAME = "Back on Track"
-
-
-def local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour, minute), AMS)
 
 
 HERO = ical.Person("dennis@example.test", "Dennis de Vries")
@@ -64,7 +59,7 @@ def weekly(first: dt.date, last: dt.date, *, skip=(), hour=14, minutes=90) -> tu
     sessions, day = [], first
     while day <= last:
         if day not in skip:
-            start = local(day, hour)
+            start = at(day, hour)
             sessions.append((start, start + dt.timedelta(minutes=minutes)))
         day += dt.timedelta(days=7)
     return tuple(sessions)
@@ -95,28 +90,28 @@ ACROSS_DST = weekly(dt.date(2026, 10, 7), dt.date(2027, 4, 14), skip=HOLIDAYS)
 CANCELLED_SESSION = WINTER[3]  # Wednesday 3 February 2027
 
 
-def request(event, attendee=STAFF) -> str:
+def request_invite(event, attendee=STAFF) -> str:
     return ical.invite(
         ical.REQUEST, event, organizer=ical.organizer(), attendees=[attendee], stamp=STAMP
     )
 
 
-def cancel(event, attendee=STAFF) -> str:
+def cancel_invite(event, attendee=STAFF) -> str:
     return ical.invite(
         ical.CANCEL, event, organizer=ical.organizer(), attendees=[attendee], stamp=STAMP
     )
 
 
 CASES = {
-    "visit_request": lambda: request(visit(local(dt.date(2026, 11, 10), 10))),
-    "visit_update": lambda: request(visit(local(dt.date(2026, 11, 12), 13), sequence=1)),
-    "visit_cancel": lambda: cancel(visit(local(dt.date(2026, 11, 12), 13), sequence=2)),
-    "visit_after_autumn_change": lambda: request(visit(local(dt.date(2026, 10, 27), 10)), HERO),
-    "visit_after_spring_change": lambda: request(visit(local(dt.date(2027, 3, 30), 10)), HERO),
-    "series_request": lambda: request(series(WINTER), GUARDIAN),
-    "series_update": lambda: request(series(WINTER[1:], sequence=1), GUARDIAN),
-    "series_cancel": lambda: cancel(series(WINTER[1:], sequence=2), GUARDIAN),
-    "series_session_cancel": lambda: cancel(
+    "visit_request": lambda: request_invite(visit(at(dt.date(2026, 11, 10), 10))),
+    "visit_update": lambda: request_invite(visit(at(dt.date(2026, 11, 12), 13), sequence=1)),
+    "visit_cancel": lambda: cancel_invite(visit(at(dt.date(2026, 11, 12), 13), sequence=2)),
+    "visit_after_autumn_change": lambda: request_invite(visit(at(dt.date(2026, 10, 27), 10)), HERO),
+    "visit_after_spring_change": lambda: request_invite(visit(at(dt.date(2027, 3, 30), 10)), HERO),
+    "series_request": lambda: request_invite(series(WINTER), GUARDIAN),
+    "series_update": lambda: request_invite(series(WINTER[1:], sequence=1), GUARDIAN),
+    "series_cancel": lambda: cancel_invite(series(WINTER[1:], sequence=2), GUARDIAN),
+    "series_session_cancel": lambda: cancel_invite(
         ical.CalendarEvent(
             uid=ical.uid("enrolment", 34),
             sequence=1,
@@ -128,7 +123,7 @@ CASES = {
         ),
         GUARDIAN,
     ),
-    "series_across_dst": lambda: request(series(ACROSS_DST), GUARDIAN),
+    "series_across_dst": lambda: request_invite(series(ACROSS_DST), GUARDIAN),
 }
 
 
@@ -227,14 +222,14 @@ def test_the_timezone_is_complete(name):
 def occurrences(text: str) -> list[dt.datetime]:
     """Every start of the invite's series, expanded by the strict parser."""
     strict = IcsCalendarStream.calendar_from_ics(text)
-    return [item.dtstart for item in strict.timeline_tz(AMS)]
+    return [item.dtstart for item in strict.timeline_tz(LOCAL_TZ)]
 
 
 def test_the_series_is_weekly_with_the_holiday_excluded():
     text = CASES["series_request"]()
     event = vevent(text)
     assert "RRULE" in event and "RDATE" not in event
-    assert event["EXDATE"].dts[0].dt == local(dt.date(2027, 2, 24), 14)
+    assert event["EXDATE"].dts[0].dt == at(dt.date(2027, 2, 24), 14)
     assert occurrences(text) == [start for start, _end in WINTER]
 
 

@@ -3,7 +3,6 @@ choices on the settings page. The domain sources are tested in tests/activities/
 and tests/scheduler/test_calendar.py."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings as django_settings
@@ -14,11 +13,12 @@ from notifications.models import Notification, ReminderPreference
 from notifications.reminders import DueReminder
 from notifications.tasks import send_due_reminders
 from tests import factories
+from tests.clock import FIRST_SESSION as START
+from tests.clock import LOCAL_TZ
+from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
 
-AMS = ZoneInfo("Europe/Amsterdam")
-START = dt.datetime(2027, 1, 6, 14, 0, tzinfo=AMS)
 SETTINGS_URL = "/accounts/settings/"
 
 
@@ -66,8 +66,10 @@ def test_a_lead_in_hours_counts_back_from_the_start():
 
 def test_a_day_before_lead_is_local_time_also_across_the_clock_change():
     # Monday 26 October 2026 09:00 is the first day of winter time; the Sunday before has 25 h.
-    start = dt.datetime(2026, 10, 26, 9, 0, tzinfo=AMS)
-    assert reminders.due_from(start, "1d@15:00") == dt.datetime(2026, 10, 25, 15, 0, tzinfo=AMS)
+    start = dt.datetime(2026, 10, 26, 9, 0, tzinfo=LOCAL_TZ)
+    assert reminders.due_from(start, "1d@15:00") == dt.datetime(
+        2026, 10, 25, 15, 0, tzinfo=LOCAL_TZ
+    )
 
 
 def test_a_bad_lead_is_refused():
@@ -164,8 +166,7 @@ def test_each_role_is_offered_its_own_kinds():
 
 
 def test_a_parent_sees_their_reminder_choice_checked(client, parent):
-    client.cookies["django_language"] = "en"
-    client.force_login(parent)
+    login(client, parent)
     html = client.get(SETTINGS_URL).content.decode()
     assert 'name="reminders-enabled" value="parent_session"' in html
     assert 'value="hero_visit"' not in html and 'value="staff_visit"' not in html
@@ -198,8 +199,7 @@ def test_a_coordinator_has_no_reminder_section(client, coordinator):
 
 
 def test_a_kind_of_another_role_is_refused_with_the_field_named(client, parent):
-    client.cookies["django_language"] = "en"
-    client.force_login(parent)
+    login(client, parent)
     response = client.post(
         SETTINGS_URL, {"action": "reminders", "reminders-enabled": "staff_visit"}
     )

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from notifications.models import Notification
 from tests import factories
+from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,11 @@ def _debug(settings):
 
 
 def make(n: int = 1, **fields) -> list[Notification]:
+    """Messages about Zaanstad (the `coordinator` fixture's municipality) unless said otherwise."""
     start = Notification.objects.count()
+    fields.setdefault(
+        "municipality_pk", factories.MunicipalityFactory(name="Zaanstad", slug="zaanstad").pk
+    )
     return [
         Notification.objects.create(
             **{
@@ -130,10 +135,18 @@ def test_detail_shows_text_sandboxed_html_and_calendar(client, coordinator):
     content = response.content.decode()
     assert response.status_code == 200
     assert "Je kind is ingeschreven." in content
-    assert 'sandbox=""' in content
-    assert 'srcdoc="&lt;p onclick=&quot;x()&quot;&gt;Hallo &quot;ouder&quot;&lt;/p&gt;"' in content
+    html_url = reverse("notifications:outbox_html", args=[notification.pk])
+    assert f'sandbox="" src="{html_url}"' in content
     assert "<iframe" in content and 'title="' in content
     assert "METHOD:REQUEST" in content
+    # The mail's HTML comes from its own address, where nothing may run or load and only this
+    # site may frame it; its inline styles are allowed there and nowhere else.
+    framed = client.get(html_url)
+    assert framed.content.decode() == '<p onclick="x()">Hallo "ouder"</p>'
+    policy = framed["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "sandbox" in policy
+    assert "frame-ancestors 'self'" in policy and "script-src" not in policy
+    assert framed["X-Frame-Options"] == "SAMEORIGIN"
 
 
 def test_detail_of_a_missing_row_is_404(client, coordinator):
@@ -155,8 +168,7 @@ def test_resend_queues_a_failed_row_again(client, coordinator, django_capture_on
 
 def test_resend_leaves_a_sent_row_alone(client, coordinator):
     notification = make(status=Notification.Status.SENT)[0]
-    client.force_login(coordinator)
-    client.cookies["django_language"] = "en"
+    login(client, coordinator)
     response = client.post(resend_url(notification), follow=True)
     assert "Only a message that failed can be sent again." in response.content.decode()
     notification.refresh_from_db()

@@ -1,28 +1,35 @@
 """Shared pieces for scheduler tests: a VO school with a group, a VR-trained hero who is free
-on Tuesdays and Thursdays with a valid VOG, a kit, and a request for next Tuesday."""
+on Tuesdays and Thursdays with a valid VOG, a kit, a request for next Tuesday, an offer and a
+visit. Every test here runs on Monday 2 November 2026, 09:00 in Amsterdam (tests/clock.py)."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from heroes import services as hero_services
-from scheduler import services
+from notifications.models import Notification
 from tests import factories
-
-AMS = ZoneInfo("Europe/Amsterdam")
-NOW = dt.datetime(2026, 11, 2, 9, 0, tzinfo=AMS)  # a Monday
-TUESDAY = dt.date(2026, 11, 10)
-
-
-def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour, minute), AMS)
+from tests.clock import NOW, TUESDAY, at
 
 
 @pytest.fixture
 def vo_school(municipality):
     return factories.SchoolFactory(
         neighbourhood__municipality=municipality, level="vo", name="Zaanlands Lyceum"
+    )
+
+
+@pytest.fixture
+def other_vo_school(municipality):
+    return factories.SchoolFactory(neighbourhood__municipality=municipality, level="vo")
+
+
+@pytest.fixture
+def other_staff(municipality):
+    """Staff of another secondary school in the same municipality."""
+    return factories.staff(
+        factories.SchoolFactory(neighbourhood__municipality=municipality, level="vo")
     )
 
 
@@ -61,20 +68,64 @@ def hero(municipality):
 
 
 @pytest.fixture
+def other_hero(municipality):
+    return make_hero(municipality, name="Samira")
+
+
+@pytest.fixture
 def kit(municipality):
-    return services.kit_create(municipality=municipality, name="Kit Noord", headsets=15)
+    return factories.KitFactory(municipality=municipality, name="Kit Noord", headsets=15)
 
 
-def make_request(school, group, user, *, kind="hero", day=TUESDAY, hours=(10, 12), **kw):
-    return services.request_create(
-        school=school,
+def make_request(
+    school, group=None, user=None, *, kind="hero", day=TUESDAY, hours=(10, 12), pupils=24, **kw
+):
+    """An open request of `group` (None: a new group of `school` with `pupils`) asked for by
+    `user`, with one preferred time, as request_create leaves it. A test of request_create
+    itself (its checks, the matching run it queues) calls the service."""
+    group = group or factories.GroupFactory(school=school, pupils=pupils)
+    assert group.school == school, "a request's group is of its school"
+    return factories.SessionRequestFactory(
         group=group,
         requested_by=user,
         kind=kind,
         windows=[(at(day, hours[0]), at(day, hours[1]))],
-        now=NOW,
         **kw,
     )
+
+
+@pytest.fixture
+def open_request(vo_school, group, vo_staff):
+    """The staff member's request for Tuesday 10:00-12:00, waiting for a hero."""
+    return make_request(vo_school, group, vo_staff)
+
+
+@pytest.fixture
+def offer(vo_school, group, vo_staff, hero):
+    """An offer of the hero for Tuesday 10:00-11:00 (the request's one preferred time)."""
+    return factories.OfferFactory(
+        request=make_request(vo_school, group, vo_staff, hours=(10, 11)), hero=hero
+    )
+
+
+@pytest.fixture
+def visit(vo_school, group, vo_staff, hero):
+    """The hero's confirmed visit on Tuesday 10:00-11:00."""
+    return factories.VisitFactory(
+        request=make_request(vo_school, group, vo_staff, hours=(10, 11)), hero=hero
+    )
+
+
+def kinds(user) -> set[str]:
+    """The kinds of message `user` was sent."""
+    return set(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
+
+
+@pytest.fixture
+def in_english():
+    """For tests that read the messages: they stay English once the Dutch ones exist."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

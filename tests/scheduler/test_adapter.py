@@ -10,55 +10,30 @@ from scheduler import adapter, errors, services
 from scheduler.matching import model as m
 from scheduler.models import Offer, SessionRequest, Visit
 from tests import factories
-from tests.scheduler.conftest import AMS, NOW, TUESDAY, at, make_hero, make_request
-
-THURSDAY = TUESDAY + dt.timedelta(days=2)
-
-
-def offer_for(request, hero, start, *, kit=None) -> Offer:
-    return services.offer_create(
-        session_request=request,
-        hero=hero,
-        kit=kit,
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=1),
-        now=NOW,
-    )
-
-
-def request_at(school, *, kind="hero", day=TUESDAY, hours=(10, 12), now=NOW, **kw):
-    group = factories.GroupFactory(school=school, pupils=kw.pop("pupils", 24))
-    return services.request_create(
-        school=school,
-        group=group,
-        requested_by=None,
-        kind=kind,
-        windows=[(at(day, hours[0]), at(day, hours[1]))],
-        now=now,
-        **kw,
-    )
+from tests.clock import LOCAL_TZ, NOW, THURSDAY, TUESDAY, at
+from tests.scheduler.conftest import make_hero, make_request
 
 
 def engine_hero(loaded, hero) -> m.Hero:
     return next(h for h in loaded.instance.heroes if h.id == str(hero.pk))
 
 
-def engine_request(loaded, request) -> m.Request:
-    return next(r for r in loaded.instance.requests if r.id == str(request.pk))
+def engine_request(loaded, session_request) -> m.Request:
+    return next(r for r in loaded.instance.requests if r.id == str(session_request.pk))
 
 
 def test_open_requests_become_engine_requests(municipality, vo_school, group, vo_staff):
     topic = Topic.objects.create(municipality=municipality, name="Pesten")
-    request = make_request(vo_school, group, vo_staff, topic=topic, language="en")
-    SessionRequest.objects.filter(pk=request.pk).update(priority=3)
-    request.refresh_from_db()
+    session_request = make_request(vo_school, group, vo_staff, topic=topic, language="en")
+    SessionRequest.objects.filter(pk=session_request.pk).update(priority=3)
+    session_request.refresh_from_db()
 
     loaded = adapter.load(municipality.pk, NOW)
 
-    assert list(loaded.requests) == [request.pk]
+    assert list(loaded.requests) == [session_request.pk]
     assert loaded.instance.requests == (
         m.Request(
-            id=str(request.pk),
+            id=str(session_request.pk),
             kind=m.HERO,
             school=str(vo_school.pk),
             size=24,
@@ -66,7 +41,7 @@ def test_open_requests_become_engine_requests(municipality, vo_school, group, vo
             windows=((at(TUESDAY, 10), at(TUESDAY, 12)),),
             topic=str(topic.pk),
             language="en",
-            created_at=request.created_at,
+            created_at=session_request.created_at,
             priority=3,
             neighbourhood=str(vo_school.neighbourhood_id),
         ),
@@ -79,9 +54,9 @@ def test_only_open_requests_of_the_municipality_are_loaded(
     municipality, vo_school, group, vo_staff, kit, other_school
 ):
     vr = make_request(vo_school, group, vo_staff, kind="vr")
-    cancelled = request_at(vo_school)
+    cancelled = make_request(vo_school)
     services.request_cancel(session_request=cancelled, now=NOW)
-    request_at(other_school)  # another municipality
+    make_request(other_school)  # another municipality
     loaded = adapter.load(municipality.pk, NOW)
     assert list(loaded.requests) == [vr.pk]
     assert [r.kind for r in loaded.instance.requests] == [m.VR]
@@ -138,7 +113,7 @@ def test_the_current_vog_counts(municipality):
 
 
 def test_availability_is_expanded_over_the_horizon_without_away_days(municipality, vo_school, hero):
-    request_at(vo_school, day=TUESDAY + dt.timedelta(days=14))  # the horizon: 24 November
+    make_request(vo_school, day=TUESDAY + dt.timedelta(days=14))  # the horizon: 24 November
     hero_services.away_period_add(
         hero=hero, starts_on=TUESDAY, ends_on=THURSDAY, note="Vakantie", now=NOW
     )
@@ -160,7 +135,7 @@ def test_until_stretches_the_horizon(municipality, hero):
 
 
 def test_a_past_away_period_does_not_matter(municipality, vo_school, hero):
-    request_at(vo_school)
+    make_request(vo_school)
     hero.away_periods.create(starts_on=dt.date(2026, 10, 1), ends_on=dt.date(2026, 10, 31))
     found = engine_hero(adapter.load(municipality.pk, NOW), hero)
     assert [s.date() for s, _e in found.available] == [
@@ -180,26 +155,26 @@ def _one_pm_hero(municipality):
 
 def test_a_one_oclock_window_stays_one_oclock_when_summer_time_ends(municipality, vo_school):
     hero = _one_pm_hero(municipality)
-    monday = dt.datetime(2026, 10, 19, 9, 0, tzinfo=AMS)
-    request_at(vo_school, day=dt.date(2026, 10, 27), now=monday)
+    monday = at(dt.date(2026, 10, 19), 9)
+    make_request(vo_school, day=dt.date(2026, 10, 27))
     found = engine_hero(adapter.load(municipality.pk, monday), hero)
     before, after = found.available[-2:]
     assert before[0].date() == dt.date(2026, 10, 20)
     assert before[0].astimezone(dt.UTC).hour == 11  # CEST, UTC+2
     assert after[0].date() == dt.date(2026, 10, 27)
     assert after[0].astimezone(dt.UTC).hour == 12  # CET, UTC+1
-    assert all(s.astimezone(AMS).time() == dt.time(13) for s, _e in found.available)
+    assert all(s.astimezone(LOCAL_TZ).time() == dt.time(13) for s, _e in found.available)
     assert all(e - s == dt.timedelta(hours=2) for s, e in found.available)
 
 
 def test_a_one_oclock_window_stays_one_oclock_when_summer_time_starts(municipality, vo_school):
     hero = _one_pm_hero(municipality)
-    request_at(vo_school, day=dt.date(2027, 3, 30))
+    make_request(vo_school, day=dt.date(2027, 3, 30))
     found = engine_hero(adapter.load(municipality.pk, NOW), hero)
     by_day = {s.date(): s for s, _e in found.available}
     assert by_day[dt.date(2027, 3, 23)].astimezone(dt.UTC).hour == 12  # CET
     assert by_day[dt.date(2027, 3, 30)].astimezone(dt.UTC).hour == 11  # CEST
-    assert all(s.astimezone(AMS).time() == dt.time(13) for s in by_day.values())
+    assert all(s.astimezone(LOCAL_TZ).time() == dt.time(13) for s in by_day.values())
     assert len(by_day) == 22  # every Tuesday from 3 November to 30 March
 
 
@@ -207,10 +182,10 @@ def test_pending_offers_and_confirmed_visits_are_fixed(
     municipality, vo_school, group, vo_staff, hero, kit
 ):
     offered = make_request(vo_school, group, vo_staff, kind="vr")
-    offer_for(offered, hero, at(TUESDAY, 10), kit=kit)
-    booked = request_at(vo_school, day=THURSDAY)
-    services.offer_accept(offer=offer_for(booked, hero, at(THURSDAY, 11)), now=NOW)
-    open_one = request_at(vo_school)
+    factories.OfferFactory(request=offered, hero=hero, kit=kit)
+    booked = make_request(vo_school, day=THURSDAY)
+    factories.VisitFactory(request=booked, hero=hero, starts_at=at(THURSDAY, 11))
+    open_one = make_request(vo_school)
 
     loaded = adapter.load(municipality.pk, NOW)
 
@@ -228,11 +203,11 @@ def test_pending_offers_and_confirmed_visits_are_fixed(
 def test_answered_and_cancelled_offers_and_visits_are_not_fixed(
     municipality, vo_school, group, vo_staff, hero
 ):
-    request = make_request(vo_school, group, vo_staff)
-    offer = offer_for(request, hero, at(TUESDAY, 10))
-    services.request_cancel(session_request=request, now=NOW)
-    other = request_at(vo_school, day=THURSDAY)
-    services.offer_accept(offer=offer_for(other, hero, at(THURSDAY, 10)), now=NOW)
+    session_request = make_request(vo_school, group, vo_staff)
+    offer = factories.OfferFactory(request=session_request, hero=hero)
+    services.request_cancel(session_request=session_request, now=NOW)
+    other = make_request(vo_school, day=THURSDAY)
+    factories.VisitFactory(request=other, hero=hero)
     services.request_reschedule(
         session_request=other, windows=[(at(THURSDAY, 13), at(THURSDAY, 15))], now=NOW
     )
@@ -245,15 +220,21 @@ def test_answered_and_cancelled_offers_and_visits_are_not_fixed(
 
 def test_declined_and_expired_offers_exclude_the_hero(municipality, vo_school, hero, kit):
     other = make_hero(municipality, name="Samira")
-    declined, expired, withdrawn, closed = (request_at(vo_school) for _ in range(4))
-    services.offer_decline(offer=offer_for(declined, hero, at(TUESDAY, 10)), reason="", now=NOW)
-    first = offer_for(expired, other, at(TUESDAY, 10))
+    declined, expired, withdrawn, closed = (make_request(vo_school) for _ in range(4))
+    services.offer_decline(
+        offer=factories.OfferFactory(request=declined, hero=hero), reason="", now=NOW
+    )
+    first = factories.OfferFactory(request=expired, hero=other)
     services.offers_expire(now=first.expires_at)
     # Withdrawn (the offer no longer fitted): not the hero's doing, so no exclusion.
     services.kit_block_add(kit=kit, starts_at=at(TUESDAY, 8), ends_at=at(TUESDAY, 17))
     with pytest.raises(errors.NoLongerFits):
-        services.offer_accept(offer=offer_for(withdrawn, hero, at(TUESDAY, 10), kit=kit), now=NOW)
-    services.offer_decline(offer=offer_for(closed, hero, at(TUESDAY, 10)), reason="", now=NOW)
+        services.offer_accept(
+            offer=factories.OfferFactory(request=withdrawn, hero=hero, kit=kit), now=NOW
+        )
+    services.offer_decline(
+        offer=factories.OfferFactory(request=closed, hero=hero), reason="", now=NOW
+    )
     services.request_cancel(session_request=closed, now=NOW)
 
     loaded = adapter.load(municipality.pk, NOW)
@@ -264,13 +245,10 @@ def test_declined_and_expired_offers_exclude_the_hero(municipality, vo_school, h
 
 
 def test_kits_in_use_with_their_coming_blocks(municipality, kit):
-    retired = services.kit_create(municipality=municipality, name="Oud", headsets=8)
-    services.kit_update(kit=retired, name="Oud", headsets=8, is_active=False)
-    services.kit_create(
-        municipality=factories.MunicipalityFactory(name="Elders"), name="Elders", headsets=8
-    )
-    services.kit_block_add(kit=kit, starts_at=at(TUESDAY, 8), ends_at=at(TUESDAY, 17))
-    services.kit_block_add(
+    factories.KitFactory(municipality=municipality, name="Oud", headsets=8, is_active=False)
+    factories.KitFactory(municipality__name="Elders", name="Elders", headsets=8)
+    factories.KitBlockFactory(kit=kit, starts_at=at(TUESDAY, 8), ends_at=at(TUESDAY, 17))
+    factories.KitBlockFactory(  # past: left out
         kit=kit, starts_at=at(dt.date(2026, 10, 1), 8), ends_at=at(dt.date(2026, 10, 2), 8)
     )
     loaded = adapter.load(municipality.pk, NOW)
@@ -294,15 +272,15 @@ def _world(municipality, start: int, n: int) -> None:
             ends_on=TUESDAY + dt.timedelta(days=7),
             now=NOW,
         )
-        kit = services.kit_create(municipality=municipality, name=f"Kit {i}", headsets=15)
-        services.kit_block_add(kit=kit, starts_at=at(THURSDAY, 8), ends_at=at(THURSDAY, 9))
-        request_at(school, kind="vr", topic=topic)
-        offer_for(request_at(school), hero, at(TUESDAY, 10), kit=kit)
-        services.offer_accept(
-            offer=offer_for(request_at(school, day=THURSDAY), hero, at(THURSDAY, 13)), now=NOW
+        kit = factories.KitFactory(municipality=municipality, name=f"Kit {i}")
+        factories.KitBlockFactory(kit=kit, starts_at=at(THURSDAY, 8), ends_at=at(THURSDAY, 9))
+        make_request(school, kind="vr", topic=topic)
+        factories.OfferFactory(request=make_request(school), hero=hero, kit=kit)
+        factories.VisitFactory(
+            request=make_request(school, day=THURSDAY, hours=(13, 15)), hero=hero
         )
-        services.offer_decline(
-            offer=offer_for(request_at(school), hero, at(TUESDAY, 13)), reason="", now=NOW
+        factories.OfferFactory(
+            request=make_request(school, hours=(13, 15)), hero=hero, status=Offer.Status.DECLINED
         )
 
 
@@ -335,8 +313,8 @@ def test_busy_clash_keeps_the_travel_buffer_between_schools(
     municipality, vo_school, group, vo_staff, hero, kit, start, minutes, school, clash
 ):
     """A hero's (or kit's) visit 10:00-11:00 at vo_school against a new time."""
-    request = make_request(vo_school, group, vo_staff, kind="vr")
-    services.offer_accept(offer=offer_for(request, hero, at(TUESDAY, 10), kit=kit), now=NOW)
+    session_request = make_request(vo_school, group, vo_staff, kind="vr")
+    factories.VisitFactory(request=session_request, hero=hero, kit=kit)
     other = factories.SchoolFactory(neighbourhood__municipality=municipality, level="vo")
     begin = at(TUESDAY, *start)
 

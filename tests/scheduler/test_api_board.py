@@ -8,101 +8,67 @@ import pytest
 from scheduler import services
 from scheduler.models import Kit, KitBlock, MatchingRun, Offer
 from tests import factories
-from tests.scheduler.conftest import NOW, TUESDAY, at, make_hero, make_request
+from tests.clock import NOW, TUESDAY, WEDNESDAY, at
+from tests.helpers import api_get, api_send, login
+from tests.scheduler.conftest import make_hero, make_request
 
 pytestmark = pytest.mark.django_db
-
-WEDNESDAY = TUESDAY.replace(day=11)
-
-
-def api(client, user):
-    client.cookies["django_language"] = "en"
-    client.force_login(user)
-    return client
-
-
-def get(client, url, **params):
-    return client.get(url, params, HTTP_ACCEPT="application/json")
-
-
-def send(client, method, url, data=None):
-    return getattr(client, method)(url, data or {}, content_type="application/json")
-
-
-def confirmed_visit(request, hero, kit=None, start=None):
-    start = start or at(TUESDAY, 10)
-    offer = services.offer_create(
-        session_request=request,
-        hero=hero,
-        kit=kit,
-        starts_at=start,
-        ends_at=at(TUESDAY, start.hour + 1),
-        now=NOW,
-    )
-    return services.offer_accept(offer=offer, now=NOW)
-
-
-@pytest.fixture
-def outsider(other_school):
-    return factories.coordinator(other_school.neighbourhood.municipality)
-
-
-@pytest.fixture
-def open_request(vo_school, group, vo_staff):
-    return make_request(vo_school, group, vo_staff)
 
 
 # --- kits ----------------------------------------------------------------------------------
 
 
 def test_coordinator_lists_and_reads_kits(client, coordinator, kit, other_school):
-    services.kit_create(
+    factories.KitFactory(
         municipality=other_school.neighbourhood.municipality, name="Kit Amsterdam", headsets=8
     )
-    client = api(client, coordinator)
+    client = login(client, coordinator)
 
-    body = get(client, "/api/v1/kits/").json()
+    body = api_get(client, "/api/v1/kits/").json()
 
     assert [k["name"] for k in body["results"]] == ["Kit Noord"]
-    one = get(client, f"/api/v1/kits/{kit.pk}/").json()
+    one = api_get(client, f"/api/v1/kits/{kit.pk}/").json()
     assert one["headsets"] == 15 and one["max_class_size"] == 30 and one["is_active"] is True
 
 
 def test_staff_and_heroes_read_their_municipalitys_kits_only(
     client, vo_staff, hero, kit, other_school
 ):
-    services.kit_create(
+    factories.KitFactory(
         municipality=other_school.neighbourhood.municipality, name="Kit Amsterdam", headsets=8
     )
     for user in (vo_staff, hero.user):
-        client = api(client, user)
-        assert [k["id"] for k in get(client, "/api/v1/kits/").json()["results"]] == [kit.pk]
-        assert get(client, f"/api/v1/kits/{kit.pk}/").status_code == 200
+        client = login(client, user)
+        assert [k["id"] for k in api_get(client, "/api/v1/kits/").json()["results"]] == [kit.pk]
+        assert api_get(client, f"/api/v1/kits/{kit.pk}/").status_code == 200
         assert (
-            send(client, "post", "/api/v1/kits/", {"name": "X", "headsets": 4}).status_code == 403
+            api_send(client, "post", "/api/v1/kits/", {"name": "X", "headsets": 4}).status_code
+            == 403
         )
-        response = send(client, "patch", f"/api/v1/kits/{kit.pk}/", {"headsets": 4})
+        response = api_send(client, "patch", f"/api/v1/kits/{kit.pk}/", {"headsets": 4})
         assert response.status_code == 403
     assert Kit.objects.count() == 2
 
 
-def test_outsiders_and_anonymous_cannot_see_or_change_a_kit(client, outsider, kit, parent):
-    client = api(client, outsider)
-    assert get(client, f"/api/v1/kits/{kit.pk}/").status_code == 404
-    assert send(client, "patch", f"/api/v1/kits/{kit.pk}/", {"headsets": 4}).status_code == 404
-    assert get(client, "/api/v1/kits/").json()["results"] == []
-    assert get(api(client, parent), "/api/v1/kits/").json()["results"] == []
+def test_outsiders_and_anonymous_cannot_see_or_change_a_kit(
+    client, outsider_coordinator, kit, parent
+):
+    client = login(client, outsider_coordinator)
+    assert api_get(client, f"/api/v1/kits/{kit.pk}/").status_code == 404
+    assert api_send(client, "patch", f"/api/v1/kits/{kit.pk}/", {"headsets": 4}).status_code == 404
+    assert api_get(client, "/api/v1/kits/").json()["results"] == []
+    assert api_get(login(client, parent), "/api/v1/kits/").json()["results"] == []
     client.logout()
-    assert get(client, "/api/v1/kits/").status_code == 403
+    assert api_get(client, "/api/v1/kits/").status_code == 403
     kit.refresh_from_db()
     assert kit.headsets == 15
 
 
 def test_coordinator_creates_and_changes_a_kit(client, coordinator, municipality):
     venue = factories.VenueFactory(neighbourhood__municipality=municipality)
-    client = api(client, coordinator)
+    client = login(client, coordinator)
 
-    response = send(
+    response = api_send(
         client,
         "post",
         "/api/v1/kits/",
@@ -113,16 +79,16 @@ def test_coordinator_creates_and_changes_a_kit(client, coordinator, municipality
     body = response.json()
     assert body["municipality"] == municipality.pk and body["max_class_size"] == 24
     url = f"/api/v1/kits/{body['id']}/"
-    changed = send(client, "patch", url, {"headsets": 16, "is_active": False})
+    changed = api_send(client, "patch", url, {"headsets": 16, "is_active": False})
     assert changed.status_code == 200
     assert changed.json()["headsets"] == 16 and changed.json()["is_active"] is False
-    assert send(client, "delete", url).status_code == 405
+    assert api_send(client, "delete", url).status_code == 405
     assert Kit.objects.get().headsets == 16
 
 
 def test_kit_with_a_duplicate_name_is_a_400_naming_name(client, coordinator, kit):
-    response = send(
-        api(client, coordinator), "post", "/api/v1/kits/", {"name": "KIT NOORD", "headsets": 10}
+    response = api_send(
+        login(client, coordinator), "post", "/api/v1/kits/", {"name": "KIT NOORD", "headsets": 10}
     )
 
     assert response.status_code == 400
@@ -141,7 +107,7 @@ def test_kit_with_a_duplicate_name_is_a_400_naming_name(client, coordinator, kit
     ],
 )
 def test_bad_kit_input_is_a_400_naming_the_field(client, coordinator, data, field):
-    response = send(api(client, coordinator), "post", "/api/v1/kits/", data)
+    response = api_send(login(client, coordinator), "post", "/api/v1/kits/", data)
 
     assert response.status_code == 400
     assert field in response.json()
@@ -150,8 +116,8 @@ def test_bad_kit_input_is_a_400_naming_the_field(client, coordinator, data, fiel
 
 def test_kit_with_a_venue_of_another_municipality_is_a_400(client, coordinator, other_school):
     venue = factories.VenueFactory(neighbourhood=other_school.neighbourhood)
-    response = send(
-        api(client, coordinator),
+    response = api_send(
+        login(client, coordinator),
         "post",
         "/api/v1/kits/",
         {"name": "Kit", "headsets": 10, "home_venue": venue.pk},
@@ -162,10 +128,10 @@ def test_kit_with_a_venue_of_another_municipality_is_a_400(client, coordinator, 
 def test_coordinator_of_two_municipalities_must_name_one(client, municipality):
     user = factories.coordinator(municipality)
     factories.CoordinatorMembershipFactory(user=user, municipality__name="Wormerland")
-    client = api(client, user)
+    client = login(client, user)
 
-    missing = send(client, "post", "/api/v1/kits/", {"name": "Kit", "headsets": 10})
-    named = send(
+    missing = api_send(client, "post", "/api/v1/kits/", {"name": "Kit", "headsets": 10})
+    named = api_send(
         client,
         "post",
         "/api/v1/kits/",
@@ -178,17 +144,17 @@ def test_coordinator_of_two_municipalities_must_name_one(client, municipality):
 
 
 def test_kits_list_queries_do_not_grow(client, coordinator, municipality, count_queries):
-    client = api(client, coordinator)
+    client = login(client, coordinator)
     venue = factories.VenueFactory(neighbourhood__municipality=municipality)
 
     def add(n):
         for i in range(n):
-            services.kit_create(
+            factories.KitFactory(
                 municipality=municipality, name=f"Kit {n}-{i}", headsets=10, home_venue=venue
             )
 
     def fetch():
-        assert get(client, "/api/v1/kits/").status_code == 200
+        assert api_get(client, "/api/v1/kits/").status_code == 200
 
     add(2)
     small = count_queries(fetch)
@@ -200,10 +166,10 @@ def test_kits_list_queries_do_not_grow(client, coordinator, municipality, count_
 
 
 def test_coordinator_adds_lists_and_removes_a_block(client, coordinator, kit):
-    client = api(client, coordinator)
+    client = login(client, coordinator)
     url = f"/api/v1/kits/{kit.pk}/blocks/"
 
-    response = send(
+    response = api_send(
         client,
         "post",
         url,
@@ -217,20 +183,22 @@ def test_coordinator_adds_lists_and_removes_a_block(client, coordinator, kit):
     assert response.status_code == 201, response.json()
     block = response.json()
     assert block["kit"] == kit.pk and block["reason"] == "Onderhoud"
-    assert [b["id"] for b in get(client, url).json()] == [block["id"]]
-    listed = get(client, "/api/v1/kit-blocks/").json()
+    assert [b["id"] for b in api_get(client, url).json()] == [block["id"]]
+    listed = api_get(client, "/api/v1/kit-blocks/").json()
     assert [b["id"] for b in listed["results"]] == [block["id"]]
-    assert send(client, "delete", f"/api/v1/kit-blocks/{block['id']}/").status_code == 204
+    assert api_send(client, "delete", f"/api/v1/kit-blocks/{block['id']}/").status_code == 204
     assert not KitBlock.objects.exists()
 
 
 def test_block_over_a_confirmed_visit_is_a_400(
     client, coordinator, vo_school, group, vo_staff, hero, kit
 ):
-    confirmed_visit(make_request(vo_school, group, vo_staff, kind="vr"), hero, kit)
+    factories.VisitFactory(
+        request=make_request(vo_school, group, vo_staff, kind="vr"), hero=hero, kit=kit
+    )
 
-    response = send(
-        api(client, coordinator),
+    response = api_send(
+        login(client, coordinator),
         "post",
         f"/api/v1/kits/{kit.pk}/blocks/",
         {"starts_at": at(TUESDAY, 8).isoformat(), "ends_at": at(TUESDAY, 18).isoformat()},
@@ -242,8 +210,8 @@ def test_block_over_a_confirmed_visit_is_a_400(
 
 
 def test_block_that_ends_before_it_starts_is_a_400(client, coordinator, kit):
-    response = send(
-        api(client, coordinator),
+    response = api_send(
+        login(client, coordinator),
         "post",
         f"/api/v1/kits/{kit.pk}/blocks/",
         {"starts_at": at(TUESDAY, 18).isoformat(), "ends_at": at(TUESDAY, 8).isoformat()},
@@ -251,18 +219,18 @@ def test_block_that_ends_before_it_starts_is_a_400(client, coordinator, kit):
     assert response.status_code == 400 and "ends_at" in response.json()
 
 
-def test_blocks_are_for_coordinators_of_the_kit(client, outsider, vo_staff, kit):
-    block = KitBlock.objects.create(kit=kit, starts_at=at(TUESDAY, 9), ends_at=at(TUESDAY, 17))
+def test_blocks_are_for_coordinators_of_the_kit(client, outsider_coordinator, vo_staff, kit):
+    block = factories.KitBlockFactory(kit=kit, starts_at=at(TUESDAY, 9), ends_at=at(TUESDAY, 17))
     data = {"starts_at": at(WEDNESDAY, 9).isoformat(), "ends_at": at(WEDNESDAY, 17).isoformat()}
 
-    client = api(client, outsider)
-    assert send(client, "delete", f"/api/v1/kit-blocks/{block.pk}/").status_code == 404
-    assert send(client, "post", f"/api/v1/kits/{kit.pk}/blocks/", data).status_code == 404
-    assert get(client, "/api/v1/kit-blocks/").json()["results"] == []
-    client = api(client, vo_staff)
-    assert send(client, "delete", f"/api/v1/kit-blocks/{block.pk}/").status_code == 403
-    assert send(client, "post", f"/api/v1/kits/{kit.pk}/blocks/", data).status_code == 403
-    assert get(client, "/api/v1/kit-blocks/").status_code == 403
+    client = login(client, outsider_coordinator)
+    assert api_send(client, "delete", f"/api/v1/kit-blocks/{block.pk}/").status_code == 404
+    assert api_send(client, "post", f"/api/v1/kits/{kit.pk}/blocks/", data).status_code == 404
+    assert api_get(client, "/api/v1/kit-blocks/").json()["results"] == []
+    client = login(client, vo_staff)
+    assert api_send(client, "delete", f"/api/v1/kit-blocks/{block.pk}/").status_code == 403
+    assert api_send(client, "post", f"/api/v1/kits/{kit.pk}/blocks/", data).status_code == 403
+    assert api_get(client, "/api/v1/kit-blocks/").status_code == 403
     assert KitBlock.objects.count() == 1
 
 
@@ -272,25 +240,25 @@ def test_blocks_are_for_coordinators_of_the_kit(client, outsider, vo_staff, kit)
 def test_run_now_makes_an_offer(
     client, coordinator, municipality, open_request, hero, django_capture_on_commit_callbacks
 ):
-    client = api(client, coordinator)
+    client = login(client, coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        response = send(client, "post", "/api/v1/matching-runs/")
+        response = api_send(client, "post", "/api/v1/matching-runs/")
 
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["municipality"] == municipality.pk and body["already_running"] is False
     assert body["trigger"] == "manual" and body["started_by"] == coordinator.pk
-    run = get(client, f"/api/v1/matching-runs/{body['id']}/").json()
+    run = api_get(client, f"/api/v1/matching-runs/{body['id']}/").json()
     assert run["status"] == "done", run["error"]
     assert run["progress"] == 100 and run["offers_made"] == 1
     assert Offer.objects.get(request=open_request).hero == hero
 
 
 def test_run_now_while_one_is_active_answers_that_run(client, coordinator, municipality):
-    busy = MatchingRun.objects.create(municipality=municipality, status="queued")
+    busy = factories.MatchingRunFactory(municipality=municipality, status="queued")
 
-    response = send(
-        api(client, coordinator),
+    response = api_send(
+        login(client, coordinator),
         "post",
         "/api/v1/matching-runs/",
         {"municipality": municipality.pk},
@@ -302,33 +270,31 @@ def test_run_now_while_one_is_active_answers_that_run(client, coordinator, munic
 
 
 def test_runs_are_for_coordinators_of_the_municipality(
-    client, outsider, vo_staff, hero, municipality
+    client, outsider_coordinator, vo_staff, hero, municipality
 ):
-    run = MatchingRun.objects.create(municipality=municipality, status="done")
+    run = factories.MatchingRunFactory(municipality=municipality)
 
-    client = api(client, outsider)
-    assert get(client, f"/api/v1/matching-runs/{run.pk}/").status_code == 404
-    assert get(client, "/api/v1/matching-runs/").json()["results"] == []
-    response = send(client, "post", "/api/v1/matching-runs/", {"municipality": municipality.pk})
+    client = login(client, outsider_coordinator)
+    assert api_get(client, f"/api/v1/matching-runs/{run.pk}/").status_code == 404
+    assert api_get(client, "/api/v1/matching-runs/").json()["results"] == []
+    response = api_send(client, "post", "/api/v1/matching-runs/", {"municipality": municipality.pk})
     assert response.status_code == 400 and "municipality" in response.json()
     for user in (vo_staff, hero.user):
-        client = api(client, user)
-        assert get(client, "/api/v1/matching-runs/").status_code == 403
-        assert send(client, "post", "/api/v1/matching-runs/").status_code == 403
+        client = login(client, user)
+        assert api_get(client, "/api/v1/matching-runs/").status_code == 403
+        assert api_send(client, "post", "/api/v1/matching-runs/").status_code == 403
     assert MatchingRun.objects.count() == 1
 
 
 def test_matching_runs_list_queries_do_not_grow(client, coordinator, municipality, count_queries):
-    client = api(client, coordinator)
+    client = login(client, coordinator)
 
     def add(n):
         for _ in range(n):
-            MatchingRun.objects.create(
-                municipality=municipality, status="done", started_by=coordinator
-            )
+            factories.MatchingRunFactory(municipality=municipality, started_by=coordinator)
 
     def fetch():
-        assert get(client, "/api/v1/matching-runs/").status_code == 200
+        assert api_get(client, "/api/v1/matching-runs/").status_code == 200
 
     add(2)
     small = count_queries(fetch)
@@ -342,34 +308,34 @@ def test_matching_runs_list_queries_do_not_grow(client, coordinator, municipalit
 def test_assignment_that_breaks_rules_is_a_409_then_forced_is_an_offer(
     client, coordinator, open_request, hero
 ):
-    client = api(client, coordinator)
+    client = login(client, coordinator)
     data = {
         "request": open_request.pk,
         "hero": hero.pk,
         "starts_at": at(WEDNESDAY, 10).isoformat(),  # Dennis is free Tuesdays and Thursdays
     }
 
-    refused = send(client, "post", "/api/v1/assignments/", data)
+    refused = api_send(client, "post", "/api/v1/assignments/", data)
 
     assert refused.status_code == 409
     body = refused.json()
     assert body["code"] == "breaks_rules" and body["detail"] and body["warnings"]
     assert not Offer.objects.exists()
 
-    forced = send(client, "post", "/api/v1/assignments/", {**data, "force": True})
+    forced = api_send(client, "post", "/api/v1/assignments/", {**data, "force": True})
 
     assert forced.status_code == 201, forced.json()
     offer = forced.json()
     assert offer["hero"] == {"id": hero.pk, "display_name": "Dennis"}
     assert offer["rule_warnings"] == body["warnings"]
     assert offer["manual_by"] == coordinator.pk and offer["status"] == "pending"
-    listed = get(client, "/api/v1/assignments/").json()
+    listed = api_get(client, "/api/v1/assignments/").json()
     assert [o["id"] for o in listed["results"]] == [offer["id"]]
 
 
 def test_assignment_that_fits_is_an_offer_at_once(client, coordinator, open_request, hero):
-    response = send(
-        api(client, coordinator),
+    response = api_send(
+        login(client, coordinator),
         "post",
         "/api/v1/assignments/",
         {"request": open_request.pk, "hero": hero.pk, "starts_at": at(TUESDAY, 10).isoformat()},
@@ -384,7 +350,7 @@ def test_assignment_bad_input_names_the_field(
     client, coordinator, open_request, hero, other_school
 ):
     foreign_hero = make_hero(other_school.neighbourhood.municipality, name="Ahmed")
-    client = api(client, coordinator)
+    client = login(client, coordinator)
     base = {"request": open_request.pk, "hero": hero.pk, "starts_at": at(TUESDAY, 10).isoformat()}
     cases = [
         ({**base, "hero": foreign_hero.pk}, "hero"),
@@ -394,7 +360,7 @@ def test_assignment_bad_input_names_the_field(
         ({**base, "force": "perhaps"}, "force"),
     ]
     for data, field in cases:
-        response = send(client, "post", "/api/v1/assignments/", data)
+        response = api_send(client, "post", "/api/v1/assignments/", data)
         assert response.status_code == 400, (data, response.json())
         assert field in response.json()
     assert not Offer.objects.exists()
@@ -403,12 +369,16 @@ def test_assignment_bad_input_names_the_field(
 def test_assignment_of_a_vr_request_needs_a_kit(
     client, coordinator, vo_school, group, vo_staff, hero, kit
 ):
-    request = make_request(vo_school, group, vo_staff, kind="vr")
-    data = {"request": request.pk, "hero": hero.pk, "starts_at": at(TUESDAY, 10).isoformat()}
-    client = api(client, coordinator)
+    session_request = make_request(vo_school, group, vo_staff, kind="vr")
+    data = {
+        "request": session_request.pk,
+        "hero": hero.pk,
+        "starts_at": at(TUESDAY, 10).isoformat(),
+    }
+    client = login(client, coordinator)
 
-    missing = send(client, "post", "/api/v1/assignments/", data)
-    done = send(client, "post", "/api/v1/assignments/", {**data, "kit": kit.pk})
+    missing = api_send(client, "post", "/api/v1/assignments/", data)
+    done = api_send(client, "post", "/api/v1/assignments/", {**data, "kit": kit.pk})
 
     assert missing.status_code == 400 and list(missing.json()) == ["kit"]
     assert done.status_code == 201 and done.json()["kit"] == {"id": kit.pk, "name": "Kit Noord"}
@@ -416,8 +386,8 @@ def test_assignment_of_a_vr_request_needs_a_kit(
 
 def test_assignment_of_a_cancelled_request_is_a_409(client, coordinator, open_request, hero):
     services.request_cancel(session_request=open_request, now=NOW)
-    response = send(
-        api(client, coordinator),
+    response = api_send(
+        login(client, coordinator),
         "post",
         "/api/v1/assignments/",
         {
@@ -431,14 +401,14 @@ def test_assignment_of_a_cancelled_request_is_a_409(client, coordinator, open_re
 
 
 def test_assignments_are_for_coordinators_of_the_request(
-    client, outsider, vo_staff, open_request, hero
+    client, outsider_coordinator, vo_staff, open_request, hero
 ):
     data = {"request": open_request.pk, "hero": hero.pk, "starts_at": at(TUESDAY, 10).isoformat()}
-    response = send(api(client, outsider), "post", "/api/v1/assignments/", data)
+    response = api_send(login(client, outsider_coordinator), "post", "/api/v1/assignments/", data)
     assert response.status_code == 400 and "request" in response.json()
-    client = api(client, vo_staff)
-    assert send(client, "post", "/api/v1/assignments/", data).status_code == 403
-    assert get(client, "/api/v1/assignments/").status_code == 403
+    client = login(client, vo_staff)
+    assert api_send(client, "post", "/api/v1/assignments/", data).status_code == 403
+    assert api_get(client, "/api/v1/assignments/").status_code == 403
     client.logout()
-    assert get(client, "/api/v1/assignments/").status_code == 403
+    assert api_get(client, "/api/v1/assignments/").status_code == 403
     assert not Offer.objects.exists()

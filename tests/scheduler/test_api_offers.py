@@ -10,40 +10,12 @@ from notifications.models import Notification
 from scheduler import services
 from scheduler.models import MatchingRun, Offer, SessionRequest, Visit
 from tests import factories
-from tests.scheduler.conftest import NOW, make_hero, make_request
-from tests.scheduler.test_hero_views import make_offer, offered, visit_for
+from tests.clock import NOW, THURSDAY
+from tests.helpers import api_get, api_post, login
+from tests.scheduler.conftest import make_request
 
 OFFERS = "/api/v1/offers/"
 VISITS = "/api/v1/visits/"
-
-
-def api(client, user):
-    client.cookies["django_language"] = "en"
-    client.force_login(user)
-    return client
-
-
-def get(client, url, **params):
-    return client.get(url, params, HTTP_ACCEPT="application/json")
-
-
-def post(client, url, data=None):
-    return client.post(url, data or {}, content_type="application/json")
-
-
-@pytest.fixture
-def offer(vo_school, group, vo_staff, hero):
-    return offered(vo_school, group, vo_staff, hero)
-
-
-@pytest.fixture
-def other_hero(municipality):
-    return make_hero(municipality, name="Samira")
-
-
-@pytest.fixture
-def visit(vo_school, group, vo_staff, hero):
-    return visit_for(vo_school, group, vo_staff, hero)
 
 
 # --- offers: reading ---------------------------------------------------------------------
@@ -52,16 +24,18 @@ def visit(vo_school, group, vo_staff, hero):
 def test_a_hero_lists_their_own_offers_with_the_details(
     client, vo_school, group, vo_staff, hero, other_hero, kit
 ):
-    request = make_request(vo_school, group, vo_staff, kind="vr", notes="Lokaal 2.14")
-    mine = make_offer(hero, request, kit=kit)
-    offered(vo_school, group, vo_staff, other_hero, hour=13)
+    session_request = make_request(vo_school, group, vo_staff, kind="vr", notes="Lokaal 2.14")
+    mine = factories.OfferFactory(request=session_request, hero=hero, kit=kit)
+    factories.OfferFactory(
+        request=make_request(vo_school, group, vo_staff, hours=(13, 14)), hero=other_hero
+    )
 
-    body = get(api(client, hero.user), OFFERS).json()
+    body = api_get(login(client, hero.user), OFFERS).json()
 
     assert body["count"] == 1
     row = body["results"][0]
     assert row["id"] == mine.pk
-    assert row["request"] == request.pk
+    assert row["request"] == session_request.pk
     assert row["school"] == {"id": vo_school.pk, "name": "Zaanlands Lyceum"}
     assert row["address"] == vo_school.address
     assert row["group"] == group.name
@@ -77,29 +51,32 @@ def test_a_hero_lists_their_own_offers_with_the_details(
 
 
 def test_offers_filter_by_status(client, vo_school, group, vo_staff, hero):
-    answered = offered(vo_school, group, vo_staff, hero)
-    services.offer_decline(offer=answered, reason="", now=NOW)
-    waiting = offered(vo_school, group, vo_staff, hero, hour=13)
-    client = api(client, hero.user)
+    answered = factories.OfferFactory(
+        request=make_request(vo_school, group, vo_staff), hero=hero, status=Offer.Status.DECLINED
+    )
+    waiting = factories.OfferFactory(
+        request=make_request(vo_school, group, vo_staff, hours=(13, 14)), hero=hero
+    )
+    client = login(client, hero.user)
 
-    every = get(client, OFFERS).json()["results"]
-    pending = get(client, OFFERS, status="pending").json()["results"]
+    every = api_get(client, OFFERS).json()["results"]
+    pending = api_get(client, OFFERS, status="pending").json()["results"]
 
     assert {row["id"] for row in every} == {answered.pk, waiting.pk}
     assert [row["id"] for row in pending] == [waiting.pk]
 
 
 def test_a_bad_status_filter_is_a_400_naming_the_field(client, hero):
-    response = get(api(client, hero.user), OFFERS, status="maybe")
+    response = api_get(login(client, hero.user), OFFERS, status="maybe")
 
     assert response.status_code == 400
     assert list(response.json()) == ["status"]
 
 
 def test_a_hero_reads_one_offer_and_not_another_heroes(client, offer, other_hero):
-    assert get(api(client, offer.hero.user), f"{OFFERS}{offer.pk}/").json()["id"] == offer.pk
+    assert api_get(login(client, offer.hero.user), f"{OFFERS}{offer.pk}/").json()["id"] == offer.pk
 
-    response = get(api(client, other_hero.user), f"{OFFERS}{offer.pk}/")
+    response = api_get(login(client, other_hero.user), f"{OFFERS}{offer.pk}/")
 
     assert response.status_code == 404
     assert response.json()["detail"]
@@ -107,31 +84,31 @@ def test_a_hero_reads_one_offer_and_not_another_heroes(client, offer, other_hero
 
 @pytest.mark.parametrize("who", ["coordinator", "staff", "parent"])
 def test_people_who_are_not_heroes_get_403_on_offers(client, request, who, offer):
-    client = api(client, request.getfixturevalue(who))
+    client = login(client, request.getfixturevalue(who))
 
-    assert get(client, OFFERS).status_code == 403
-    assert get(client, f"{OFFERS}{offer.pk}/").status_code == 403
-    assert post(client, f"{OFFERS}{offer.pk}/accept/").status_code == 403
+    assert api_get(client, OFFERS).status_code == 403
+    assert api_get(client, f"{OFFERS}{offer.pk}/").status_code == 403
+    assert api_post(client, f"{OFFERS}{offer.pk}/accept/").status_code == 403
     offer.refresh_from_db()
     assert offer.status == Offer.Status.PENDING
 
 
 def test_anonymous_gets_403_on_offers_and_visits(client, offer):
-    assert get(client, OFFERS).status_code == 403
-    assert post(client, f"{OFFERS}{offer.pk}/accept/").status_code == 403
-    assert get(client, VISITS).status_code == 403
+    assert api_get(client, OFFERS).status_code == 403
+    assert api_post(client, f"{OFFERS}{offer.pk}/accept/").status_code == 403
+    assert api_get(client, VISITS).status_code == 403
 
 
 def test_offers_list_query_count_does_not_grow(
     client, vo_school, group, vo_staff, hero, kit, count_queries
 ):
-    client = api(client, hero.user)
+    client = login(client, hero.user)
 
     def build(n):
         for _ in range(n):
-            request = make_request(vo_school, group, vo_staff, kind="vr")
-            make_offer(hero, request, kit=kit)
-        return count_queries(lambda: get(client, OFFERS))
+            session_request = make_request(vo_school, group, vo_staff, kind="vr")
+            factories.OfferFactory(request=session_request, hero=hero, kit=kit)
+        return count_queries(lambda: api_get(client, OFFERS))
 
     assert build(2) == build(6)
 
@@ -140,7 +117,7 @@ def test_offers_list_query_count_does_not_grow(
 
 
 def test_accept_answers_the_visit_and_tells_the_school(client, offer, hero, vo_staff):
-    response = post(api(client, hero.user), f"{OFFERS}{offer.pk}/accept/")
+    response = api_post(login(client, hero.user), f"{OFFERS}{offer.pk}/accept/")
 
     assert response.status_code == 200
     body = response.json()
@@ -159,7 +136,7 @@ def test_accept_answers_the_visit_and_tells_the_school(client, offer, hero, vo_s
 def test_accepting_an_expired_offer_is_a_409_and_changes_nothing(client, offer, hero, time_machine):
     time_machine.move_to(offer.expires_at + dt.timedelta(seconds=1), tick=False)
 
-    response = post(api(client, hero.user), f"{OFFERS}{offer.pk}/accept/")
+    response = api_post(login(client, hero.user), f"{OFFERS}{offer.pk}/accept/")
 
     assert response.status_code == 409
     body = response.json()
@@ -171,10 +148,10 @@ def test_accepting_an_expired_offer_is_a_409_and_changes_nothing(client, offer, 
 
 
 def test_accepting_twice_is_a_409(client, offer, hero):
-    client = api(client, hero.user)
-    assert post(client, f"{OFFERS}{offer.pk}/accept/").status_code == 200
+    client = login(client, hero.user)
+    assert api_post(client, f"{OFFERS}{offer.pk}/accept/").status_code == 200
 
-    response = post(client, f"{OFFERS}{offer.pk}/accept/")
+    response = api_post(client, f"{OFFERS}{offer.pk}/accept/")
 
     assert response.status_code == 409
     assert response.json()["code"] == "offer_closed"
@@ -184,11 +161,12 @@ def test_accepting_twice_is_a_409(client, offer, hero):
 def test_accepting_when_the_hero_is_booked_elsewhere_is_a_409(
     client, vo_school, group, vo_staff, hero
 ):
-    first = offered(vo_school, group, vo_staff, hero)
-    clash = offered(vo_school, group, vo_staff, hero)  # the same hour, another class
-    services.offer_accept(offer=first, now=NOW)
+    factories.VisitFactory(request=make_request(vo_school, group, vo_staff), hero=hero)
+    clash = factories.OfferFactory(  # the same hour, another class
+        request=make_request(vo_school, group, vo_staff), hero=hero
+    )
 
-    response = post(api(client, hero.user), f"{OFFERS}{clash.pk}/accept/")
+    response = api_post(login(client, hero.user), f"{OFFERS}{clash.pk}/accept/")
 
     assert response.status_code == 409
     assert response.json()["code"] == "no_longer_fits"
@@ -196,10 +174,10 @@ def test_accepting_when_the_hero_is_booked_elsewhere_is_a_409(
 
 
 def test_another_heroes_offer_cannot_be_answered(client, offer, other_hero):
-    client = api(client, other_hero.user)
+    client = login(client, other_hero.user)
 
-    assert post(client, f"{OFFERS}{offer.pk}/accept/").status_code == 404
-    assert post(client, f"{OFFERS}{offer.pk}/decline/", {"reason": "x"}).status_code == 404
+    assert api_post(client, f"{OFFERS}{offer.pk}/accept/").status_code == 404
+    assert api_post(client, f"{OFFERS}{offer.pk}/decline/", {"reason": "x"}).status_code == 404
     offer.refresh_from_db()
     assert offer.status == Offer.Status.PENDING
 
@@ -208,8 +186,8 @@ def test_decline_opens_the_request_and_queues_a_run(
     client, offer, hero, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = post(
-            api(client, hero.user), f"{OFFERS}{offer.pk}/decline/", {"reason": "Op vakantie"}
+        response = api_post(
+            login(client, hero.user), f"{OFFERS}{offer.pk}/decline/", {"reason": "Op vakantie"}
         )
 
     assert response.status_code == 200
@@ -222,14 +200,16 @@ def test_decline_opens_the_request_and_queues_a_run(
 
 
 def test_decline_without_a_body_is_fine(client, offer, hero):
-    response = post(api(client, hero.user), f"{OFFERS}{offer.pk}/decline/")
+    response = api_post(login(client, hero.user), f"{OFFERS}{offer.pk}/decline/")
 
     assert response.status_code == 200
     assert response.json()["decline_reason"] == ""
 
 
 def test_a_too_long_decline_reason_is_a_400_naming_the_field(client, offer, hero):
-    response = post(api(client, hero.user), f"{OFFERS}{offer.pk}/decline/", {"reason": "x" * 301})
+    response = api_post(
+        login(client, hero.user), f"{OFFERS}{offer.pk}/decline/", {"reason": "x" * 301}
+    )
 
     assert response.status_code == 400
     assert list(response.json()) == ["reason"]
@@ -240,7 +220,7 @@ def test_a_too_long_decline_reason_is_a_400_naming_the_field(client, offer, hero
 def test_declining_an_accepted_offer_is_a_409(client, offer, hero):
     services.offer_accept(offer=offer, now=NOW)
 
-    response = post(api(client, hero.user), f"{OFFERS}{offer.pk}/decline/")
+    response = api_post(login(client, hero.user), f"{OFFERS}{offer.pk}/decline/")
 
     assert response.status_code == 409
     assert response.json()["code"] == "offer_closed"
@@ -252,7 +232,7 @@ def test_declining_an_accepted_offer_is_a_409(client, offer, hero):
 
 
 def test_the_hero_reads_their_visit_with_its_fields(client, visit, hero, vo_school, group):
-    body = get(api(client, hero.user), VISITS).json()
+    body = api_get(login(client, hero.user), VISITS).json()
 
     assert body["count"] == 1
     row = body["results"][0]
@@ -275,23 +255,23 @@ def test_the_hero_reads_their_visit_with_its_fields(client, visit, hero, vo_scho
 
 @pytest.mark.parametrize("who", ["vo_staff", "coordinator"])
 def test_the_schools_staff_and_the_coordinator_read_the_visit(client, request, visit, who):
-    client = api(client, request.getfixturevalue(who))
+    client = login(client, request.getfixturevalue(who))
 
-    assert [row["id"] for row in get(client, VISITS).json()["results"]] == [visit.pk]
-    assert get(client, f"{VISITS}{visit.pk}/").status_code == 200
+    assert [row["id"] for row in api_get(client, VISITS).json()["results"]] == [visit.pk]
+    assert api_get(client, f"{VISITS}{visit.pk}/").status_code == 200
 
 
 @pytest.mark.parametrize("who", ["other_hero", "outsider_staff", "outsider_coordinator"])
 def test_outsiders_see_no_visits_and_get_404_on_one(client, request, visit, who):
     user = request.getfixturevalue(who)
-    client = api(client, getattr(user, "user", user))
+    client = login(client, getattr(user, "user", user))
 
-    assert get(client, VISITS).json()["count"] == 0
-    assert get(client, f"{VISITS}{visit.pk}/").status_code == 404
+    assert api_get(client, VISITS).json()["count"] == 0
+    assert api_get(client, f"{VISITS}{visit.pk}/").status_code == 404
 
 
 def test_a_parent_gets_403_on_visits(client, parent, visit):
-    assert get(api(client, parent), VISITS).status_code == 403
+    assert api_get(login(client, parent), VISITS).status_code == 403
 
 
 def test_a_hero_who_is_also_staff_sees_both_kinds_of_visits(
@@ -301,28 +281,32 @@ def test_a_hero_who_is_also_staff_sees_both_kinds_of_visits(
         school = factories.SchoolFactory(neighbourhood__municipality=municipality, level="vo")
         return school, factories.GroupFactory(school=school, pupils=20), factories.staff(school)
 
-    own = visit_for(*elsewhere(), hero)
-    schools = visit_for(vo_school, group, vo_staff, other_hero, hour=13)
-    unrelated = visit_for(*elsewhere(), other_hero, hour=9)
+    own = factories.VisitFactory(request=make_request(*elsewhere()), hero=hero)
+    schools = factories.VisitFactory(
+        request=make_request(vo_school, group, vo_staff, hours=(13, 14)), hero=other_hero
+    )
+    unrelated = factories.VisitFactory(
+        request=make_request(*elsewhere(), hours=(9, 10)), hero=other_hero
+    )
     factories.StaffMembershipFactory(user=hero.user, school=vo_school)
     factories.give_mfa(hero.user)
 
-    rows = get(api(client, hero.user), VISITS).json()["results"]
+    rows = api_get(login(client, hero.user), VISITS).json()["results"]
 
     assert [row["id"] for row in rows] == [own.pk, schools.pk]
     assert unrelated.pk not in {row["id"] for row in rows}
 
 
 def test_visits_filter_by_day_and_status(client, vo_school, group, vo_staff, hero):
-    tuesday = visit_for(vo_school, group, vo_staff, hero)
-    thursday = dt.date(2026, 11, 12)
-    request = make_request(vo_school, group, vo_staff, day=thursday)
-    later = services.offer_accept(offer=make_offer(hero, request, day=thursday), now=NOW)
+    tuesday = factories.VisitFactory(request=make_request(vo_school, group, vo_staff), hero=hero)
+    later = factories.VisitFactory(
+        request=make_request(vo_school, group, vo_staff, day=THURSDAY), hero=hero
+    )
     services.visit_withdraw(visit=tuesday, reason="Ziek", now=NOW)
-    staff_client = api(client, vo_staff)
+    staff_client = login(client, vo_staff)
 
-    from_wednesday = get(staff_client, VISITS, **{"from": "2026-11-11"}).json()["results"]
-    cancelled = get(staff_client, VISITS, status="cancelled").json()["results"]
+    from_wednesday = api_get(staff_client, VISITS, **{"from": "2026-11-11"}).json()["results"]
+    cancelled = api_get(staff_client, VISITS, status="cancelled").json()["results"]
 
     assert [row["id"] for row in from_wednesday] == [later.pk]
     assert [row["id"] for row in cancelled] == [tuesday.pk]
@@ -332,7 +316,7 @@ def test_visits_filter_by_day_and_status(client, vo_school, group, vo_staff, her
     ("params", "field"), [({"from": "soon"}, "from"), ({"status": "x"}, "status")]
 )
 def test_a_bad_visit_filter_is_a_400_naming_the_field(client, vo_staff, params, field):
-    response = get(api(client, vo_staff), VISITS, **params)
+    response = api_get(login(client, vo_staff), VISITS, **params)
 
     assert response.status_code == 400
     assert list(response.json()) == [field]
@@ -341,13 +325,16 @@ def test_a_bad_visit_filter_is_a_400_naming_the_field(client, vo_staff, params, 
 def test_visits_list_query_count_does_not_grow(
     client, vo_school, group, vo_staff, hero, count_queries
 ):
-    client = api(client, vo_staff)
+    client = login(client, vo_staff)
     hours = iter(range(9, 15))
 
     def build(n):
         for _ in range(n):
-            visit_for(vo_school, group, vo_staff, hero, hour=next(hours))
-        return count_queries(lambda: get(client, VISITS))
+            hour = next(hours)
+            factories.VisitFactory(
+                request=make_request(vo_school, group, vo_staff, hours=(hour, hour + 1)), hero=hero
+            )
+        return count_queries(lambda: api_get(client, VISITS))
 
     assert build(2) == build(4)
 
@@ -356,7 +343,9 @@ def test_visits_list_query_count_does_not_grow(
 
 
 def test_the_hero_withdraws_from_a_visit(client, visit, hero, vo_staff):
-    response = post(api(client, hero.user), f"{VISITS}{visit.pk}/withdraw/", {"reason": "Ziek"})
+    response = api_post(
+        login(client, hero.user), f"{VISITS}{visit.pk}/withdraw/", {"reason": "Ziek"}
+    )
 
     assert response.status_code == 200
     body = response.json()
@@ -371,7 +360,7 @@ def test_the_hero_withdraws_from_a_visit(client, visit, hero, vo_staff):
 
 @pytest.mark.parametrize("body", [{}, {"reason": "   "}, {"reason": "x" * 301}])
 def test_withdraw_needs_a_reason_of_sensible_length(client, visit, hero, body):
-    response = post(api(client, hero.user), f"{VISITS}{visit.pk}/withdraw/", body)
+    response = api_post(login(client, hero.user), f"{VISITS}{visit.pk}/withdraw/", body)
 
     assert response.status_code == 400
     assert list(response.json()) == ["reason"]
@@ -380,10 +369,10 @@ def test_withdraw_needs_a_reason_of_sensible_length(client, visit, hero, body):
 
 
 def test_withdrawing_twice_is_refused(client, visit, hero):
-    client = api(client, hero.user)
-    post(client, f"{VISITS}{visit.pk}/withdraw/", {"reason": "Ziek"})
+    client = login(client, hero.user)
+    api_post(client, f"{VISITS}{visit.pk}/withdraw/", {"reason": "Ziek"})
 
-    response = post(client, f"{VISITS}{visit.pk}/withdraw/", {"reason": "Ziek"})
+    response = api_post(client, f"{VISITS}{visit.pk}/withdraw/", {"reason": "Ziek"})
 
     assert response.status_code == 400
     assert response.json() == {"detail": "This visit is already cancelled.", "code": "invalid"}
@@ -393,8 +382,8 @@ def test_withdrawing_twice_is_refused(client, visit, hero):
 def test_only_the_visits_own_hero_can_withdraw(client, request, visit, who):
     user = request.getfixturevalue(who)
 
-    response = post(
-        api(client, getattr(user, "user", user)), f"{VISITS}{visit.pk}/withdraw/", {"reason": "x"}
+    response = api_post(
+        login(client, getattr(user, "user", user)), f"{VISITS}{visit.pk}/withdraw/", {"reason": "x"}
     )
 
     assert response.status_code == 404

@@ -11,26 +11,13 @@ from scheduler import services
 from scheduler.matching import model as m
 from scheduler.models import RequestWindow, SessionRequest, Visit
 from tests import factories
-from tests.scheduler.conftest import NOW, TUESDAY, at, make_request
+from tests.clock import NOW, TUESDAY, at
+from tests.helpers import api_get, api_post, login
+from tests.scheduler.conftest import make_request
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/session-requests/"
-
-
-def api(client, user):
-    """Logged in, reading English (the user's language wins over Accept-Language)."""
-    client.force_login(user)
-    client.cookies["django_language"] = "en"
-    return client
-
-
-def get(client, url, **params):
-    return client.get(url, params, HTTP_ACCEPT="application/json", HTTP_ACCEPT_LANGUAGE="en")
-
-
-def post(client, url, body=None):
-    return client.post(url, body or {}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
 
 
 def window(day: str, start: str, end: str) -> dict:
@@ -46,52 +33,29 @@ def body(for_group, *windows, **overrides) -> dict:
     return {**data, **overrides}
 
 
-def confirmed(req, hero, kit=None):
-    offer = services.offer_create(
-        session_request=req,
-        hero=hero,
-        kit=kit,
-        starts_at=at(TUESDAY, 10),
-        ends_at=at(TUESDAY, 11),
-        now=NOW,
-    )
-    return services.offer_accept(offer=offer, now=NOW)
-
-
-@pytest.fixture
-def req(vo_school, group, vo_staff):
-    return make_request(vo_school, group, vo_staff)
-
-
-@pytest.fixture
-def other_staff(municipality):
-    school = factories.SchoolFactory(neighbourhood__municipality=municipality, level="vo")
-    return factories.staff(school)
-
-
 # Reading
 
 
-def test_staff_list_their_schools_requests(client, req, vo_staff, other_staff):
+def test_staff_list_their_schools_requests(client, open_request, vo_staff, other_staff):
     foreign_group = factories.GroupFactory(school=other_staff.staff_memberships.get().school)
     make_request(foreign_group.school, foreign_group, other_staff)
 
-    response = get(api(client, vo_staff), URL)
+    response = api_get(login(client, vo_staff), URL)
 
     assert response.status_code == 200
     data = response.json()
     assert {"count", "next", "previous", "results"} <= set(data)
-    assert [row["id"] for row in data["results"]] == [req.pk]
+    assert [row["id"] for row in data["results"]] == [open_request.pk]
 
 
 def test_a_request_has_its_whole_story(client, vo_school, group, vo_staff, hero, kit):
-    req = make_request(vo_school, group, vo_staff, kind="vr")
-    visit = confirmed(req, hero, kit)
+    session_request = make_request(vo_school, group, vo_staff, kind="vr")
+    visit = factories.VisitFactory(request=session_request, hero=hero, kit=kit)
 
-    data = get(api(client, vo_staff), f"{URL}{req.pk}/").json()
+    data = api_get(login(client, vo_staff), f"{URL}{session_request.pk}/").json()
 
     assert data == {
-        "id": req.pk,
+        "id": session_request.pk,
         "school": {"id": vo_school.pk, "name": "Zaanlands Lyceum"},
         "group": {"id": group.pk, "name": group.name, "grade": 2, "school_year": "2026-2027"},
         "kind": "vr",
@@ -117,50 +81,52 @@ def test_a_request_has_its_whole_story(client, vo_school, group, vo_staff, hero,
     }
 
 
-def test_the_unmatched_reason_comes_with_its_text(client, req, vo_staff):
-    SessionRequest.objects.filter(pk=req.pk).update(unmatched_reason=m.NO_HERO_AVAILABLE)
-    data = get(api(client, vo_staff), f"{URL}{req.pk}/").json()
+def test_the_unmatched_reason_comes_with_its_text(client, open_request, vo_staff):
+    SessionRequest.objects.filter(pk=open_request.pk).update(unmatched_reason=m.NO_HERO_AVAILABLE)
+    data = api_get(login(client, vo_staff), f"{URL}{open_request.pk}/").json()
     assert data["unmatched_reason"] == "no_hero_available"
     assert data["unmatched_reason_text"].startswith("No hero who speaks the language")
 
 
 def test_a_coordinator_reads_their_municipality_only(
-    client, req, coordinator, outsider_coordinator
+    client, open_request, coordinator, outsider_coordinator
 ):
-    assert [r["id"] for r in get(api(client, coordinator), URL).json()["results"]] == [req.pk]
-    assert get(client, f"{URL}{req.pk}/").status_code == 200
+    assert [r["id"] for r in api_get(login(client, coordinator), URL).json()["results"]] == [
+        open_request.pk
+    ]
+    assert api_get(client, f"{URL}{open_request.pk}/").status_code == 200
 
-    assert get(api(client, outsider_coordinator), URL).json()["results"] == []
-    assert get(client, f"{URL}{req.pk}/").status_code == 404
+    assert api_get(login(client, outsider_coordinator), URL).json()["results"] == []
+    assert api_get(client, f"{URL}{open_request.pk}/").status_code == 404
 
 
 @pytest.mark.parametrize("who", ["other_staff", "outsider_coordinator", "parent"])
-def test_retrieve_is_404_for_outsiders(client, req, who, request):
-    response = get(api(client, request.getfixturevalue(who)), f"{URL}{req.pk}/")
+def test_retrieve_is_404_for_outsiders(client, open_request, who, request):
+    response = api_get(login(client, request.getfixturevalue(who)), f"{URL}{open_request.pk}/")
     assert response.status_code == 404
     assert response.json()["detail"]
 
 
-def test_anonymous_is_refused(client, req):
-    assert get(client, URL).status_code == 403
-    assert get(client, f"{URL}{req.pk}/").status_code == 403
-    assert post(client, URL, {}).status_code == 403
+def test_anonymous_is_refused(client, open_request):
+    assert api_get(client, URL).status_code == 403
+    assert api_get(client, f"{URL}{open_request.pk}/").status_code == 403
+    assert api_post(client, URL, {}).status_code == 403
 
 
 def test_the_list_filters_by_status_kind_and_school(
-    client, vo_school, group, req, vo_staff, kit, municipality, coordinator
+    client, vo_school, group, open_request, vo_staff, kit, municipality, coordinator
 ):
     vr = make_request(vo_school, group, vo_staff, kind="vr")
     services.request_cancel(session_request=vr, now=NOW)
     second = factories.SchoolFactory(neighbourhood__municipality=municipality)
     there = make_request(second, factories.GroupFactory(school=second), factories.staff(second))
-    client = api(client, coordinator)
+    client = login(client, coordinator)
 
     def ids(**params):
-        return [row["id"] for row in get(client, URL, **params).json()["results"]]
+        return [row["id"] for row in api_get(client, URL, **params).json()["results"]]
 
     assert ids(status="cancelled") == [vr.pk]
-    assert ids(kind="hero") == [there.pk, req.pk]
+    assert ids(kind="hero") == [there.pk, open_request.pk]
     assert ids(school=second.pk) == [there.pk]
 
 
@@ -168,15 +134,15 @@ def test_the_list_filters_by_status_kind_and_school(
     ("params", "field"),
     [({"status": "maybe"}, "status"), ({"kind": "disco"}, "kind"), ({"school": "abc"}, "school")],
 )
-def test_a_bad_filter_is_a_400_naming_it(client, req, vo_staff, params, field):
-    response = get(api(client, vo_staff), URL, **params)
+def test_a_bad_filter_is_a_400_naming_it(client, open_request, vo_staff, params, field):
+    response = api_get(login(client, vo_staff), URL, **params)
     assert response.status_code == 400
     assert list(response.json()) == [field]
 
 
 def test_a_school_outside_your_scope_is_not_a_filter(client, vo_staff, other_staff):
     school = other_staff.staff_memberships.get().school
-    response = get(api(client, vo_staff), URL, school=school.pk)
+    response = api_get(login(client, vo_staff), URL, school=school.pk)
     assert response.status_code == 400
     assert list(response.json()) == ["school"]
 
@@ -184,15 +150,15 @@ def test_a_school_outside_your_scope_is_not_a_filter(client, vo_staff, other_sta
 def test_the_list_costs_the_same_queries_for_2_and_8_requests(
     client, vo_school, group, vo_staff, hero, count_queries
 ):
-    client = api(client, vo_staff)
+    client = login(client, vo_staff)
 
     def build(n):
         for _ in range(n - SessionRequest.objects.count()):
             make_request(vo_school, group, vo_staff)
-        return count_queries(lambda: get(client, URL))
+        return count_queries(lambda: api_get(client, URL))
 
     first = build(2)
-    confirmed(SessionRequest.objects.first(), hero)
+    factories.VisitFactory(request=SessionRequest.objects.first(), hero=hero)
     services.request_cancel(session_request=SessionRequest.objects.last(), now=NOW)
     assert first == build(8)
 
@@ -212,25 +178,29 @@ def test_staff_create_a_request(client, group, vo_school, vo_staff, municipality
         notes="Lokaal 12",
     )
 
-    response = post(api(client, vo_staff), URL, data)
+    response = api_post(login(client, vo_staff), URL, data)
 
     assert response.status_code == 201, response.json()
-    req = SessionRequest.objects.get()
+    session_request = SessionRequest.objects.get()
     result = response.json()
-    assert result["id"] == req.pk
+    assert result["id"] == session_request.pk
     assert result["school"]["id"] == vo_school.pk
     assert result["topic"] == {"id": topic.pk, "name": "Pesten"}
     assert (result["language"], result["duration_min"], result["status"]) == ("en", 90, "open")
     assert result["visit"] is None
-    assert (req.school, req.requested_by, req.notes) == (vo_school, vo_staff, "Lokaal 12")
-    assert [w.starts_at for w in req.windows.all()] == [
+    assert (session_request.school, session_request.requested_by, session_request.notes) == (
+        vo_school,
+        vo_staff,
+        "Lokaal 12",
+    )
+    assert [w.starts_at for w in session_request.windows.all()] == [
         at(TUESDAY, 10),
         at(dt.date(2026, 11, 12), 13),
     ]
 
 
 def test_defaults_are_dutch_an_hour_and_any_topic(client, group, vo_staff):
-    result = post(api(client, vo_staff), URL, body(group)).json()
+    result = api_post(login(client, vo_staff), URL, body(group)).json()
     assert (result["language"], result["duration_min"], result["topic"]) == ("nl", 60, None)
 
 
@@ -265,7 +235,7 @@ def test_bad_input_is_a_400_naming_the_field_and_saves_nothing(
 ):
     factories.ClosureFactory(municipality=municipality)
 
-    response = post(api(client, vo_staff), URL, body(group, **overrides))
+    response = api_post(login(client, vo_staff), URL, body(group, **overrides))
 
     assert response.status_code == 400
     assert field in response.json()
@@ -275,7 +245,7 @@ def test_bad_input_is_a_400_naming_the_field_and_saves_nothing(
 
 def test_a_past_window_says_so(client, group, vo_staff):
     data = body(group, window("2026-11-02", "07:00", "08:30"))
-    response = post(api(client, vo_staff), URL, data)
+    response = api_post(login(client, vo_staff), URL, data)
     assert response.json() == {
         "windows": ["The preferred time of 02-11-2026 07:00 is in the past."]
     }
@@ -283,7 +253,7 @@ def test_a_past_window_says_so(client, group, vo_staff):
 
 def test_a_class_too_big_for_every_kit_is_refused_on_group(client, vo_school, vo_staff, kit):
     big = factories.GroupFactory(school=vo_school, pupils=40)
-    response = post(api(client, vo_staff), URL, body(big, kind="vr"))
+    response = api_post(login(client, vo_staff), URL, body(big, kind="vr"))
     assert response.status_code == 400
     assert response.json() == {"group": ["No VR kit can serve a class of 40 pupils (at most 30)."]}
     assert not SessionRequest.objects.exists()
@@ -292,7 +262,7 @@ def test_a_class_too_big_for_every_kit_is_refused_on_group(client, vo_school, vo
 def test_vr_at_a_primary_school_is_refused_on_kind(client, municipality, kit):
     po_school = factories.SchoolFactory(neighbourhood__municipality=municipality, level="po")
     po_group = factories.GroupFactory(school=po_school)
-    response = post(api(client, factories.staff(po_school)), URL, body(po_group, kind="vr"))
+    response = api_post(login(client, factories.staff(po_school)), URL, body(po_group, kind="vr"))
     assert response.status_code == 400
     assert response.json() == {"kind": ["VR game sessions are for secondary schools (VO)."]}
     assert not SessionRequest.objects.exists()
@@ -300,7 +270,7 @@ def test_vr_at_a_primary_school_is_refused_on_kind(client, municipality, kit):
 
 def test_a_group_of_another_school_is_refused_on_group(client, vo_staff, other_staff):
     foreign = factories.GroupFactory(school=other_staff.staff_memberships.get().school)
-    response = post(api(client, vo_staff), URL, body(foreign))
+    response = api_post(login(client, vo_staff), URL, body(foreign))
     assert response.status_code == 400
     assert response.json() == {
         "group": ["Choose a group of this school year at a school you work at."]
@@ -310,7 +280,7 @@ def test_a_group_of_another_school_is_refused_on_group(client, vo_staff, other_s
 
 def test_a_group_of_last_school_year_is_refused(client, vo_school, vo_staff):
     old = factories.GroupFactory(school=vo_school, school_year="2025-2026")
-    response = post(api(client, vo_staff), URL, body(old))
+    response = api_post(login(client, vo_staff), URL, body(old))
     assert list(response.json()) == ["group"]
 
 
@@ -318,13 +288,13 @@ def test_a_topic_of_another_municipality_is_refused(client, group, vo_staff, oth
     foreign = Topic.objects.create(
         municipality=other_school.neighbourhood.municipality, name="Sport"
     )
-    response = post(api(client, vo_staff), URL, body(group, topic=foreign.pk))
+    response = api_post(login(client, vo_staff), URL, body(group, topic=foreign.pk))
     assert list(response.json()) == ["topic"]
 
 
 @pytest.mark.parametrize("who", ["coordinator", "parent"])
 def test_only_staff_create_requests(client, group, who, request):
-    response = post(api(client, request.getfixturevalue(who)), URL, body(group))
+    response = api_post(login(client, request.getfixturevalue(who)), URL, body(group))
     assert response.status_code == 403
     assert response.json()["detail"]
     assert not SessionRequest.objects.exists()
@@ -333,10 +303,12 @@ def test_only_staff_create_requests(client, group, who, request):
 # Cancelling
 
 
-def test_cancel_a_confirmed_request(client, req, vo_staff, hero):
-    visit = confirmed(req, hero)
+def test_cancel_a_confirmed_request(client, open_request, vo_staff, hero):
+    visit = factories.VisitFactory(request=open_request, hero=hero)
 
-    response = post(api(client, vo_staff), f"{URL}{req.pk}/cancel/", {"reason": "Toetsweek"})
+    response = api_post(
+        login(client, vo_staff), f"{URL}{open_request.pk}/cancel/", {"reason": "Toetsweek"}
+    )
 
     assert response.status_code == 200
     assert response.json()["status"] == "cancelled"
@@ -346,10 +318,10 @@ def test_cancel_a_confirmed_request(client, req, vo_staff, hero):
     assert Notification.objects.filter(kind="scheduler:visit_cancelled").exists()
 
 
-def test_cancel_twice_is_a_409_with_a_code(client, req, vo_staff):
-    client = api(client, vo_staff)
-    post(client, f"{URL}{req.pk}/cancel/")
-    response = post(client, f"{URL}{req.pk}/cancel/")
+def test_cancel_twice_is_a_409_with_a_code(client, open_request, vo_staff):
+    client = login(client, vo_staff)
+    api_post(client, f"{URL}{open_request.pk}/cancel/")
+    response = api_post(client, f"{URL}{open_request.pk}/cancel/")
     assert response.status_code == 409
     assert response.json() == {
         "detail": "This request has been cancelled or has already taken place.",
@@ -357,30 +329,34 @@ def test_cancel_twice_is_a_409_with_a_code(client, req, vo_staff):
     }
 
 
-def test_cancel_with_a_too_long_reason_is_a_400(client, req, vo_staff):
-    response = post(api(client, vo_staff), f"{URL}{req.pk}/cancel/", {"reason": "x" * 301})
+def test_cancel_with_a_too_long_reason_is_a_400(client, open_request, vo_staff):
+    response = api_post(
+        login(client, vo_staff), f"{URL}{open_request.pk}/cancel/", {"reason": "x" * 301}
+    )
     assert response.status_code == 400
     assert list(response.json()) == ["reason"]
-    req.refresh_from_db()
-    assert req.status == "open"
+    open_request.refresh_from_db()
+    assert open_request.status == "open"
 
 
 @pytest.mark.parametrize("who", ["other_staff", "coordinator", "outsider_coordinator"])
-def test_cancel_is_404_for_anyone_but_the_schools_staff(client, req, who, request):
-    response = post(api(client, request.getfixturevalue(who)), f"{URL}{req.pk}/cancel/")
+def test_cancel_is_404_for_anyone_but_the_schools_staff(client, open_request, who, request):
+    response = api_post(
+        login(client, request.getfixturevalue(who)), f"{URL}{open_request.pk}/cancel/"
+    )
     assert response.status_code == 404
-    req.refresh_from_db()
-    assert req.status == "open"
+    open_request.refresh_from_db()
+    assert open_request.status == "open"
 
 
 # Rescheduling
 
 
-def test_reschedule_a_confirmed_request_cancels_the_visit(client, req, vo_staff, hero):
-    visit = confirmed(req, hero)
+def test_reschedule_a_confirmed_request_cancels_the_visit(client, open_request, vo_staff, hero):
+    visit = factories.VisitFactory(request=open_request, hero=hero)
     data = {"windows": [window("2026-11-19", "09:00", "11:00")]}
 
-    response = post(api(client, vo_staff), f"{URL}{req.pk}/reschedule/", data)
+    response = api_post(login(client, vo_staff), f"{URL}{open_request.pk}/reschedule/", data)
 
     assert response.status_code == 200
     result = response.json()
@@ -390,35 +366,37 @@ def test_reschedule_a_confirmed_request_cancels_the_visit(client, req, vo_staff,
     ]
     visit.refresh_from_db()
     assert visit.status == Visit.Status.CANCELLED
-    req.refresh_from_db()
-    assert req.reschedule_count == 1
+    open_request.refresh_from_db()
+    assert open_request.reschedule_count == 1
 
 
 def test_reschedule_into_a_holiday_is_a_400_and_keeps_the_times(
-    client, req, vo_staff, municipality
+    client, open_request, vo_staff, municipality
 ):
     factories.ClosureFactory(municipality=municipality)
     data = {"windows": [window("2026-12-22", "09:00", "11:00")]}
-    response = post(api(client, vo_staff), f"{URL}{req.pk}/reschedule/", data)
+    response = api_post(login(client, vo_staff), f"{URL}{open_request.pk}/reschedule/", data)
     assert response.status_code == 400
     assert "holiday" in response.json()["windows"][0]
-    assert [w.starts_at for w in req.windows.all()] == [at(TUESDAY, 10)]
+    assert [w.starts_at for w in open_request.windows.all()] == [at(TUESDAY, 10)]
 
 
-def test_reschedule_of_a_cancelled_request_is_a_409(client, req, vo_staff):
-    services.request_cancel(session_request=req, now=NOW)
+def test_reschedule_of_a_cancelled_request_is_a_409(client, open_request, vo_staff):
+    services.request_cancel(session_request=open_request, now=NOW)
     data = {"windows": [window("2026-11-19", "09:00", "11:00")]}
-    response = post(api(client, vo_staff), f"{URL}{req.pk}/reschedule/", data)
+    response = api_post(login(client, vo_staff), f"{URL}{open_request.pk}/reschedule/", data)
     assert response.status_code == 409
     assert response.json()["code"] == "request_closed"
 
 
 @pytest.mark.parametrize("who", ["other_staff", "coordinator", "outsider_coordinator"])
-def test_reschedule_is_404_for_anyone_but_the_schools_staff(client, req, who, request):
+def test_reschedule_is_404_for_anyone_but_the_schools_staff(client, open_request, who, request):
     data = {"windows": [window("2026-11-19", "09:00", "11:00")]}
-    response = post(api(client, request.getfixturevalue(who)), f"{URL}{req.pk}/reschedule/", data)
+    response = api_post(
+        login(client, request.getfixturevalue(who)), f"{URL}{open_request.pk}/reschedule/", data
+    )
     assert response.status_code == 404
-    assert [w.starts_at for w in req.windows.all()] == [at(TUESDAY, 10)]
+    assert [w.starts_at for w in open_request.windows.all()] == [at(TUESDAY, 10)]
 
 
 def test_the_schema_describes_the_endpoints(client):

@@ -9,41 +9,11 @@ from django.urls import reverse
 from scheduler import services
 from scheduler.models import Kit, KitBlock, MatchingRun, Offer, SessionRequest
 from tests import factories
-from tests.scheduler.conftest import NOW, TUESDAY, at, make_hero, make_request
+from tests.clock import NOW, TUESDAY, WEDNESDAY, at
+from tests.helpers import login
+from tests.scheduler.conftest import make_hero, make_request
 
 pytestmark = pytest.mark.django_db
-
-WEDNESDAY = TUESDAY.replace(day=11)
-
-
-def login(client, user):
-    client.cookies["django_language"] = "en"
-    client.force_login(user)
-    return client
-
-
-def confirmed_visit(request, hero, kit=None, start=None):
-    """An accepted offer: a confirmed visit of `hero` (and `kit`) for `request`."""
-    start = start or at(TUESDAY, 10)
-    offer = services.offer_create(
-        session_request=request,
-        hero=hero,
-        kit=kit,
-        starts_at=start,
-        ends_at=start + (at(TUESDAY, 11) - at(TUESDAY, 10)),
-        now=NOW,
-    )
-    return services.offer_accept(offer=offer, now=NOW)
-
-
-@pytest.fixture
-def open_request(vo_school, group, vo_staff):
-    return make_request(vo_school, group, vo_staff)
-
-
-@pytest.fixture
-def outsider(other_school):
-    return factories.coordinator(other_school.neighbourhood.municipality)
 
 
 # --- the board -----------------------------------------------------------------------------
@@ -85,25 +55,22 @@ def test_board_shows_offers_visits_the_kit_calendar_and_runs(
     client, coordinator, municipality, vo_school, group, vo_staff, hero, kit
 ):
     vr = make_request(vo_school, group, vo_staff, kind="vr")
-    confirmed_visit(vr, hero, kit)
+    factories.VisitFactory(request=vr, hero=hero, kit=kit)
     second = factories.GroupFactory(school=vo_school, name="Klas 2C", pupils=20)
     pending = make_request(vo_school, second, vo_staff)
     samira = make_hero(municipality, name="Samira")
-    services.offer_create(
-        session_request=pending,
+    factories.OfferFactory(  # assigned by hand, outside the preferred time
+        request=pending,
         hero=samira,
-        kit=None,
         starts_at=at(TUESDAY, 13),
-        ends_at=at(TUESDAY, 14),
-        now=NOW,
         manual_by=coordinator,
-        warnings=["outside the hero's availability"],
+        rule_warnings=["outside the hero's availability"],
     )
-    KitBlock.objects.create(
+    factories.KitBlockFactory(
         kit=kit, starts_at=at(WEDNESDAY, 9), ends_at=at(WEDNESDAY, 17), reason="Lenzen vervangen"
     )
-    MatchingRun.objects.create(
-        municipality=municipality, status="done", offers_made=4, unmatched=2, solve_s=1.25
+    factories.MatchingRunFactory(
+        municipality=municipality, offers_made=4, unmatched=2, solve_s=1.25
     )
 
     html = login(client, coordinator).get(reverse("scheduler:board")).text
@@ -169,25 +136,21 @@ def test_board_queries_do_not_grow(
 
     def add(n):
         for i in range(n):
-            kit = services.kit_create(municipality=municipality, name=f"Kit {i}{n}", headsets=15)
-            KitBlock.objects.create(kit=kit, starts_at=at(WEDNESDAY, 9), ends_at=at(WEDNESDAY, 12))
+            kit = factories.KitFactory(municipality=municipality, name=f"Kit {i}{n}")
+            factories.KitBlockFactory(
+                kit=kit, starts_at=at(WEDNESDAY, 9), ends_at=at(WEDNESDAY, 12)
+            )
             hero = make_hero(municipality, name=f"Held {i}{n}")
-            group = factories.GroupFactory(school=vo_school, pupils=20)
-            make_request(vo_school, group, vo_staff, kind="vr")
-            offered = make_request(vo_school, factories.GroupFactory(school=vo_school), vo_staff)
-            services.offer_create(
-                session_request=offered,
+            make_request(vo_school, kind="vr", pupils=20, user=vo_staff)
+            factories.OfferFactory(
+                request=make_request(vo_school, user=vo_staff), hero=hero, starts_at=at(TUESDAY, 13)
+            )
+            factories.VisitFactory(
+                request=make_request(vo_school, kind="vr", pupils=20, user=vo_staff),
                 hero=hero,
-                kit=None,
-                starts_at=at(TUESDAY, 13),
-                ends_at=at(TUESDAY, 14),
-                now=NOW,
+                kit=kit,
             )
-            visited = make_request(
-                vo_school, factories.GroupFactory(school=vo_school, pupils=20), vo_staff, kind="vr"
-            )
-            confirmed_visit(visited, hero, kit)
-            MatchingRun.objects.create(municipality=municipality, status="done", started_by=None)
+            factories.MatchingRunFactory(municipality=municipality)
 
     def fetch():
         assert client.get(reverse("scheduler:board")).status_code == 200
@@ -226,7 +189,7 @@ def test_run_now_makes_an_offer_and_shows_the_finished_run(
 
 
 def test_run_now_while_one_is_busy_shows_that_run(client, coordinator, municipality):
-    busy = MatchingRun.objects.create(municipality=municipality, status="running", progress=20)
+    busy = factories.MatchingRunFactory(municipality=municipality, status="running", progress=20)
 
     response = login(client, coordinator).post(reverse("scheduler:run-start"), follow=True)
 
@@ -244,7 +207,7 @@ def test_run_start_needs_post(client, coordinator):
 
 
 def test_run_detail_answers_htmx_with_the_fragment(client, coordinator, municipality):
-    run = MatchingRun.objects.create(municipality=municipality, status="running", step="solving")
+    run = factories.MatchingRunFactory(municipality=municipality, status="running", step="solving")
 
     response = login(client, coordinator).get(
         reverse("scheduler:run-detail", args=[run.pk]), HTTP_HX_REQUEST="true"
@@ -257,17 +220,17 @@ def test_run_detail_answers_htmx_with_the_fragment(client, coordinator, municipa
 
 
 def test_failed_run_shows_its_error(client, coordinator, municipality):
-    run = MatchingRun.objects.create(municipality=municipality, status="failed", error="Boom")
+    run = factories.MatchingRunFactory(municipality=municipality, status="failed", error="Boom")
 
     response = login(client, coordinator).get(reverse("scheduler:run-detail", args=[run.pk]))
 
     assert "The run failed" in response.text and "Boom" in response.text
 
 
-def test_run_of_another_municipality_is_404(client, outsider, municipality):
-    run = MatchingRun.objects.create(municipality=municipality)
+def test_run_of_another_municipality_is_404(client, outsider_coordinator, municipality):
+    run = factories.MatchingRunFactory(municipality=municipality)
     url = reverse("scheduler:run-detail", args=[run.pk])
-    assert login(client, outsider).get(url).status_code == 404
+    assert login(client, outsider_coordinator).get(url).status_code == 404
 
 
 def test_run_start_for_another_municipality_is_404(client, coordinator, other_school):
@@ -340,11 +303,11 @@ def test_assign_that_breaks_rules_warns_then_offers_when_confirmed(
 def test_assign_vr_needs_a_kit_of_the_municipality(
     client, coordinator, vo_school, group, vo_staff, hero, kit, other_school
 ):
-    request = make_request(vo_school, group, vo_staff, kind="vr")
-    foreign = services.kit_create(
+    session_request = make_request(vo_school, group, vo_staff, kind="vr")
+    foreign = factories.KitFactory(
         municipality=other_school.neighbourhood.municipality, name="Kit Amsterdam", headsets=20
     )
-    url = reverse("scheduler:assign", args=[request.pk])
+    url = reverse("scheduler:assign", args=[session_request.pk])
     client = login(client, coordinator)
 
     page = client.get(url)
@@ -381,9 +344,9 @@ def test_assign_a_cancelled_request_shows_no_form(client, coordinator, open_requ
     assert not Offer.objects.exists()
 
 
-def test_assign_refuses_others(client, open_request, outsider, vo_staff):
+def test_assign_refuses_others(client, open_request, outsider_coordinator, vo_staff):
     url = reverse("scheduler:assign", args=[open_request.pk])
-    assert login(client, outsider).get(url).status_code == 404
+    assert login(client, outsider_coordinator).get(url).status_code == 404
     assert login(client, vo_staff).get(url).status_code == 403
 
 
@@ -391,7 +354,7 @@ def test_assign_refuses_others(client, open_request, outsider, vo_staff):
 
 
 def test_kit_list_shows_the_kits(client, coordinator, municipality, kit, other_school):
-    services.kit_create(
+    factories.KitFactory(
         municipality=other_school.neighbourhood.municipality, name="Kit Amsterdam", headsets=8
     )
 
@@ -408,7 +371,7 @@ def test_kit_list_queries_do_not_grow(client, coordinator, municipality, count_q
 
     def add(n):
         for i in range(n):
-            services.kit_create(
+            factories.KitFactory(
                 municipality=municipality, name=f"Kit {n}-{i}", headsets=10, home_venue=venue
             )
 
@@ -460,8 +423,8 @@ def test_kit_form_refuses_a_venue_of_another_municipality(client, coordinator, o
     assert not Kit.objects.exists()
 
 
-def test_kit_pages_of_another_municipality_are_404(client, outsider, kit):
-    client = login(client, outsider)
+def test_kit_pages_of_another_municipality_are_404(client, outsider_coordinator, kit):
+    client = login(client, outsider_coordinator)
     assert client.get(reverse("scheduler:kit-detail", args=[kit.pk])).status_code == 404
     assert client.get(reverse("scheduler:kit-edit", args=[kit.pk])).status_code == 404
     response = client.post(reverse("scheduler:kit-edit", args=[kit.pk]), {"name": "X"})
@@ -479,7 +442,9 @@ def test_staff_cannot_manage_kits(client, vo_staff, kit):
 def test_kit_detail_shows_visits_and_adds_a_block(
     client, coordinator, vo_school, group, vo_staff, hero, kit
 ):
-    confirmed_visit(make_request(vo_school, group, vo_staff, kind="vr"), hero, kit)
+    factories.VisitFactory(
+        request=make_request(vo_school, group, vo_staff, kind="vr"), hero=hero, kit=kit
+    )
     client = login(client, coordinator)
     url = reverse("scheduler:kit-detail", args=[kit.pk])
 
@@ -498,7 +463,9 @@ def test_kit_detail_shows_visits_and_adds_a_block(
 def test_block_over_a_confirmed_visit_is_an_error(
     client, coordinator, vo_school, group, vo_staff, hero, kit
 ):
-    confirmed_visit(make_request(vo_school, group, vo_staff, kind="vr"), hero, kit)
+    factories.VisitFactory(
+        request=make_request(vo_school, group, vo_staff, kind="vr"), hero=hero, kit=kit
+    )
     url = reverse("scheduler:kit-detail", args=[kit.pk])
 
     response = login(client, coordinator).post(
@@ -519,11 +486,11 @@ def test_block_that_ends_before_it_starts_is_an_error(client, coordinator, kit):
     assert not KitBlock.objects.exists()
 
 
-def test_block_delete(client, coordinator, outsider, kit):
-    block = KitBlock.objects.create(kit=kit, starts_at=at(TUESDAY, 9), ends_at=at(TUESDAY, 17))
+def test_block_delete(client, coordinator, outsider_coordinator, kit):
+    block = factories.KitBlockFactory(kit=kit, starts_at=at(TUESDAY, 9), ends_at=at(TUESDAY, 17))
     url = reverse("scheduler:block-delete", args=[block.pk])
 
-    assert login(client, outsider).post(url).status_code == 404
+    assert login(client, outsider_coordinator).post(url).status_code == 404
     assert login(client, coordinator).get(url).status_code == 405
     response = client.post(url)
 
@@ -536,8 +503,9 @@ def test_assign_that_fits_offers_at_once_beside_other_visits(
     client, coordinator, municipality, vo_school, vo_staff, open_request, hero, kit
 ):
     other = make_hero(municipality, name="Samira")
-    second = factories.GroupFactory(school=vo_school, pupils=20)
-    confirmed_visit(make_request(vo_school, second, vo_staff, kind="vr"), other, kit)
+    factories.VisitFactory(
+        request=make_request(vo_school, kind="vr", pupils=20, user=vo_staff), hero=other, kit=kit
+    )
     url = reverse("scheduler:assign", args=[open_request.pk])
 
     response = login(client, coordinator).post(url, assign_data(hero))

@@ -14,28 +14,12 @@ from notifications.reminders import reminder_preferences_update, reminders_send_
 from scheduler import services
 from schools.models import StaffMembership
 from tests import factories
-from tests.scheduler.conftest import NOW, TUESDAY, at, make_hero, make_request
+from tests.clock import NOW, TUESDAY, at
+from tests.scheduler.conftest import make_hero, make_request
 
 pytestmark = pytest.mark.django_db
 
 START = at(TUESDAY, 10)
-
-
-def confirmed_visit(request, hero, kit=None, start=START):
-    offer = services.offer_create(
-        session_request=request,
-        hero=hero,
-        kit=kit,
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=1),
-        now=NOW,
-    )
-    return services.offer_accept(offer=offer, now=NOW)
-
-
-@pytest.fixture
-def visit(vo_school, group, vo_staff, hero):
-    return confirmed_visit(make_request(vo_school, group, vo_staff), hero)
 
 
 def english(*users):
@@ -79,7 +63,9 @@ def test_a_visit_feed_parses_strictly(visit, hero, vo_staff, coordinator):
 
 def test_a_vr_session_is_named_so(vo_school, group, vo_staff, hero, kit):
     english(hero.user)
-    confirmed_visit(make_request(vo_school, group, vo_staff, kind="vr"), hero, kit=kit)
+    factories.VisitFactory(
+        request=make_request(vo_school, group, vo_staff, kind="vr"), hero=hero, kit=kit
+    )
     (event,) = vevents(hero.user)
     assert str(event["SUMMARY"]) == "VR game session: Zaanlands Lyceum"
     assert "VR kit: Kit Noord" in str(event["DESCRIPTION"])
@@ -113,7 +99,7 @@ def test_a_person_in_two_roles_gets_the_visit_once(visit, vo_school, municipalit
 def test_withdrawn_and_cancelled_visits_leave_the_feed(visit, hero, vo_staff, group, vo_school):
     services.visit_withdraw(visit=visit, reason="Ziek", now=NOW)
     assert events_for(hero.user, NOW) == []
-    second = confirmed_visit(make_request(vo_school, group, vo_staff), hero)
+    second = factories.VisitFactory(request=make_request(vo_school, group, vo_staff), hero=hero)
     services.request_cancel(session_request=second.request, now=NOW)
     assert events_for(hero.user, NOW) == [] and events_for(vo_staff, NOW) == []
 
@@ -133,7 +119,9 @@ def test_a_feed_costs_the_same_queries_for_one_visit_or_five(
         for week in weeks:
             group = factories.GroupFactory(school=vo_school)
             day = TUESDAY + dt.timedelta(weeks=week)
-            confirmed_visit(make_request(vo_school, group, vo_staff), hero, start=at(day, 10))
+            factories.VisitFactory(
+                request=make_request(vo_school, group, vo_staff, day=day), hero=hero
+            )
 
     add_visits([0])
     one = count_queries(lambda: feed_render(person, NOW))
@@ -190,7 +178,7 @@ def test_a_moved_visit_gets_a_fresh_reminder(visit, hero, vo_staff, vo_school, g
     reminders_at(START - dt.timedelta(hours=40))
     services.visit_withdraw(visit=visit, reason="Andere tijd", now=NOW)
     later = START + dt.timedelta(hours=2)
-    confirmed_visit(visit.request, hero, start=later)
+    factories.VisitFactory(request=visit.request, hero=hero, starts_at=later)
     assert reminders_at(later - dt.timedelta(hours=40)) == 1
     assert len(sent("hero_visit")) == 2
 

@@ -6,7 +6,10 @@ from notifications.models import Notification
 from scheduler import errors, queue, services
 from scheduler.models import MatchingRun, Offer, SessionRequest, Visit
 from scheduler.services import runs
-from tests.scheduler.conftest import NOW, make_hero, make_request
+from tests.clock import NOW, TUESDAY, at
+from tests.scheduler.conftest import make_hero
+
+TUESDAY_MORNING = [(at(TUESDAY, 10), at(TUESDAY, 12))]
 
 
 def run_now(municipality):
@@ -20,20 +23,27 @@ def run_now(municipality):
 def test_request_is_matched_offered_and_accepted(
     municipality, vo_school, group, vo_staff, hero, kit
 ):
-    request = make_request(vo_school, group, vo_staff, kind="vr")
+    session_request = services.request_create(
+        school=vo_school,
+        group=group,
+        requested_by=vo_staff,
+        kind="vr",
+        windows=TUESDAY_MORNING,
+        now=NOW,
+    )
     run = run_now(municipality)
     assert run.status == "done", run.error
     assert run.offers_made == 1
-    offer = Offer.objects.get(request=request)
+    offer = Offer.objects.get(request=session_request)
     assert offer.hero == hero and offer.kit == kit
     assert offer.status == Offer.Status.PENDING
-    request.refresh_from_db()
-    assert request.status == SessionRequest.Status.OFFERED
+    session_request.refresh_from_db()
+    assert session_request.status == SessionRequest.Status.OFFERED
     assert Notification.objects.filter(kind="scheduler:offer_new", recipient=hero.user).exists()
 
     visit = services.offer_accept(offer=offer, now=NOW)
-    request.refresh_from_db()
-    assert request.status == SessionRequest.Status.CONFIRMED
+    session_request.refresh_from_db()
+    assert session_request.status == SessionRequest.Status.CONFIRMED
     assert visit.sequence == 0 and visit.kit == kit
     assert Notification.objects.filter(
         kind="scheduler:school_visit_confirmed", recipient=vo_staff
@@ -46,13 +56,20 @@ def test_decline_rematches_to_someone_else(
     municipality, vo_school, group, vo_staff, hero, django_capture_on_commit_callbacks
 ):
     other = make_hero(municipality, name="Samira")
-    request = make_request(vo_school, group, vo_staff)
+    session_request = services.request_create(
+        school=vo_school,
+        group=group,
+        requested_by=vo_staff,
+        kind="hero",
+        windows=TUESDAY_MORNING,
+        now=NOW,
+    )
     run_now(municipality)
-    first = Offer.objects.get(request=request)
+    first = Offer.objects.get(request=session_request)
     # The decline queues a new run once it commits (tasks run eagerly in tests).
     with django_capture_on_commit_callbacks(execute=True):
         services.offer_decline(offer=first, reason="Ik ben dan op vakantie", now=NOW)
-    second = Offer.objects.get(request=request, status=Offer.Status.PENDING)
+    second = Offer.objects.get(request=session_request, status=Offer.Status.PENDING)
     assert second.hero != first.hero
     assert {first.hero, second.hero} == {hero, other}
     assert MatchingRun.objects.filter(trigger="decline", status="done").exists()
@@ -60,9 +77,16 @@ def test_decline_rematches_to_someone_else(
 
 def test_nobody_fits_records_the_reason(municipality, vo_school, group, vo_staff):
     make_hero(municipality, languages=("tr",))
-    request = make_request(vo_school, group, vo_staff)
+    session_request = services.request_create(
+        school=vo_school,
+        group=group,
+        requested_by=vo_staff,
+        kind="hero",
+        windows=TUESDAY_MORNING,
+        now=NOW,
+    )
     run_now(municipality)
-    request.refresh_from_db()
-    assert request.status == SessionRequest.Status.OPEN
-    assert request.unmatched_reason == "no_hero_available"
+    session_request.refresh_from_db()
+    assert session_request.status == SessionRequest.Status.OPEN
+    assert session_request.unmatched_reason == "no_hero_available"
     assert not Visit.objects.exists()

@@ -11,47 +11,11 @@ from notifications.models import Notification
 from scheduler import services
 from scheduler.models import MatchingRun, Offer, SessionRequest, Visit
 from tests import factories
-from tests.scheduler.conftest import NOW, TUESDAY, at, make_hero, make_request
+from tests.clock import NOW
+from tests.helpers import login
+from tests.scheduler.conftest import make_hero, make_request
 
 LIST = reverse("scheduler:hero-offers")
-
-
-def make_offer(hero, request, *, kit=None, day=TUESDAY, hours=(10, 11)):
-    """An offer inside the request's window, as a matching run would make it."""
-    return services.offer_create(
-        session_request=request,
-        hero=hero,
-        kit=kit,
-        starts_at=at(day, hours[0]),
-        ends_at=at(day, hours[1]),
-        now=NOW,
-    )
-
-
-def offered(school, group, staff_user, hero, *, hour=10):
-    request = make_request(school, group, staff_user, hours=(hour, hour + 1))
-    return make_offer(hero, request, hours=(hour, hour + 1))
-
-
-def visit_for(school, group, staff_user, hero, *, hour=10):
-    offer = offered(school, group, staff_user, hero, hour=hour)
-    return services.offer_accept(offer=offer, now=NOW)
-
-
-def login(client, user):
-    client.cookies["django_language"] = "en"
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def offer(vo_school, group, vo_staff, hero):
-    return offered(vo_school, group, vo_staff, hero)
-
-
-@pytest.fixture
-def other_hero(municipality):
-    return make_hero(municipality, name="Samira")
 
 
 # --- the list ----------------------------------------------------------------------------
@@ -61,8 +25,8 @@ def test_hero_sees_a_pending_offer_as_a_card_with_everything_to_decide(
     client, municipality, vo_school, group, vo_staff, hero, kit
 ):
     topic = Topic.objects.create(municipality=municipality, name="Geld en schulden")
-    request = make_request(vo_school, group, vo_staff, kind="vr", topic=topic)
-    offer = make_offer(hero, request, kit=kit)
+    session_request = make_request(vo_school, group, vo_staff, kind="vr", topic=topic)
+    offer = factories.OfferFactory(request=session_request, hero=hero, kit=kit)
 
     response = login(client, hero.user).get(LIST)
 
@@ -100,7 +64,7 @@ def test_an_offer_past_its_deadline_is_not_offered_for_an_answer(client, offer, 
 def test_coming_visits_show_address_kit_and_a_way_to_withdraw(
     client, vo_school, group, vo_staff, hero
 ):
-    visit = visit_for(vo_school, group, vo_staff, hero)
+    visit = factories.VisitFactory(request=make_request(vo_school, group, vo_staff), hero=hero)
 
     text = login(client, hero.user).get(LIST).text
 
@@ -137,7 +101,7 @@ def test_list_warns_when_the_vog_has_expired(client, municipality):
 
 
 def test_other_heroes_offers_are_not_listed(client, vo_school, group, vo_staff, other_hero, hero):
-    offered(vo_school, group, vo_staff, other_hero)
+    factories.OfferFactory(request=make_request(vo_school, group, vo_staff), hero=other_hero)
 
     text = login(client, hero.user).get(LIST).text
 
@@ -168,8 +132,11 @@ def test_list_query_count_does_not_grow(client, vo_school, group, vo_staff, hero
 
     def build(n):
         for _ in range(n):
-            visit_for(vo_school, group, vo_staff, hero, hour=next(hours))
-            offered(vo_school, group, vo_staff, hero)
+            hour = next(hours)
+            factories.VisitFactory(
+                request=make_request(vo_school, group, vo_staff, hours=(hour, hour + 1)), hero=hero
+            )
+            factories.OfferFactory(request=make_request(vo_school, group, vo_staff), hero=hero)
         return count_queries(lambda: client.get(LIST))
 
     assert build(1) == build(3)
@@ -179,10 +146,10 @@ def test_list_query_count_does_not_grow(client, vo_school, group, vo_staff, hero
 
 
 def test_detail_shows_all_details_and_both_forms(client, vo_school, group, vo_staff, hero):
-    request = make_request(
+    session_request = make_request(
         vo_school, group, vo_staff, language="tr", notes="Please bring photos.", hours=(10, 11)
     )
-    offer = make_offer(hero, request)
+    offer = factories.OfferFactory(request=session_request, hero=hero)
 
     response = login(client, hero.user).get(reverse("scheduler:offer-detail", args=[offer.pk]))
 
@@ -338,11 +305,6 @@ def test_declining_an_answered_offer_is_refused(client, offer, hero):
 # --- withdraw ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def visit(vo_school, group, vo_staff, hero):
-    return visit_for(vo_school, group, vo_staff, hero)
-
-
 def test_withdraw_cancels_the_visit_and_tells_the_school(client, visit, hero, vo_staff):
     response = login(client, hero.user).post(
         reverse("scheduler:visit-withdraw", args=[visit.pk]),
@@ -417,8 +379,12 @@ def test_hero_with_a_school_role_still_sees_only_their_own_offers(
 ):
     factories.StaffMembershipFactory(user=hero.user, school=vo_school)
     factories.give_mfa(hero.user)
-    theirs = offered(vo_school, group, vo_staff, other_hero)
-    mine = offered(vo_school, group, vo_staff, hero, hour=13)
+    theirs = factories.OfferFactory(
+        request=make_request(vo_school, group, vo_staff), hero=other_hero
+    )
+    mine = factories.OfferFactory(
+        request=make_request(vo_school, group, vo_staff, hours=(13, 14)), hero=hero
+    )
 
     text = login(client, hero.user).get(LIST).text
 

@@ -21,21 +21,22 @@ from scheduler import services
 from scheduler.models import Visit
 from scheduler.services import runs
 from tests import factories
-from tests.scheduler.conftest import NOW, TUESDAY, at, make_hero, make_request
+from tests.clock import NOW, TUESDAY, at
+from tests.scheduler.conftest import make_hero, make_request
 
 pytestmark = pytest.mark.django_db
 
 START = at(TUESDAY, 10)
 
 
-def accept(request, hero, *, kit=None, start=START) -> Visit:
-    offer = services.offer_create(
-        session_request=request,
+def accept(session_request, hero, *, kit=None, start=START) -> Visit:
+    """The hero accepts an offer of two hours from `start`: offer_accept sends the invites."""
+    offer = factories.OfferFactory(
+        request=session_request,
         hero=hero,
         kit=kit,
         starts_at=start,
         ends_at=start + dt.timedelta(hours=2),
-        now=NOW,
     )
     return services.offer_accept(offer=offer, now=NOW)
 
@@ -47,8 +48,8 @@ def topic(municipality):
 
 @pytest.fixture
 def visit(vo_school, group, vo_staff, hero, kit, topic):
-    request = make_request(vo_school, group, vo_staff, kind="vr", topic=topic)
-    return accept(request, hero, kit=kit)
+    session_request = make_request(vo_school, group, vo_staff, kind="vr", topic=topic)
+    return accept(session_request, hero, kit=kit)
 
 
 def invites(user, method: str | None = None) -> list[Notification]:
@@ -227,12 +228,12 @@ def test_another_hero_chosen_by_hand_cancels_the_first_ones_invite(
 
 
 def test_a_new_visit_after_a_reschedule_is_a_new_event(visit, hero, vo_staff, kit):
-    request = visit.request
+    session_request = visit.request
     day = TUESDAY + dt.timedelta(days=2)
     services.request_reschedule(
-        session_request=request, windows=[(at(day, 10), at(day, 13))], now=NOW
+        session_request=session_request, windows=[(at(day, 10), at(day, 13))], now=NOW
     )
-    second = accept(request, hero, kit=kit, start=at(day, 10))
+    second = accept(session_request, hero, kit=kit, start=at(day, 10))
 
     requests = invites(hero.user, ical.REQUEST)
     assert [str(vevent(n)["UID"]) for n in requests] == [
@@ -249,27 +250,25 @@ def test_the_programme_contacts_get_the_invites_when_the_requester_left(
 ):
     contact = factories.staff(vo_school)
     contact.staff_memberships.update(role="contact")
-    request = make_request(vo_school, group, vo_staff)
-    type(request).objects.filter(pk=request.pk).update(requested_by=None)
-    request.refresh_from_db()
-    visit = accept(request, hero)
-    services.request_cancel(session_request=request, now=NOW)
+    session_request = make_request(vo_school, group, None)  # the requester left
+    visit = accept(session_request, hero)
+    services.request_cancel(session_request=session_request, now=NOW)
 
     assert [n.ics_method for n in invites(contact)] == [ical.REQUEST, ical.CANCEL]
     assert str(vevent(invites(contact)[1])["UID"]) == ical.uid("visit", visit.pk)
 
 
 def test_offers_carry_no_invite(vo_school, group, vo_staff, hero):
-    request = make_request(vo_school, group, vo_staff)
+    session_request = make_request(vo_school, group, vo_staff)
     services.offer_create(
-        session_request=request,
+        session_request=session_request,
         hero=hero,
         kit=None,
         starts_at=START,
         ends_at=START + dt.timedelta(hours=1),
         now=NOW,
     )
-    services.request_cancel(session_request=request, now=NOW)
+    services.request_cancel(session_request=session_request, now=NOW)
 
     kinds = set(Notification.objects.values_list("kind", flat=True))
     assert {"scheduler:offer_new", "scheduler:offer_withdrawn"} <= kinds

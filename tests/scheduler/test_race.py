@@ -20,8 +20,9 @@ from scheduler.services import runs
 from tests.concurrency import at_once
 
 from .. import factories
+from ..clock import NOW, TUESDAY, at
 from ..conftest import requires_postgres
-from .conftest import NOW, TUESDAY, at, make_hero, make_request
+from .conftest import make_hero
 
 pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
 
@@ -37,27 +38,6 @@ def _no_background_runs(monkeypatch):
     monkeypatch.setattr(tasks.run_matching, "delay", lambda run_id: None)
 
 
-def _school(municipality):
-    return factories.SchoolFactory(neighbourhood__municipality=municipality, level="vo")
-
-
-def _open_request(school):
-    group = factories.GroupFactory(school=school)
-    return make_request(school, group, None)
-
-
-def _offer(request, hero, start=TEN) -> Offer:
-    """A pending offer made by hand; a forced manual assignment can overlap another one."""
-    return services.offer_create(
-        session_request=request,
-        hero=hero,
-        kit=None,
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=1),
-        now=NOW,
-    )
-
-
 def _accept(offer):
     return lambda: services.offer_accept(offer=offer, now=NOW)
 
@@ -67,9 +47,16 @@ def _write(loaded, assignment, run):
 
 
 def _overlapping_offers(municipality, hero, n: int) -> list[Offer]:
-    """n pending offers for one hero, at n schools, each overlapping the next."""
+    """n pending offers for one hero, at n schools, each overlapping the next (as forced
+    assignments by hand can)."""
     return [
-        _offer(_open_request(_school(municipality)), hero, TEN + dt.timedelta(minutes=15 * i))
+        factories.OfferFactory(
+            request=factories.SessionRequestFactory(
+                group__school__neighbourhood__municipality=municipality
+            ),
+            hero=hero,
+            starts_at=TEN + dt.timedelta(minutes=15 * i),
+        )
         for i in range(n)
     ]
 
@@ -144,10 +131,17 @@ def test_an_accept_racing_a_runs_offers_never_double_books(municipality):
     hero accepts that offer while the run writes its own offer of the hero at 10:00."""
     for round_ in range(ROUNDS):
         hero = make_hero(municipality, name=f"Held {round_}")
-        manual, matched = _open_request(_school(municipality)), _open_request(_school(municipality))
+        manual, matched = (
+            factories.SessionRequestFactory(
+                group__school__neighbourhood__municipality=municipality
+            ),
+            factories.SessionRequestFactory(
+                group__school__neighbourhood__municipality=municipality
+            ),
+        )
         run, _created = queue.run_request(municipality_id=municipality.pk, trigger="manual")
         loaded = adapter.load(municipality.pk, NOW)
-        offer = _offer(manual, hero)
+        offer = factories.OfferFactory(request=manual, hero=hero)
         assignment = Assignment(
             str(matched.pk), str(hero.pk), None, TEN, TEN + dt.timedelta(hours=1)
         )
@@ -167,11 +161,17 @@ def test_a_run_writing_while_the_hero_accepts_elsewhere_keeps_one_booking(munici
     different schools 15 minutes apart, so at most one of them may hold the hero."""
     for round_ in range(ROUNDS):
         hero = make_hero(municipality, name=f"Held {round_}")
-        matched = _open_request(_school(municipality))
-        other = _open_request(_school(municipality))
+        matched = factories.SessionRequestFactory(
+            group__school__neighbourhood__municipality=municipality
+        )
+        other = factories.SessionRequestFactory(
+            group__school__neighbourhood__municipality=municipality
+        )
         run, _created = queue.run_request(municipality_id=municipality.pk, trigger="manual")
         loaded = adapter.load(municipality.pk, NOW)
-        offer = _offer(other, hero, TEN + dt.timedelta(minutes=75))  # 11:15, elsewhere
+        offer = factories.OfferFactory(  # 11:15, elsewhere
+            request=other, hero=hero, starts_at=TEN + dt.timedelta(minutes=75)
+        )
         assignment = Assignment(
             str(matched.pk), str(hero.pk), None, TEN, TEN + dt.timedelta(hours=1)
         )
@@ -216,7 +216,12 @@ def test_without_the_index_check_a_second_run_is_refused_by_the_database(municip
 def test_one_offer_accepted_twice_at_once_makes_one_visit(municipality):
     for round_ in range(ROUNDS):
         hero = make_hero(municipality, name=f"Held {round_}")
-        offer = _offer(_open_request(_school(municipality)), hero)
+        offer = factories.OfferFactory(
+            request=factories.SessionRequestFactory(
+                group__school__neighbourhood__municipality=municipality
+            ),
+            hero=hero,
+        )
 
         results = at_once([_accept(offer) for _ in range(4)])
 
@@ -241,7 +246,12 @@ def test_without_the_offer_lock_the_database_refuses_the_second_visit(municipali
     raced = []
     for round_ in range(CONTROL_ROUNDS):
         hero = make_hero(municipality, name=f"Held {round_}")
-        offer = _offer(_open_request(_school(municipality)), hero)
+        offer = factories.OfferFactory(
+            request=factories.SessionRequestFactory(
+                group__school__neighbourhood__municipality=municipality
+            ),
+            hero=hero,
+        )
         results = at_once([_accept(offer) for _ in range(4)])
         refused = [r for r in results if isinstance(r, IntegrityError)]
         if refused:

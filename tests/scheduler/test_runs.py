@@ -12,7 +12,8 @@ from scheduler.matching.model import Assignment
 from scheduler.models import MatchingRun, Offer, SessionRequest, Visit
 from scheduler.services import runs
 from tests import factories
-from tests.scheduler.conftest import NOW, TUESDAY, at, make_hero, make_request
+from tests.clock import NOW, TUESDAY, at
+from tests.scheduler.conftest import make_hero, make_request
 
 MANUAL = MatchingRun.Trigger.MANUAL
 
@@ -21,34 +22,14 @@ def queue(municipality, trigger=MANUAL) -> tuple[MatchingRun, bool]:
     return run_queue.run_request(municipality_id=municipality.pk, trigger=trigger)
 
 
-def request_at(school, *, kind="hero", hours=(10, 12), pupils=24):
-    group = factories.GroupFactory(school=school, pupils=pupils)
-    return make_request(school, group, None, kind=kind, hours=hours)
-
-
 def hour(start: int) -> tuple[dt.datetime, dt.datetime]:
     return at(TUESDAY, start), at(TUESDAY, start + 1)
 
 
-def assign(request, hero, start: int, kit=None) -> Assignment:
-    return Assignment(str(request.pk), str(hero.pk), str(kit.pk) if kit else None, *hour(start))
-
-
-def book(request, hero, start: int, kit=None) -> Visit:
-    offer = services.offer_create(
-        session_request=request,
-        hero=hero,
-        kit=kit,
-        starts_at=at(TUESDAY, start),
-        ends_at=at(TUESDAY, start + 1),
-        now=NOW,
+def assign(session_request, hero, start: int, kit=None) -> Assignment:
+    return Assignment(
+        str(session_request.pk), str(hero.pk), str(kit.pk) if kit else None, *hour(start)
     )
-    return services.offer_accept(offer=offer, now=NOW)
-
-
-@pytest.fixture
-def other_vo_school(municipality):
-    return factories.SchoolFactory(neighbourhood__municipality=municipality, level="vo")
 
 
 # --- the lock: one queued or running run per municipality -------------------------------------
@@ -95,13 +76,15 @@ def test_the_run_is_sent_to_the_worker_once_the_request_commits(
 
 
 def test_release_stale_frees_runs_stuck_for_more_than_fifteen_minutes(municipality, other_school):
-    stuck, _created = queue(municipality)
-    MatchingRun.objects.filter(pk=stuck.pk).update(
-        status=MatchingRun.Status.RUNNING, started_at=NOW - dt.timedelta(minutes=16)
+    stuck = factories.MatchingRunFactory(
+        municipality=municipality,
+        status=MatchingRun.Status.RUNNING,
+        started_at=NOW - dt.timedelta(minutes=16),
     )
-    busy, _created = queue(other_school.neighbourhood.municipality)
-    MatchingRun.objects.filter(pk=busy.pk).update(
-        status=MatchingRun.Status.RUNNING, started_at=NOW - dt.timedelta(minutes=14)
+    busy = factories.MatchingRunFactory(
+        municipality=other_school.neighbourhood.municipality,
+        status=MatchingRun.Status.RUNNING,
+        started_at=NOW - dt.timedelta(minutes=14),
     )
     assert runs.runs_release_stale(now=NOW) == 1
     stuck.refresh_from_db()
@@ -125,7 +108,7 @@ def test_release_stale_frees_a_run_never_picked_up(municipality):
 
 
 def test_a_run_is_claimed_once(municipality, vo_school, hero):
-    request_at(vo_school)
+    make_request(vo_school)
     run, _created = queue(municipality)
     done = runs.run_execute(run.pk, now=NOW)
     assert done.status == MatchingRun.Status.DONE
@@ -134,9 +117,9 @@ def test_a_run_is_claimed_once(municipality, vo_school, hero):
 
 
 def test_a_run_records_what_it_did(municipality, vo_school, hero, kit):
-    matched = request_at(vo_school)
+    matched = make_request(vo_school)
     SessionRequest.objects.filter(pk=matched.pk).update(unmatched_reason="no_hero_available")
-    nobody_trained = request_at(vo_school, kind="vr")
+    nobody_trained = make_request(vo_school, kind="vr")
     hero.vr_trained_on = None
     hero.save()
     run, _created = queue(municipality)
@@ -155,16 +138,12 @@ def test_a_run_records_what_it_did(municipality, vo_school, hero, kit):
 
 
 def test_a_run_leaves_pending_offers_and_visits_alone(municipality, vo_school, hero):
-    offered, booked = request_at(vo_school, hours=(9, 12)), request_at(vo_school, hours=(13, 15))
-    services.offer_create(
-        session_request=offered,
-        hero=hero,
-        kit=None,
-        starts_at=at(TUESDAY, 9),
-        ends_at=at(TUESDAY, 10),
-        now=NOW,
+    offered, booked = (
+        make_request(vo_school, hours=(9, 12)),
+        make_request(vo_school, hours=(13, 15)),
     )
-    book(booked, hero, 13)
+    factories.OfferFactory(request=offered, hero=hero)
+    factories.VisitFactory(request=booked, hero=hero, starts_at=at(TUESDAY, 13))
     run, _created = queue(municipality)
     run = runs.run_execute(run.pk, now=NOW)
     assert (run.requests_open, run.offers_made) == (0, 0)
@@ -175,7 +154,7 @@ def test_a_run_leaves_pending_offers_and_visits_alone(municipality, vo_school, h
 def test_a_run_that_raises_is_marked_failed_and_frees_the_lock(
     municipality, vo_school, hero, monkeypatch
 ):
-    request = request_at(vo_school)
+    session_request = make_request(vo_school)
 
     def boom(*args, **kwargs):
         raise RuntimeError("the solver fell over")
@@ -186,8 +165,8 @@ def test_a_run_that_raises_is_marked_failed_and_frees_the_lock(
     assert run.status == MatchingRun.Status.FAILED
     assert run.error == "RuntimeError: the solver fell over"
     assert run.finished_at is not None
-    request.refresh_from_db()
-    assert request.status == SessionRequest.Status.OPEN
+    session_request.refresh_from_db()
+    assert session_request.status == SessionRequest.Status.OPEN
     assert not Offer.objects.exists()
     assert queue(municipality)[1], "the lock is free again"
 
@@ -195,7 +174,7 @@ def test_a_run_that_raises_is_marked_failed_and_frees_the_lock(
 def test_a_run_that_fails_while_writing_writes_nothing(
     municipality, vo_school, other_vo_school, hero, monkeypatch
 ):
-    first, second = request_at(vo_school), request_at(other_vo_school, hours=(13, 15))
+    first, second = make_request(vo_school), make_request(other_vo_school, hours=(13, 15))
     real = services.offer_create
     calls = []
 
@@ -230,17 +209,10 @@ def test_write_offers_skips_a_request_that_is_no_longer_open(
     municipality, vo_school, other_vo_school, hero, snapshot
 ):
     other = make_hero(municipality, name="Samira")
-    cancelled, offered, fine = (request_at(vo_school) for _ in range(3))
+    cancelled, offered, fine = (make_request(vo_school) for _ in range(3))
     loaded, run = snapshot()
     services.request_cancel(session_request=cancelled, now=NOW)
-    services.offer_create(
-        session_request=offered,
-        hero=other,
-        kit=None,
-        starts_at=at(TUESDAY, 11),
-        ends_at=at(TUESDAY, 12),
-        now=NOW,
-    )
+    factories.OfferFactory(request=offered, hero=other, starts_at=at(TUESDAY, 11))
     made = runs.write_offers(
         loaded,
         [assign(cancelled, hero, 10), assign(offered, hero, 10), assign(fine, hero, 10)],
@@ -256,34 +228,27 @@ def test_write_offers_skips_a_hero_booked_in_the_meantime(
     municipality, vo_school, other_vo_school, hero, snapshot
 ):
     other = make_hero(municipality, name="Samira")
-    mine, theirs = request_at(vo_school), request_at(vo_school)
-    elsewhere, pending_elsewhere = request_at(other_vo_school), request_at(other_vo_school)
+    mine, theirs = make_request(vo_school), make_request(vo_school)
+    elsewhere, pending_elsewhere = make_request(other_vo_school), make_request(other_vo_school)
     loaded, run = snapshot()
-    book(elsewhere, hero, 11)  # 11:00 at another school: no time to travel
-    services.offer_create(
-        session_request=pending_elsewhere,
-        hero=other,
-        kit=None,
-        starts_at=at(TUESDAY, 10, 30),
-        ends_at=at(TUESDAY, 11, 30),
-        now=NOW,
-    )
+    factories.VisitFactory(request=elsewhere, hero=hero, starts_at=at(TUESDAY, 11))  # elsewhere
+    factories.OfferFactory(request=pending_elsewhere, hero=other, starts_at=at(TUESDAY, 10, 30))
     made = runs.write_offers(
         loaded, [assign(mine, hero, 10), assign(theirs, other, 10)], run=run, now=NOW
     )
     assert made == 0
     assert not Offer.objects.filter(run=run).exists()
-    for request in (mine, theirs):
-        request.refresh_from_db()
-        assert request.status == SessionRequest.Status.OPEN
+    for session_request in (mine, theirs):
+        session_request.refresh_from_db()
+        assert session_request.status == SessionRequest.Status.OPEN
 
 
 def test_write_offers_allows_back_to_back_at_the_same_school(
     municipality, vo_school, hero, snapshot
 ):
-    mine, before = request_at(vo_school), request_at(vo_school, hours=(9, 10))
+    mine, before = make_request(vo_school), make_request(vo_school, hours=(9, 10))
     loaded, run = snapshot()
-    book(before, hero, 9)
+    factories.VisitFactory(request=before, hero=hero, starts_at=at(TUESDAY, 9))
     assert runs.write_offers(loaded, [assign(mine, hero, 10)], run=run, now=NOW) == 1
 
 
@@ -291,13 +256,13 @@ def test_write_offers_skips_a_kit_booked_blocked_or_retired_in_the_meantime(
     municipality, vo_school, other_vo_school, hero, kit, snapshot
 ):
     samira, kim = make_hero(municipality, name="Samira"), make_hero(municipality, name="Kim")
-    blocked = services.kit_create(municipality=municipality, name="Kit Zuid", headsets=15)
-    retired = services.kit_create(municipality=municipality, name="Kit Oost", headsets=15)
-    shrunk = services.kit_create(municipality=municipality, name="Kit West", headsets=15)
-    wanted = [request_at(vo_school, kind="vr") for _ in range(4)]
-    elsewhere = request_at(other_vo_school, kind="vr")
+    blocked = factories.KitFactory(municipality=municipality, name="Kit Zuid")
+    retired = factories.KitFactory(municipality=municipality, name="Kit Oost")
+    shrunk = factories.KitFactory(municipality=municipality, name="Kit West")
+    wanted = [make_request(vo_school, kind="vr") for _ in range(4)]
+    elsewhere = make_request(other_vo_school, kind="vr")
     loaded, run = snapshot()
-    book(elsewhere, kim, 11, kit=kit)
+    factories.VisitFactory(request=elsewhere, hero=kim, kit=kit, starts_at=at(TUESDAY, 11))
     services.kit_block_add(kit=blocked, starts_at=at(TUESDAY, 8), ends_at=at(TUESDAY, 18))
     services.kit_update(kit=retired, name="Kit Oost", headsets=15, is_active=False)
     services.kit_update(kit=shrunk, name="Kit West", headsets=10)  # 24 pupils need 12
@@ -319,10 +284,10 @@ def test_write_offers_skips_a_kit_booked_blocked_or_retired_in_the_meantime(
 def test_write_offers_skips_a_vr_assignment_whose_kit_is_gone(
     municipality, vo_school, hero, snapshot
 ):
-    kit = services.kit_create(municipality=municipality, name="Kit Tijdelijk", headsets=15)
-    request = request_at(vo_school, kind="vr")
+    kit = factories.KitFactory(municipality=municipality, name="Kit Tijdelijk")
+    session_request = make_request(vo_school, kind="vr")
     loaded, run = snapshot()
-    assignment = assign(request, hero, 10, kit)
+    assignment = assign(session_request, hero, 10, kit)
     kit.delete()
     assert runs.write_offers(loaded, [assignment], run=run, now=NOW) == 0
     assert not Offer.objects.exists()
@@ -334,11 +299,11 @@ def test_write_offers_skips_a_vr_assignment_whose_kit_is_gone(
 def test_periodic_queues_one_run_per_municipality_with_open_requests(
     municipality, vo_school, other_vo_school, other_school, django_capture_on_commit_callbacks
 ):
-    request_at(vo_school)
-    request_at(other_vo_school)
-    request_at(other_school)  # Amsterdam
+    make_request(vo_school)
+    make_request(other_vo_school)
+    make_request(other_school)  # Amsterdam
     quiet = factories.SchoolFactory(neighbourhood__municipality__name="Oostzaan", level="vo")
-    services.request_cancel(session_request=request_at(quiet), now=NOW)
+    services.request_cancel(session_request=make_request(quiet), now=NOW)
 
     assert runs.runs_periodic(now=NOW) == 2
     queued = MatchingRun.objects.filter(status="queued", trigger="periodic")
@@ -362,10 +327,9 @@ def test_periodic_hands_over_again_a_run_the_broker_lost(municipality):
 
 
 def test_periodic_frees_stale_runs_first(municipality, vo_school):
-    request_at(vo_school)
-    stuck, _created = queue(municipality)
-    MatchingRun.objects.filter(pk=stuck.pk).update(
-        status="running", started_at=NOW - dt.timedelta(hours=1)
+    make_request(vo_school)
+    stuck = factories.MatchingRunFactory(
+        municipality=municipality, status="running", started_at=NOW - dt.timedelta(hours=1)
     )
     assert runs.runs_periodic(now=NOW) == 1
     stuck.refresh_from_db()
@@ -376,7 +340,7 @@ def test_periodic_frees_stale_runs_first(municipality, vo_school):
 
 
 def test_run_matching_task_executes_the_run(municipality, vo_school, hero):
-    request_at(vo_school)
+    make_request(vo_school)
     run, _created = queue(municipality)
     assert tasks.run_matching.delay(run.pk).get() == "done"
     assert tasks.run_matching.delay(run.pk).get() is None, "a run is claimed once"
@@ -386,27 +350,20 @@ def test_run_matching_task_executes_the_run(municipality, vo_school, hero):
 def test_rematch_task_queues_and_runs_matching(
     municipality, vo_school, hero, django_capture_on_commit_callbacks
 ):
-    request = request_at(vo_school)
+    session_request = make_request(vo_school)
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.rematch_open_requests.delay().get() == 1
     assert MatchingRun.objects.get().status == MatchingRun.Status.DONE
-    request.refresh_from_db()
-    assert request.status == SessionRequest.Status.OFFERED
+    session_request.refresh_from_db()
+    assert session_request.status == SessionRequest.Status.OFFERED
 
 
 def test_expire_task_expires_offers_and_completes_visits(
     vo_school, other_vo_school, hero, time_machine
 ):
-    offered, booked = request_at(vo_school), request_at(other_vo_school, hours=(13, 15))
-    offer = services.offer_create(
-        session_request=offered,
-        hero=hero,
-        kit=None,
-        starts_at=at(TUESDAY, 10),
-        ends_at=at(TUESDAY, 11),
-        now=NOW,
-    )
-    visit = book(booked, hero, 13)
+    offered, booked = make_request(vo_school), make_request(other_vo_school, hours=(13, 15))
+    offer = factories.OfferFactory(request=offered, hero=hero)
+    visit = factories.VisitFactory(request=booked, hero=hero, starts_at=at(TUESDAY, 13))
 
     assert tasks.expire_offers.delay().get() == 0
     time_machine.move_to(offer.expires_at, tick=False)
@@ -427,9 +384,15 @@ def test_expire_task_expires_offers_and_completes_visits(
 # --- manual assignment ------------------------------------------------------------------------
 
 
-def assign_by_hand(request, hero, start, *, kit=None, by=None, force=False) -> Offer:
+def assign_by_hand(session_request, hero, start, *, kit=None, by=None, force=False) -> Offer:
     return runs.offer_assign_manually(
-        session_request=request, hero=hero, kit=kit, starts_at=start, by=by, force=force, now=NOW
+        session_request=session_request,
+        hero=hero,
+        kit=kit,
+        starts_at=start,
+        by=by,
+        force=force,
+        now=NOW,
     )
 
 
@@ -437,13 +400,17 @@ def test_a_fitting_assignment_beside_other_visits_breaks_no_rule(
     municipality, vo_school, other_vo_school, hero, kit, coordinator
 ):
     samira = make_hero(municipality, name="Samira")
-    book(request_at(other_vo_school, kind="vr", pupils=20), samira, 10, kit=kit)
-    book(request_at(other_vo_school), hero, 13)
-    request = request_at(vo_school, kind="vr", hours=(10, 14))
+    factories.VisitFactory(
+        request=make_request(other_vo_school, kind="vr", pupils=20), hero=samira, kit=kit
+    )
+    factories.VisitFactory(
+        request=make_request(other_vo_school, hours=(13, 15)), hero=hero, starts_at=at(TUESDAY, 13)
+    )
+    session_request = make_request(vo_school, kind="vr", hours=(10, 14))
     start = at(TUESDAY, 11, 30)  # 30 minutes after the kit's other visit: time to move it
     assert (
         runs.manual_check(
-            session_request=request,
+            session_request=session_request,
             hero=hero,
             kit=kit,
             start=start,
@@ -452,28 +419,28 @@ def test_a_fitting_assignment_beside_other_visits_breaks_no_rule(
         )
         == []
     )
-    offer = assign_by_hand(request, hero, start, kit=kit, by=coordinator)
+    offer = assign_by_hand(session_request, hero, start, kit=kit, by=coordinator)
     assert (offer.manual_by, offer.rule_warnings, offer.status) == (coordinator, [], "pending")
 
 
 def test_an_assignment_that_collides_needs_force(
     municipality, vo_school, other_vo_school, hero, coordinator
 ):
-    book(request_at(other_vo_school), hero, 10)
-    request = request_at(vo_school)
+    factories.VisitFactory(request=make_request(other_vo_school), hero=hero)
+    session_request = make_request(vo_school)
     with pytest.raises(errors.RuleWarnings) as exc:
-        assign_by_hand(request, hero, at(TUESDAY, 11), by=coordinator)
+        assign_by_hand(session_request, hero, at(TUESDAY, 11), by=coordinator)
     assert any("collide" in w for w in exc.value.warnings), exc.value.warnings
-    assert not Offer.objects.filter(request=request).exists()
-    offer = assign_by_hand(request, hero, at(TUESDAY, 11), by=coordinator, force=True)
+    assert not Offer.objects.filter(request=session_request).exists()
+    offer = assign_by_hand(session_request, hero, at(TUESDAY, 11), by=coordinator, force=True)
     assert offer.rule_warnings == exc.value.warnings
 
 
 def test_manual_assignment_replaces_the_pending_offer(municipality, vo_school, hero, coordinator):
     samira = make_hero(municipality, name="Samira")
-    request = request_at(vo_school)
-    first = assign_by_hand(request, hero, at(TUESDAY, 10), by=coordinator)
-    second = assign_by_hand(request, samira, at(TUESDAY, 11), by=coordinator)
+    session_request = make_request(vo_school)
+    first = assign_by_hand(session_request, hero, at(TUESDAY, 10), by=coordinator)
+    second = assign_by_hand(session_request, samira, at(TUESDAY, 11), by=coordinator)
     first.refresh_from_db()
     assert first.status == Offer.Status.WITHDRAWN
     assert (second.hero, second.status) == (samira, Offer.Status.PENDING)
@@ -484,14 +451,14 @@ def test_manual_assignment_replaces_the_pending_offer(municipality, vo_school, h
 def test_manual_assignment_refuses_bad_input(
     municipality, vo_school, hero, kit, other_school, coordinator, problem
 ):
-    request = request_at(vo_school, kind="vr")
+    session_request = make_request(vo_school, kind="vr")
     elsewhere = other_school.neighbourhood.municipality
     args = {"hero": hero, "kit": kit, "start": at(TUESDAY, 10)}
     field = {"hero": "hero", "kit": "kit", "no_kit": "kit"}.get(problem, "starts_at")
     if problem == "hero":
         args["hero"] = make_hero(elsewhere, name="Elders")
     elif problem == "kit":
-        args["kit"] = services.kit_create(municipality=elsewhere, name="Elders", headsets=15)
+        args["kit"] = factories.KitFactory(municipality=elsewhere, name="Elders")
     elif problem == "no_kit":
         args["kit"] = None
     elif problem == "past":
@@ -499,16 +466,18 @@ def test_manual_assignment_refuses_bad_input(
     else:
         args["start"] = None
     with pytest.raises(ValidationError) as exc:
-        assign_by_hand(request, args["hero"], args["start"], kit=args["kit"], by=coordinator)
+        assign_by_hand(
+            session_request, args["hero"], args["start"], kit=args["kit"], by=coordinator
+        )
     assert field in exc.value.message_dict
     assert not Offer.objects.exists()
 
 
 def test_a_cancelled_request_cannot_be_assigned(vo_school, hero, coordinator):
-    request = request_at(vo_school)
-    services.request_cancel(session_request=request, now=NOW)
+    session_request = make_request(vo_school)
+    services.request_cancel(session_request=session_request, now=NOW)
     with pytest.raises(errors.RequestClosed):
-        assign_by_hand(request, hero, at(TUESDAY, 10), by=coordinator)
+        assign_by_hand(session_request, hero, at(TUESDAY, 10), by=coordinator)
     assert not Offer.objects.exists()
 
 
@@ -516,11 +485,11 @@ def test_a_confirmed_visit_can_go_to_another_hero(municipality, vo_school, hero,
     """Nothing else is open, so only the request itself tells how far ahead heroes must be
     free."""
     samira = make_hero(municipality, name="Samira")
-    request = request_at(vo_school)
-    visit = book(request, hero, 10)
-    offer = assign_by_hand(request, samira, at(TUESDAY, 11), by=coordinator)
+    session_request = make_request(vo_school)
+    visit = factories.VisitFactory(request=session_request, hero=hero)
+    offer = assign_by_hand(session_request, samira, at(TUESDAY, 11), by=coordinator)
     assert offer.rule_warnings == []
     visit.refresh_from_db()
-    request.refresh_from_db()
+    session_request.refresh_from_db()
     assert (visit.status, visit.sequence) == (Visit.Status.CANCELLED, 1)
-    assert request.status == SessionRequest.Status.OFFERED
+    assert session_request.status == SessionRequest.Status.OFFERED

@@ -12,7 +12,9 @@ from scheduler import services
 from scheduler.matching import model as m
 from scheduler.models import RequestWindow, SessionRequest, Visit
 from tests import factories
-from tests.scheduler.conftest import AMS, NOW, TUESDAY, at, make_request
+from tests.clock import LOCAL_TZ, NOW, TUESDAY, at
+from tests.helpers import login
+from tests.scheduler.conftest import make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -21,22 +23,16 @@ CREATE = reverse("scheduler:request-create")
 DASH = "\N{EN DASH}"  # between times, as the pages write them
 
 
-def login(client, user):
-    client.force_login(user)
-    client.cookies["django_language"] = "en"
-    return client
+def detail_url(session_request):
+    return reverse("scheduler:request-detail", args=[session_request.pk])
 
 
-def detail_url(req):
-    return reverse("scheduler:request-detail", args=[req.pk])
+def cancel_url(session_request):
+    return reverse("scheduler:request-cancel", args=[session_request.pk])
 
 
-def cancel_url(req):
-    return reverse("scheduler:request-cancel", args=[req.pk])
-
-
-def reschedule_url(req):
-    return reverse("scheduler:request-reschedule", args=[req.pk])
+def reschedule_url(session_request):
+    return reverse("scheduler:request-reschedule", args=[session_request.pk])
 
 
 def windows_data(*rows) -> dict:
@@ -68,35 +64,10 @@ def form_data(group, *rows, **overrides) -> dict:
     return {**data, **overrides}
 
 
-def confirmed(req, hero, kit=None, hours=(10, 11)):
-    """Build a confirmed visit the way matching and the hero would."""
-    offer = services.offer_create(
-        session_request=req,
-        hero=hero,
-        kit=kit,
-        starts_at=at(TUESDAY, hours[0]),
-        ends_at=at(TUESDAY, hours[1]),
-        now=NOW,
-    )
-    return services.offer_accept(offer=offer, now=NOW)
-
-
-@pytest.fixture
-def req(vo_school, group, vo_staff):
-    return make_request(vo_school, group, vo_staff)
-
-
-@pytest.fixture
-def other_staff(municipality):
-    """Staff of another school in the same municipality."""
-    school = factories.SchoolFactory(neighbourhood__municipality=municipality, level="vo")
-    return factories.staff(school)
-
-
 # The list
 
 
-def test_list_shows_staff_their_schools_requests_only(client, req, vo_staff, other_staff):
+def test_list_shows_staff_their_schools_requests_only(client, open_request, vo_staff, other_staff):
     foreign_group = factories.GroupFactory(
         school=other_staff.staff_memberships.get().school, name="Vreemde klas"
     )
@@ -105,7 +76,7 @@ def test_list_shows_staff_their_schools_requests_only(client, req, vo_staff, oth
     response = login(client, vo_staff).get(LIST)
 
     assert response.status_code == 200
-    assert req.group.name in response.text
+    assert open_request.group.name in response.text
     assert "Vreemde klas" not in response.text
     assert "Looking for a hero" in response.text
     assert f"Tue 10 Nov 2026 10:00{DASH}12:00" in response.text
@@ -113,26 +84,26 @@ def test_list_shows_staff_their_schools_requests_only(client, req, vo_staff, oth
 
 
 def test_list_shows_a_coordinator_their_municipality_without_a_new_button(
-    client, req, coordinator, outsider_coordinator
+    client, open_request, coordinator, outsider_coordinator
 ):
     response = login(client, coordinator).get(LIST)
-    assert req.group.name in response.text
+    assert open_request.group.name in response.text
     assert CREATE not in response.text
 
     response = login(client, outsider_coordinator).get(LIST)
     assert response.status_code == 200
-    assert req.group.name not in response.text
+    assert open_request.group.name not in response.text
 
 
-def test_list_shows_the_confirmed_date_and_hero(client, req, vo_staff, hero):
-    confirmed(req, hero)
+def test_list_shows_the_confirmed_date_and_hero(client, open_request, vo_staff, hero):
+    factories.VisitFactory(request=open_request, hero=hero)
     response = login(client, vo_staff).get(LIST)
     assert "Confirmed" in response.text
     assert f"Tue 10 Nov 2026 10:00{DASH}11:00" in response.text
     assert f"with {hero.display_name}" in response.text
 
 
-def test_list_filters_by_status(client, vo_school, group, vo_staff, req):
+def test_list_filters_by_status(client, vo_school, group, vo_staff, open_request):
     other_group = factories.GroupFactory(school=vo_school, name="Klas 3c")
     cancelled = make_request(vo_school, other_group, vo_staff)
     services.request_cancel(session_request=cancelled, now=NOW)
@@ -172,13 +143,13 @@ def test_list_query_count_does_not_grow(client, vo_school, group, vo_staff, hero
 
     def build(n):
         for i in range(n):
-            req = make_request(vo_school, group, vo_staff, hours=(10, 12))
+            session_request = make_request(vo_school, group, vo_staff, hours=(10, 12))
             if i % 2:
-                services.request_cancel(session_request=req, reason="", now=NOW)
+                services.request_cancel(session_request=session_request, reason="", now=NOW)
         return count_queries(lambda: client.get(LIST))
 
     first = build(2)
-    confirmed(SessionRequest.objects.filter(status="open").first(), hero)
+    factories.VisitFactory(request=SessionRequest.objects.filter(status="open").first(), hero=hero)
     assert first == build(8)
 
 
@@ -208,13 +179,22 @@ def test_create_happy_path_goes_to_the_details(client, vo_school, group, vo_staf
     )
     response = login(client, vo_staff).post(CREATE, data, follow=True)
 
-    req = SessionRequest.objects.get()
-    assert response.redirect_chain == [(detail_url(req), 302)]
+    session_request = SessionRequest.objects.get()
+    assert response.redirect_chain == [(detail_url(session_request), 302)]
     assert "Matching looks for a hero every few minutes" in response.text
-    assert (req.school, req.group, req.kind, req.topic) == (vo_school, group, "hero", topic)
-    assert (req.language, req.duration_min, req.class_size) == ("en", 90, 24)
-    assert req.requested_by == vo_staff
-    windows = [(w.starts_at, w.ends_at) for w in req.windows.all()]
+    assert (
+        session_request.school,
+        session_request.group,
+        session_request.kind,
+        session_request.topic,
+    ) == (vo_school, group, "hero", topic)
+    assert (session_request.language, session_request.duration_min, session_request.class_size) == (
+        "en",
+        90,
+        24,
+    )
+    assert session_request.requested_by == vo_staff
+    windows = [(w.starts_at, w.ends_at) for w in session_request.windows.all()]
     assert windows == [
         (at(TUESDAY, 10), at(TUESDAY, 12)),
         (at(dt.date(2026, 11, 12), 13), at(dt.date(2026, 11, 12), 15)),
@@ -234,7 +214,7 @@ def test_windows_are_dutch_time_across_the_clock_change(client, group, vo_staff)
     login(client, vo_staff).post(CREATE, form_data(group, ("2027-03-29", "10:00", "11:30")))
     window = RequestWindow.objects.get()
     assert window.starts_at == dt.datetime(2027, 3, 29, 8, 0, tzinfo=dt.UTC)
-    assert window.starts_at.astimezone(AMS).hour == 10
+    assert window.starts_at.astimezone(LOCAL_TZ).hour == 10
 
 
 BAD_WINDOWS = [
@@ -347,21 +327,21 @@ def test_create_sends_anonymous_to_login(client):
 # The details
 
 
-def test_detail_shows_everything_and_the_forms_to_staff(client, req, vo_staff):
-    response = login(client, vo_staff).get(detail_url(req))
+def test_detail_shows_everything_and_the_forms_to_staff(client, open_request, vo_staff):
+    response = login(client, vo_staff).get(detail_url(open_request))
     assert response.status_code == 200
     text = response.text
     assert "Local Hero visit for" in text
     assert f"Tuesday 10 November 2026, 10:00{DASH}12:00" in text
     assert "Any topic" in text
-    assert cancel_url(req) in text
-    assert reschedule_url(req) in text
+    assert cancel_url(open_request) in text
+    assert reschedule_url(open_request) in text
     assert "An offer or a confirmed visit is cancelled" in text
 
 
-def test_detail_shows_the_reason_no_hero_was_found(client, req, vo_staff):
-    SessionRequest.objects.filter(pk=req.pk).update(unmatched_reason=m.NO_VALID_VOG)
-    response = login(client, vo_staff).get(detail_url(req))
+def test_detail_shows_the_reason_no_hero_was_found(client, open_request, vo_staff):
+    SessionRequest.objects.filter(pk=open_request.pk).update(unmatched_reason=m.NO_VALID_VOG)
+    response = login(client, vo_staff).get(detail_url(open_request))
     assert "Why no hero has been found yet:" in response.text
     assert "certificate of conduct (VOG)" in response.text
 
@@ -369,9 +349,9 @@ def test_detail_shows_the_reason_no_hero_was_found(client, req, vo_staff):
 def test_detail_shows_the_confirmed_visit_with_hero_and_kit(
     client, vo_school, group, vo_staff, hero, kit
 ):
-    req = make_request(vo_school, group, vo_staff, kind="vr")
-    confirmed(req, hero, kit)
-    response = login(client, vo_staff).get(detail_url(req))
+    session_request = make_request(vo_school, group, vo_staff, kind="vr")
+    factories.VisitFactory(request=session_request, hero=hero, kit=kit)
+    response = login(client, vo_staff).get(detail_url(session_request))
     text = response.text
     assert "The visit" in text
     assert hero.display_name in text
@@ -379,118 +359,122 @@ def test_detail_shows_the_confirmed_visit_with_hero_and_kit(
     assert kit.name in text
 
 
-def test_detail_for_a_coordinator_has_no_forms(client, req, coordinator):
-    response = login(client, coordinator).get(detail_url(req))
+def test_detail_for_a_coordinator_has_no_forms(client, open_request, coordinator):
+    response = login(client, coordinator).get(detail_url(open_request))
     assert response.status_code == 200
-    assert cancel_url(req) not in response.text
-    assert reschedule_url(req) not in response.text
+    assert cancel_url(open_request) not in response.text
+    assert reschedule_url(open_request) not in response.text
 
 
-def test_detail_of_a_cancelled_request_has_no_forms(client, req, vo_staff):
-    services.request_cancel(session_request=req, now=NOW)
-    response = login(client, vo_staff).get(detail_url(req))
+def test_detail_of_a_cancelled_request_has_no_forms(client, open_request, vo_staff):
+    services.request_cancel(session_request=open_request, now=NOW)
+    response = login(client, vo_staff).get(detail_url(open_request))
     assert "stopped" in response.text
-    assert cancel_url(req) not in response.text
+    assert cancel_url(open_request) not in response.text
 
 
 @pytest.mark.parametrize("who", ["other_staff", "outsider_coordinator", "parent"])
-def test_detail_is_404_for_outsiders(client, req, who, request):
+def test_detail_is_404_for_outsiders(client, open_request, who, request):
     user = request.getfixturevalue(who)
-    assert login(client, user).get(detail_url(req)).status_code == 404
+    assert login(client, user).get(detail_url(open_request)).status_code == 404
 
 
-def test_detail_sends_anonymous_to_login(client, req):
-    assert client.get(detail_url(req)).status_code == 302
+def test_detail_sends_anonymous_to_login(client, open_request):
+    assert client.get(detail_url(open_request)).status_code == 302
 
 
 # Cancelling
 
 
-def test_cancel_a_confirmed_request_cancels_the_visit(client, req, vo_staff, hero):
-    visit = confirmed(req, hero)
-    response = login(client, vo_staff).post(cancel_url(req), {"reason": "Toetsweek"}, follow=True)
+def test_cancel_a_confirmed_request_cancels_the_visit(client, open_request, vo_staff, hero):
+    visit = factories.VisitFactory(request=open_request, hero=hero)
+    response = login(client, vo_staff).post(
+        cancel_url(open_request), {"reason": "Toetsweek"}, follow=True
+    )
     assert "The request is cancelled." in response.text
-    req.refresh_from_db()
+    open_request.refresh_from_db()
     visit.refresh_from_db()
-    assert req.status == "cancelled"
+    assert open_request.status == "cancelled"
     assert (visit.status, visit.cancel_reason) == ("cancelled", "Toetsweek")
     assert Notification.objects.filter(kind="scheduler:visit_cancelled").exists()
 
 
-def test_cancel_twice_says_it_is_closed(client, req, vo_staff):
-    services.request_cancel(session_request=req, now=NOW)
-    response = login(client, vo_staff).post(cancel_url(req), {}, follow=True)
+def test_cancel_twice_says_it_is_closed(client, open_request, vo_staff):
+    services.request_cancel(session_request=open_request, now=NOW)
+    response = login(client, vo_staff).post(cancel_url(open_request), {}, follow=True)
     assert "This request has been cancelled or has already taken place." in response.text
 
 
-def test_cancel_with_a_too_long_reason_shows_the_error(client, req, vo_staff):
-    response = login(client, vo_staff).post(cancel_url(req), {"reason": "x" * 301})
+def test_cancel_with_a_too_long_reason_shows_the_error(client, open_request, vo_staff):
+    response = login(client, vo_staff).post(cancel_url(open_request), {"reason": "x" * 301})
     assert response.status_code == 200
     assert response.context["cancel_form"].errors["reason"]
-    req.refresh_from_db()
-    assert req.status == "open"
+    open_request.refresh_from_db()
+    assert open_request.status == "open"
 
 
 @pytest.mark.parametrize("who", ["other_staff", "coordinator", "outsider_coordinator"])
-def test_cancel_is_404_for_anyone_but_the_schools_staff(client, req, who, request):
+def test_cancel_is_404_for_anyone_but_the_schools_staff(client, open_request, who, request):
     user = request.getfixturevalue(who)
-    assert login(client, user).post(cancel_url(req), {}).status_code == 404
-    req.refresh_from_db()
-    assert req.status == "open"
+    assert login(client, user).post(cancel_url(open_request), {}).status_code == 404
+    open_request.refresh_from_db()
+    assert open_request.status == "open"
 
 
-def test_cancel_is_post_only(client, req, vo_staff):
-    assert login(client, vo_staff).get(cancel_url(req)).status_code == 405
+def test_cancel_is_post_only(client, open_request, vo_staff):
+    assert login(client, vo_staff).get(cancel_url(open_request)).status_code == 405
 
 
 # Asking for other times
 
 
 def test_reschedule_a_confirmed_request_cancels_the_visit_and_looks_again(
-    client, req, vo_staff, hero
+    client, open_request, vo_staff, hero
 ):
-    visit = confirmed(req, hero)
+    visit = factories.VisitFactory(request=open_request, hero=hero)
     data = windows_data(("2026-11-19", "09:00", "11:00"))
-    response = login(client, vo_staff).post(reschedule_url(req), data, follow=True)
+    response = login(client, vo_staff).post(reschedule_url(open_request), data, follow=True)
 
     assert "matching looks for a hero again" in response.text
-    req.refresh_from_db()
+    open_request.refresh_from_db()
     visit.refresh_from_db()
-    assert (req.status, req.reschedule_count) == ("open", 1)
+    assert (open_request.status, open_request.reschedule_count) == ("open", 1)
     assert visit.status == Visit.Status.CANCELLED
-    assert [(w.starts_at, w.ends_at) for w in req.windows.all()] == [
+    assert [(w.starts_at, w.ends_at) for w in open_request.windows.all()] == [
         (at(dt.date(2026, 11, 19), 9), at(dt.date(2026, 11, 19), 11))
     ]
     assert Notification.objects.filter(kind="scheduler:visit_cancelled").exists()
 
 
-def test_reschedule_to_a_weekend_shows_the_error_and_keeps_the_old_times(client, req, vo_staff):
+def test_reschedule_to_a_weekend_shows_the_error_and_keeps_the_old_times(
+    client, open_request, vo_staff
+):
     data = windows_data(("2026-11-14", "09:00", "11:00"))
-    response = login(client, vo_staff).post(reschedule_url(req), data)
+    response = login(client, vo_staff).post(reschedule_url(open_request), data)
     assert response.status_code == 200
     assert "in a weekend" in response.text
-    assert [w.starts_at for w in req.windows.all()] == [at(TUESDAY, 10)]
-    req.refresh_from_db()
-    assert req.reschedule_count == 0
+    assert [w.starts_at for w in open_request.windows.all()] == [at(TUESDAY, 10)]
+    open_request.refresh_from_db()
+    assert open_request.reschedule_count == 0
 
 
-def test_reschedule_without_times_shows_the_error(client, req, vo_staff):
-    response = login(client, vo_staff).post(reschedule_url(req), windows_data())
+def test_reschedule_without_times_shows_the_error(client, open_request, vo_staff):
+    response = login(client, vo_staff).post(reschedule_url(open_request), windows_data())
     assert "Give at least one time" in response.text
-    assert req.windows.count() == 1
+    assert open_request.windows.count() == 1
 
 
-def test_reschedule_of_a_cancelled_request_is_refused(client, req, vo_staff):
-    services.request_cancel(session_request=req, now=NOW)
+def test_reschedule_of_a_cancelled_request_is_refused(client, open_request, vo_staff):
+    services.request_cancel(session_request=open_request, now=NOW)
     data = windows_data(("2026-11-19", "09:00", "11:00"))
-    response = login(client, vo_staff).post(reschedule_url(req), data, follow=True)
+    response = login(client, vo_staff).post(reschedule_url(open_request), data, follow=True)
     assert "This request has been cancelled" in response.text
-    assert [w.starts_at for w in req.windows.all()] == [at(TUESDAY, 10)]
+    assert [w.starts_at for w in open_request.windows.all()] == [at(TUESDAY, 10)]
 
 
 @pytest.mark.parametrize("who", ["other_staff", "coordinator", "outsider_coordinator"])
-def test_reschedule_is_404_for_anyone_but_the_schools_staff(client, req, who, request):
+def test_reschedule_is_404_for_anyone_but_the_schools_staff(client, open_request, who, request):
     user = request.getfixturevalue(who)
     data = windows_data(("2026-11-19", "09:00", "11:00"))
-    assert login(client, user).post(reschedule_url(req), data).status_code == 404
-    assert [w.starts_at for w in req.windows.all()] == [at(TUESDAY, 10)]
+    assert login(client, user).post(reschedule_url(open_request), data).status_code == 404
+    assert [w.starts_at for w in open_request.windows.all()] == [at(TUESDAY, 10)]

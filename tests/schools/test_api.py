@@ -1,26 +1,12 @@
 import pytest
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 
+from accounts.services import api_token_create
 from schools.models import CoordinatorMembership, StaffMembership
 from tests import factories
+from tests.helpers import API, api_get, ids, login
 
 pytestmark = pytest.mark.django_db
-
-API = "/api/v1"
-
-
-def get(client, url, **params):
-    return client.get(url, params, HTTP_ACCEPT="application/json", HTTP_ACCEPT_LANGUAGE="en")
-
-
-def ids(response) -> set[int]:
-    assert response.status_code == 200, response.content
-    return {row["id"] for row in response.json()["results"]}
-
-
-def as_user(client, user):
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -39,7 +25,7 @@ def other_group(other_school):
 def test_school_detail_shows_neighbourhood_municipality_level_brin_and_address(
     client, coordinator, school
 ):
-    body = get(as_user(client, coordinator), f"{API}/schools/{school.pk}/").json()
+    body = api_get(login(client, coordinator), f"{API}/schools/{school.pk}/").json()
 
     assert body == {
         "id": school.pk,
@@ -56,7 +42,7 @@ def test_school_detail_shows_neighbourhood_municipality_level_brin_and_address(
 
 
 def test_group_detail_shows_school_grade_year_and_pupils(client, staff, group):
-    body = get(as_user(client, staff), f"{API}/groups/{group.pk}/").json()
+    body = api_get(login(client, staff), f"{API}/groups/{group.pk}/").json()
 
     assert body == {
         "id": group.pk,
@@ -71,7 +57,7 @@ def test_group_detail_shows_school_grade_year_and_pupils(client, staff, group):
 def test_venue_detail_shows_its_neighbourhood_and_municipality(client, coordinator, municipality):
     venue = factories.VenueFactory(neighbourhood__municipality=municipality, description="Hub")
 
-    body = get(as_user(client, coordinator), f"{API}/venues/{venue.pk}/").json()
+    body = api_get(login(client, coordinator), f"{API}/venues/{venue.pk}/").json()
 
     assert body["neighbourhood"] == {"id": venue.neighbourhood_id, "name": venue.neighbourhood.name}
     assert body["municipality"] == municipality.pk
@@ -80,9 +66,9 @@ def test_venue_detail_shows_its_neighbourhood_and_municipality(client, coordinat
 
 
 def test_neighbourhood_and_municipality_details(client, coordinator, school, municipality):
-    client = as_user(client, coordinator)
-    hood = get(client, f"{API}/neighbourhoods/{school.neighbourhood_id}/").json()
-    town = get(client, f"{API}/municipalities/{municipality.pk}/").json()
+    client = login(client, coordinator)
+    hood = api_get(client, f"{API}/neighbourhoods/{school.neighbourhood_id}/").json()
+    town = api_get(client, f"{API}/municipalities/{municipality.pk}/").json()
 
     assert hood == {
         "id": school.neighbourhood_id,
@@ -101,7 +87,7 @@ def test_neighbourhood_and_municipality_details(client, coordinator, school, mun
 def test_lists_are_paginated(client, coordinator, municipality):
     factories.NeighbourhoodFactory.create_batch(51, municipality=municipality)
 
-    body = get(as_user(client, coordinator), f"{API}/neighbourhoods/").json()
+    body = api_get(login(client, coordinator), f"{API}/neighbourhoods/").json()
 
     assert body["count"] == 51
     assert len(body["results"]) == 50
@@ -114,15 +100,15 @@ def test_lists_are_paginated(client, coordinator, municipality):
 def test_coordinator_sees_own_municipality_directory_and_groups_only(
     client, coordinator, school, other_school, group, other_group
 ):
-    client = as_user(client, coordinator)
+    client = login(client, coordinator)
     venue = factories.VenueFactory(neighbourhood=school.neighbourhood)
     factories.VenueFactory(neighbourhood=other_school.neighbourhood)
 
-    assert ids(get(client, f"{API}/municipalities/")) == {school.neighbourhood.municipality_id}
-    assert ids(get(client, f"{API}/neighbourhoods/")) == {school.neighbourhood_id}
-    assert ids(get(client, f"{API}/schools/")) == {school.pk}
-    assert ids(get(client, f"{API}/venues/")) == {venue.pk}
-    assert ids(get(client, f"{API}/groups/")) == {group.pk}
+    assert ids(api_get(client, f"{API}/municipalities/")) == {school.neighbourhood.municipality_id}
+    assert ids(api_get(client, f"{API}/neighbourhoods/")) == {school.neighbourhood_id}
+    assert ids(api_get(client, f"{API}/schools/")) == {school.pk}
+    assert ids(api_get(client, f"{API}/venues/")) == {venue.pk}
+    assert ids(api_get(client, f"{API}/groups/")) == {group.pk}
 
 
 @pytest.mark.parametrize("kind", ["schools", "groups", "neighbourhoods", "venues"])
@@ -134,7 +120,7 @@ def test_other_municipalitys_coordinator_gets_404(client, outsider_coordinator, 
         "venues": factories.VenueFactory(neighbourhood=school.neighbourhood),
     }[kind]
 
-    response = get(as_user(client, outsider_coordinator), f"{API}/{kind}/{obj.pk}/")
+    response = api_get(login(client, outsider_coordinator), f"{API}/{kind}/{obj.pk}/")
 
     assert response.status_code == 404
     assert "detail" in response.json()
@@ -143,59 +129,59 @@ def test_other_municipalitys_coordinator_gets_404(client, outsider_coordinator, 
 def test_other_municipalitys_coordinator_does_not_list_our_school_or_group(
     client, outsider_coordinator, school, other_school, group, other_group
 ):
-    client = as_user(client, outsider_coordinator)
+    client = login(client, outsider_coordinator)
 
-    assert ids(get(client, f"{API}/schools/")) == {other_school.pk}
-    assert ids(get(client, f"{API}/groups/")) == {other_group.pk}
+    assert ids(api_get(client, f"{API}/schools/")) == {other_school.pk}
+    assert ids(api_get(client, f"{API}/groups/")) == {other_group.pk}
     municipality = school.neighbourhood.municipality_id
-    assert get(client, f"{API}/municipalities/{municipality}/").status_code == 404
+    assert api_get(client, f"{API}/municipalities/{municipality}/").status_code == 404
 
 
 # --- staff: their school's groups, their municipality's directory ---------------------------
 
 
 def test_staff_sees_own_schools_groups(client, staff, group, other_group):
-    client = as_user(client, staff)
+    client = login(client, staff)
 
-    assert ids(get(client, f"{API}/groups/")) == {group.pk}
-    assert get(client, f"{API}/groups/{group.pk}/").status_code == 200
+    assert ids(api_get(client, f"{API}/groups/")) == {group.pk}
+    assert api_get(client, f"{API}/groups/{group.pk}/").status_code == 200
 
 
 def test_coordinator_sees_the_group_of_a_school_in_their_municipality(client, coordinator, group):
-    assert get(as_user(client, coordinator), f"{API}/groups/{group.pk}/").status_code == 200
+    assert api_get(login(client, coordinator), f"{API}/groups/{group.pk}/").status_code == 200
 
 
 def test_staff_of_another_school_gets_404_on_our_group(client, outsider_staff, school, group):
-    client = as_user(client, outsider_staff)
+    client = login(client, outsider_staff)
 
-    assert get(client, f"{API}/groups/{group.pk}/").status_code == 404
-    assert group.pk not in ids(get(client, f"{API}/groups/"))
+    assert api_get(client, f"{API}/groups/{group.pk}/").status_code == 404
+    assert group.pk not in ids(api_get(client, f"{API}/groups/"))
     # Same municipality: the school itself is in their directory.
-    assert get(client, f"{API}/schools/{school.pk}/").status_code == 200
+    assert api_get(client, f"{API}/schools/{school.pk}/").status_code == 200
 
 
 def test_staff_does_not_see_another_municipalitys_school(client, staff, other_school):
-    assert get(as_user(client, staff), f"{API}/schools/{other_school.pk}/").status_code == 404
+    assert api_get(login(client, staff), f"{API}/schools/{other_school.pk}/").status_code == 404
 
 
 def test_hero_sees_own_municipality_directory_but_no_groups(client, school, other_school, group):
     hero = factories.HeroFactory(municipality=school.neighbourhood.municipality).user
-    client = as_user(client, hero)
+    client = login(client, hero)
 
-    assert ids(get(client, f"{API}/schools/")) == {school.pk}
-    assert get(client, f"{API}/groups/{group.pk}/").status_code == 404
+    assert ids(api_get(client, f"{API}/schools/")) == {school.pk}
+    assert api_get(client, f"{API}/groups/{group.pk}/").status_code == 404
 
 
 # --- parents: the whole directory, no groups ------------------------------------------------
 
 
 def test_parent_sees_every_school_but_no_group(client, parent, school, other_school, group):
-    client = as_user(client, parent)
+    client = login(client, parent)
 
-    assert ids(get(client, f"{API}/schools/")) == {school.pk, other_school.pk}
-    assert get(client, f"{API}/schools/{other_school.pk}/").status_code == 200
-    assert ids(get(client, f"{API}/groups/")) == set()
-    assert get(client, f"{API}/groups/{group.pk}/").status_code == 404
+    assert ids(api_get(client, f"{API}/schools/")) == {school.pk, other_school.pk}
+    assert api_get(client, f"{API}/schools/{other_school.pk}/").status_code == 200
+    assert ids(api_get(client, f"{API}/groups/")) == set()
+    assert api_get(client, f"{API}/groups/{group.pk}/").status_code == 404
 
 
 # --- authentication -------------------------------------------------------------------------
@@ -207,28 +193,28 @@ def test_parent_sees_every_school_but_no_group(client, parent, school, other_sch
 def test_anonymous_gets_403_not_authenticated(client, school, path):
     # Session authentication comes first and sends no WWW-Authenticate challenge, so DRF
     # answers 403 (not 401) to a request without credentials.
-    response = get(client, f"{API}/{path}")
+    response = api_get(client, f"{API}/{path}")
 
     assert response.status_code == 403
     assert response.json()["detail"] == "Authentication credentials were not provided."
 
 
 def test_anonymous_gets_403_on_a_detail(client, school):
-    assert get(client, f"{API}/schools/{school.pk}/").status_code == 403
+    assert api_get(client, f"{API}/schools/{school.pk}/").status_code == 403
 
 
 def test_token_authentication_reads_as_that_user(client, coordinator, school, other_school):
-    token = Token.objects.create(user=coordinator)
+    _token, key = api_token_create(user=coordinator, now=timezone.now())
 
-    response = client.get(f"{API}/schools/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get(f"{API}/schools/", HTTP_AUTHORIZATION=f"Token {key}")
 
     assert ids(response) == {school.pk}
 
 
 def test_token_authentication_scopes_groups_to_staff(client, staff, group, other_group):
-    token = Token.objects.create(user=staff)
+    _token, key = api_token_create(user=staff, now=timezone.now())
 
-    response = client.get(f"{API}/groups/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get(f"{API}/groups/", HTTP_AUTHORIZATION=f"Token {key}")
 
     assert ids(response) == {group.pk}
 
@@ -239,7 +225,7 @@ def test_a_wrong_token_gets_403(client, school):
     )
 
     assert response.status_code == 403
-    assert response.json()["detail"] == "Invalid token."
+    assert response.json()["detail"] == "Invalid or expired token."
 
 
 @pytest.mark.parametrize("membership", ["coordinator", "staff"])
@@ -252,7 +238,7 @@ def test_session_without_second_factor_gets_mfa_required(client, school, members
     else:
         StaffMembership.objects.create(user=user, school=school)
 
-    response = get(as_user(client, user), f"{API}/schools/")
+    response = api_get(login(client, user), f"{API}/schools/")
 
     assert response.status_code == 403
     assert response["Content-Type"] == "application/json"
@@ -262,9 +248,9 @@ def test_session_without_second_factor_gets_mfa_required(client, school, members
 def test_token_without_second_factor_gets_mfa_required(client, school):
     user = factories.UserFactory()
     StaffMembership.objects.create(user=user, school=school)
-    token = Token.objects.create(user=user)
+    _token, key = api_token_create(user=user, now=timezone.now())
 
-    response = client.get(f"{API}/groups/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get(f"{API}/groups/", HTTP_AUTHORIZATION=f"Token {key}")
 
     assert response.status_code == 403
     assert response.json()["code"] == "mfa_required"
@@ -279,11 +265,11 @@ def test_neighbourhoods_filter_by_target_area_and_municipality(
     target = factories.NeighbourhoodFactory(
         municipality=school.neighbourhood.municipality, is_target_area=True
     )
-    client = as_user(client, parent)
+    client = login(client, parent)
     municipality = school.neighbourhood.municipality_id
 
-    assert ids(get(client, f"{API}/neighbourhoods/", is_target_area="true")) == {target.pk}
-    assert ids(get(client, f"{API}/neighbourhoods/", municipality=municipality)) == {
+    assert ids(api_get(client, f"{API}/neighbourhoods/", is_target_area="true")) == {target.pk}
+    assert ids(api_get(client, f"{API}/neighbourhoods/", municipality=municipality)) == {
         school.neighbourhood_id,
         target.pk,
     }
@@ -293,49 +279,51 @@ def test_schools_filter_by_municipality_neighbourhood_and_level(
     client, parent, school, other_school
 ):
     vo = factories.SchoolFactory(neighbourhood=school.neighbourhood, level="vo")
-    client = as_user(client, parent)
+    client = login(client, parent)
 
-    assert ids(get(client, f"{API}/schools/", level="vo")) == {vo.pk}
-    assert ids(get(client, f"{API}/schools/", neighbourhood=school.neighbourhood_id)) == {
+    assert ids(api_get(client, f"{API}/schools/", level="vo")) == {vo.pk}
+    assert ids(api_get(client, f"{API}/schools/", neighbourhood=school.neighbourhood_id)) == {
         school.pk,
         vo.pk,
     }
     municipality = other_school.neighbourhood.municipality_id
-    assert ids(get(client, f"{API}/schools/", municipality=municipality)) == {other_school.pk}
+    assert ids(api_get(client, f"{API}/schools/", municipality=municipality)) == {other_school.pk}
 
 
 def test_schools_search_by_name_or_brin(client, parent, school):
     named = factories.SchoolFactory(name="Het Saendelft College", brin="99ZZ")
-    client = as_user(client, parent)
+    client = login(client, parent)
 
-    assert ids(get(client, f"{API}/schools/", search="saendelft")) == {named.pk}
-    assert ids(get(client, f"{API}/schools/", search=school.brin)) == {school.pk}
+    assert ids(api_get(client, f"{API}/schools/", search="saendelft")) == {named.pk}
+    assert ids(api_get(client, f"{API}/schools/", search=school.brin)) == {school.pk}
 
 
 def test_venues_filter_by_municipality_and_neighbourhood(client, parent, school, other_school):
     here = factories.VenueFactory(neighbourhood=school.neighbourhood)
     there = factories.VenueFactory(neighbourhood=other_school.neighbourhood)
-    client = as_user(client, parent)
+    client = login(client, parent)
 
-    assert ids(get(client, f"{API}/venues/", neighbourhood=school.neighbourhood_id)) == {here.pk}
+    assert ids(api_get(client, f"{API}/venues/", neighbourhood=school.neighbourhood_id)) == {
+        here.pk
+    }
     municipality = other_school.neighbourhood.municipality_id
-    assert ids(get(client, f"{API}/venues/", municipality=municipality)) == {there.pk}
+    assert ids(api_get(client, f"{API}/venues/", municipality=municipality)) == {there.pk}
 
 
 def test_groups_filter_by_school_year_and_grade(client, coordinator, school, group):
     colleague_school = factories.SchoolFactory(neighbourhood=school.neighbourhood)
     other = factories.GroupFactory(school=colleague_school, grade=3, school_year="2027-2028")
-    client = as_user(client, coordinator)
+    client = login(client, coordinator)
 
-    assert ids(get(client, f"{API}/groups/", school=colleague_school.pk)) == {other.pk}
-    assert ids(get(client, f"{API}/groups/", grade=6)) == {group.pk}
-    assert ids(get(client, f"{API}/groups/", school_year="2027-2028")) == {other.pk}
+    assert ids(api_get(client, f"{API}/groups/", school=colleague_school.pk)) == {other.pk}
+    assert ids(api_get(client, f"{API}/groups/", grade=6)) == {group.pk}
+    assert ids(api_get(client, f"{API}/groups/", school_year="2027-2028")) == {other.pk}
 
 
 def test_filtering_on_a_school_one_may_not_see_is_a_400_naming_it(
     client, coordinator, other_school
 ):
-    response = get(as_user(client, coordinator), f"{API}/groups/", school=other_school.pk)
+    response = api_get(login(client, coordinator), f"{API}/groups/", school=other_school.pk)
 
     assert response.status_code == 400
     assert list(response.json()) == ["school"]
@@ -374,11 +362,11 @@ def test_list_query_count_does_not_grow_with_rows(client, count_queries, school,
         "staff": lambda: factories.staff(school),
         "parent": factories.parent,
     }[role]()
-    client = as_user(client, user)
+    client = login(client, user)
     rows = []
 
     def fetch():
-        response = get(client, f"{API}/{path}")
+        response = api_get(client, f"{API}/{path}")
         assert response.status_code == 200
         rows.append(response.json()["count"])
 
