@@ -97,7 +97,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "accounts.middleware.RolesMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    # auditlog's middleware, extended: it also knows the person of an API call with a token,
+    # whom DRF authenticates only inside the view.
+    "accounts.audit.AuditMiddleware",
     "accounts.middleware.IdleSessionMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
     "core.middleware.RefusalMiddleware",
@@ -352,16 +354,8 @@ SPECTACULAR_SETTINGS = {
 AUDITLOG_INCLUDE_ALL_MODELS = False
 # Fixtures (loaddata) are not someone's change to a record.
 AUDITLOG_DISABLE_ON_RAW_SAVE = True
-# auditlog's middleware, extended (accounts.audit.AuditMiddleware): it also knows the person of
-# an API call with a token, whom DRF authenticates only inside the view.
-MIDDLEWARE = [
-    "accounts.audit.AuditMiddleware" if name == "auditlog.middleware.AuditlogMiddleware" else name
-    for name in MIDDLEWARE
-]
 # --- end of the audit trail ---
 
-# Security: with DEBUG off these make `manage.py check --deploy` clean. Behind a TLS proxy set
-# DJANGO_SECURE_PROXY_SSL_HEADER=1 (see docs/deploy.md).
 # Content-Security-Policy (django-csp): scripts, styles, images and fonts from this site only; no
 # inline script or style anywhere (the API's Redoc page alone allows inline styles, which Redoc
 # writes at run time: config.urls).
@@ -401,6 +395,8 @@ SESSION_IDLE_S = int(os.environ.get("SESSION_IDLE_S", str(60 * 60 * 24 * 7)))
 SESSION_IDLE_STAFF_S = int(os.environ.get("SESSION_IDLE_STAFF_S", str(60 * 60)))
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 
+# Security: with DEBUG off these make `manage.py check --deploy` clean. Behind a TLS proxy set
+# DJANGO_SECURE_PROXY_SSL_HEADER=1 (see docs/deploy.md).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
