@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 HOST ?= 127.0.0.1:8000
+# Served on all interfaces (HOST=0.0.0.0:PORT, to try it on a phone), links use this address.
+LAN_IP = $(shell hostname -I 2>/dev/null | cut -d' ' -f1)
 # These targets are for development: debug on (the settings default to off) unless the caller
 # says DJANGO_DEBUG=0.
 export DJANGO_DEBUG ?= 1
@@ -18,10 +20,17 @@ $(STAMP): requirements.lock
 	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
 	rm -f $(VENV)/.installed-* && touch $@
 
+# The whole system: web server, Celery worker and beat (Procfile.dev), on a broker that is a
+# folder (.run/broker), so scheduled work runs without Redis. Ctrl-C stops all of it. Links in
+# mail use the address served on, unless SITE_URL says otherwise.
+run: export HOST := $(HOST)
+run: export PATH := $(abspath $(BIN)):$(PATH)
+run: export CELERY_BROKER_URL ?= filesystem://
+run: export SITE_URL ?= http://$(if $(filter 0.0.0.0:%,$(HOST)),$(LAN_IP):$(lastword $(subst :, ,$(HOST))),$(HOST))
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py demo
-	$(BIN)/python manage.py runserver $(HOST)
+	$(BIN)/honcho --procfile Procfile.dev start
 
 test: install
 	$(BIN)/ruff check .

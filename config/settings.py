@@ -7,6 +7,7 @@ allowed hosts, DATABASE_URL, REDIS_URL and an EMAIL_URL.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import dj_email_url
@@ -52,6 +53,9 @@ if not SITE_URL:
         )
     SITE_URL = "http://127.0.0.1:8000"
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", SITE_URL)
+if DEBUG and "DJANGO_ALLOWED_HOSTS" not in os.environ:
+    # `make run HOST=192.168.1.5:8000`: the address links point at must also be served.
+    ALLOWED_HOSTS.append(urlsplit(SITE_URL).hostname)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -72,6 +76,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "auditlog",
+    "django_celery_beat",
     "accounts",
     "schools",
     "heroes",
@@ -211,10 +216,15 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Celery: a Redis broker when REDIS_URL is set; otherwise tasks run in-process, so a newcomer
-# needs no worker. Tasks acknowledge late so a killed worker's task is delivered again.
-CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Celery: a Redis broker when REDIS_URL is set (production, CI). CELERY_BROKER_URL names another:
+# `make run` uses kombu's filesystem transport (a folder, no server) so the demo has a real
+# worker and beat. With neither, tasks run in-process and nothing runs on a schedule (tests).
+# Tasks acknowledge late so a killed worker's task is delivered again.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or "memory://localhost/"
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL.startswith("memory://")
+# In production, no broker means nothing runs on a schedule (lottery draws, expiries,
+# reminders): /healthz then answers 503. In development that is allowed.
+SCHEDULED_WORK_OPTIONAL = DEBUG
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 # Keep the worker's database connection between tasks (see scheduler/celery.py).
@@ -223,9 +233,22 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _broker_folder = Path(os.environ.get("CELERY_BROKER_FOLDER", BASE_DIR / ".run" / "broker"))
+    _broker_folder.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_folder),
+        "data_folder_out": str(_broker_folder),
+        "control_folder": str(_broker_folder / "control"),
+        "store_processed": False,
+        "polling_interval": 0.2,
+    }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Beat keeps the schedule and each job's last run in the database (django-celery-beat): it
+# survives restarts, admins can pause a job, and /healthz reads when scheduled work last ran.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {
         "task": "notifications.tasks.sweep_pending",
@@ -237,7 +260,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "activities-draw-lotteries": {
         "task": "activities.tasks.draw_due_lotteries",
-        "schedule": 300.0,
+        "schedule": float(os.environ.get("LOTTERY_DRAW_EVERY_S", "60")),
     },
     "scheduler-expire-offers": {
         "task": "scheduler.tasks.expire_offers",

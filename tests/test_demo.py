@@ -12,6 +12,7 @@ from django.db import models
 
 from accounts.models import User
 from accounts.roles import roles_for
+from accounts.selectors import failed_notifications_for
 from activities.models import Activity, Child, Enrolment
 from notifications.models import Notification
 from schools.models import Group, Municipality, School, SchoolClosure
@@ -212,6 +213,15 @@ def test_the_demo_parent_has_two_children_with_a_place_a_wait_and_an_offer_among
     # Their mail is in the outbox to read, and no worker will try to send it to .test.
     assert Notification.objects.filter(recipient=parent, kind="activity:offered").exists()
     assert not Notification.objects.filter(to_email__endswith="@demo.test", status="pending")
+
+
+def test_a_fresh_demo_has_no_undelivered_mail(settings):
+    settings.DEBUG = True
+    run_demo()
+    coordinator = User.objects.get(email="coordinator@demo.test")
+    assert Notification.objects.filter(status="sent").count() > 10
+    assert not Notification.objects.exclude(status="sent").exists()
+    assert not failed_notifications_for(roles_for(coordinator)).exists()
     # The other families only fill places: they have no password to log in with.
     families = User.objects.filter(children__isnull=False).exclude(email="parent@demo.test")
     assert families.distinct().count() >= 12

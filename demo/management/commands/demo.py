@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from demo.builders.activities import build_activities
 from demo.builders.heroes import build_heroes
-from demo.builders.people import build_logins, mark_demo_mail_unsent
+from demo.builders.people import build_logins, mark_demo_mail_delivered
 from demo.builders.places import build_amsterdam, build_zaanstad
 from demo.builders.sessions import build_sessions
 from demo.data import LOGINS, PASSWORD
@@ -49,7 +49,7 @@ class Command(BaseCommand):
             build_activities(today, timezone.now())
             build_heroes(zaanstad, today, timezone.now())
             build_sessions(zaanstad, today, timezone.now())
-            mark_demo_mail_unsent(last_mail or 0)
+            mark_demo_mail_delivered(last_mail or 0, timezone.now())
         if options["verbosity"] > 0:
             self.print_logins()
 
