@@ -62,4 +62,18 @@ MODEL_KEYS = {
     "mfa.authenticator": "webauthn",
     "auditlog.logentry": "guardian",
     "auth.group": "guardian",
+    # Beat's schedule (admin only): any id will do, the admin answers outsiders the same.
+    **dict.fromkeys(
+        (
+            f"django_celery_beat.{model}"
+            for model in (
+                "periodictask",
+                "intervalschedule",
+                "crontabschedule",
+                "solarschedule",
+                "clockedschedule",
+            )
+        ),
+        "guardian",
+    ),
 }
