@@ -38,7 +38,7 @@ class RuleWarningsSerializer(ErrorSerializer):
 
 
 class AffectedSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["offer", "visit"])
+    kind = serializers.CharField(help_text=_("`offer` (pending) or `visit` (confirmed)."))
     id = serializers.IntegerField()
     request = serializers.IntegerField()
     school = serializers.CharField()
