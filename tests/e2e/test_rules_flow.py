@@ -65,9 +65,7 @@ def test_a_kit_block_over_a_visit_is_named_then_confirmed(page, municipality):
 
 def test_staff_read_a_venues_week_on_a_phone(page, municipality):
     school = factories.SchoolFactory(neighbourhood__municipality=municipality, name="De Linde")
-    venue = factories.VenueFactory(
-        name="jongerenHUB Zaandam", neighbourhood=school.neighbourhood
-    )
+    venue = factories.VenueFactory(name="jongerenHUB Zaandam", neighbourhood=school.neighbourhood)
     wednesday = _next_weekday(2, after_days=0)
     dates = {"first_date": wednesday, "last_date": wednesday + dt.timedelta(weeks=4)}
     judo = activity_for(school, venue=venue, title="Judo", **dates)
