@@ -12,6 +12,7 @@ from activities import services, venues
 from activities.models import Activity
 from tests import factories
 from tests.activities.helpers import activity_for
+from tests.activities.test_staff_views_form import form_data
 from tests.clock import ENROLLING as NOW
 from tests.helpers import API, api_get, login
 
@@ -102,6 +103,16 @@ def test_staff_are_warned_when_they_publish(client, staff, school, venue):
     assert warning in page.text
     draft.refresh_from_db()
     assert draft.status == Activity.Status.PUBLISHED  # a warning, not a refusal
+
+
+def test_staff_are_warned_when_they_save_a_new_activity_there(client, staff, venue):
+    dance(venue)  # Wednesdays 15:00-16:00, January to March
+    data = form_data(venue=venue.pk, weekday="2", first_date="2027-01-06", last_date="2027-01-27")
+
+    page = login(client, staff).post(reverse("activities:staff_create"), data, follow=True)
+
+    assert "The activity has been saved as a draft." in page.text
+    assert "is also booked by Dans (De Regenboog) at the same time, on 4 dates" in page.text
 
 
 def test_the_activity_page_keeps_showing_the_clash(client, staff, judo, venue):

@@ -36,9 +36,7 @@ def _accept(offer):
 
 
 @pytest.mark.parametrize("round_", range(ROUNDS))
-def test_a_block_and_an_accept_at_once_never_leave_a_visit_under_the_block(
-    municipality, round_
-):
+def test_a_block_and_an_accept_at_once_never_leave_a_visit_under_the_block(municipality, round_):
     school = factories.SchoolFactory(neighbourhood__municipality=municipality, level="vo")
     kit = factories.KitFactory(municipality=municipality, name=f"Kit {round_}", headsets=15)
     offer = factories.OfferFactory(
