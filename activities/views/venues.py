@@ -51,4 +51,9 @@ def venue_week(request: HttpRequest, pk: int) -> HttpResponse:
 def venue_clashes(request: HttpRequest) -> HttpResponse:
     clashes = venues.clashes_for_coordinator(request.roles, now=timezone.now())
     rows = [(clash, venues.week_label(venues.monday_of(clash.first.date))) for clash in clashes]
-    return render(request, "activities/venues/clashes.html", {"rows": rows})
+    context = {
+        "rows": rows,
+        "venues": venues.venues_for_manager(request.roles).order_by("name", "pk"),
+        "this_week": venues.week_label(venues.monday_of(timezone.localdate())),
+    }
+    return render(request, "activities/venues/clashes.html", context)

@@ -155,6 +155,7 @@ def test_the_clash_page_is_for_the_municipalitys_coordinators(
 
     own = login(client, coordinator).get(url)
     assert "jongerenHUB Zaandam" in own.text and "Dans" in own.text
+    assert reverse("activities:venue_week", args=[venue.pk]) in own.text
     assert "jongerenHUB Zaandam" not in login(client, outsider_coordinator).get(url).text
     assert login(client, staff).get(url).status_code == 403
 
