@@ -33,10 +33,11 @@ from schools.api import (
 from schools.models import Group, Neighbourhood, School
 from schools.selectors import neighbourhoods_visible_to, schools_visible_to
 
-from . import errors, selectors, services, waitlist
+from . import api_venues, errors, notices, selectors, services, venues, waitlist
 from .consent import consent_text, is_current
 from .forms.family import groups_for_school
 from .models import Activity, Attendance, Child, Enrolment, Occurrence
+from .schedule import past_session_dates
 
 # --- scoped reads --------------------------------------------------------------------------
 
@@ -178,6 +179,26 @@ class ActivityFilter(django_filters.FilterSet):
         return queryset.filter(has_places if value else ~has_places)
 
 
+class ClashSerializer(serializers.Serializer):
+    activity = serializers.IntegerField(source="other.pk")
+    title = serializers.CharField(source="other.title")
+    school = SchoolRefSerializer(source="other.school")
+    first_starts_at = serializers.DateTimeField(source="first.starts_at")
+    first_ends_at = serializers.DateTimeField(source="first.ends_at")
+    sessions = serializers.SerializerMethodField()
+
+    def get_sessions(self, clash) -> int:
+        return len(clash.sessions)
+
+
+class PublishedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    past_dates = serializers.ListField(child=serializers.DateField())
+    venue_clashes = ClashSerializer(many=True)
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
 class RegisterRowSerializer(serializers.Serializer):
     enrolment_id = serializers.IntegerField(source="pk")
     child = serializers.CharField(source="child.first_name")
@@ -251,6 +272,34 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "now": timezone.now()}
+
+    @extend_schema(
+        summary="Publish a draft (staff of the school, coordinators)",
+        description="Refused with 409 `all_dates_past` when every date has passed, or "
+        "`no_sessions` when every date falls in a closure. A published activity answers as "
+        "it is. `past_dates` lists dates that have passed (families cannot book them), "
+        "`venue_clashes` other activities at the same venue at the same time; `warnings` says "
+        "both in words.",
+        request=None,
+        responses={200: PublishedSerializer, 409: refused("`all_dates_past` or `no_sessions`.")},
+    )
+    @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
+    def publish(self, request, pk=None):
+        activity = selectors.get_activity_for_manager(request.roles, pk)
+        now = timezone.now()
+        activity = services.activity_publish(activity=activity, now=now)
+        past = past_session_dates(activity, now)
+        clashes = venues.clashes_for_activity(activity, now=now)
+        warnings = [notices.past_dates_warning(activity, now)] if past else []
+        warnings += [notices.clash_text(activity, clash) for clash in clashes]
+        result = {
+            "id": activity.pk,
+            "status": activity.status,
+            "past_dates": past,
+            "venue_clashes": clashes,
+            "warnings": warnings,
+        }
+        return Response(PublishedSerializer(result).data)
 
     @extend_schema(
         methods=["GET"],
@@ -593,3 +642,4 @@ def register(router) -> None:
     router.register("activities", ActivityViewSet, basename="activity")
     router.register("children", ChildViewSet, basename="child")
     router.register("enrolments", EnrolmentViewSet, basename="enrolment")
+    api_venues.register(router)

@@ -5,6 +5,8 @@ Each is a `core.refusals.Refusal`: pages show the message, the API answers its s
 free in time raises `core.refusals.Busy`.
 """
 
+from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.refusals import Refusal
@@ -34,9 +36,64 @@ class AlreadyEnrolled(Refusal):
 
 
 class Overlap(Refusal):
+    """The child already has an activity on the same weekday at overlapping times; the message
+    names it and its time, so the parent knows which one to choose between."""
+
     code = "overlap"
     status = 409
     message = _("Your child already has another activity at this time.")
+
+    def __init__(self, child=None, other=None):
+        self.child, self.other = child, other
+        super().__init__(None if other is None else self._naming(child, other))
+
+    @staticmethod
+    def _naming(child, other) -> str:
+        # Built when raised: the request's language is active then (page or API).
+        return gettext(
+            "%(child)s already has another activity at that time: %(title)s, every "
+            "%(weekday)s from %(start)s to %(end)s (%(first)s to %(last)s)."
+        ) % {
+            "child": child.first_name if child is not None else gettext("Your child"),
+            "title": other.title,
+            "weekday": other.get_weekday_display(),
+            "start": formats.time_format(other.start_time, "H:i"),
+            "end": formats.time_format(other.end_time, "H:i"),
+            "first": formats.date_format(other.first_date, "j F Y"),
+            "last": formats.date_format(other.last_date, "j F Y"),
+        }
+
+    def body(self) -> dict:
+        body = super().body()
+        if self.other is not None:
+            body["other_activity"] = {
+                "id": self.other.pk,
+                "title": self.other.title,
+                "weekday": self.other.weekday,
+                "start_time": self.other.start_time.strftime("%H:%M"),
+                "end_time": self.other.end_time.strftime("%H:%M"),
+                "first_date": self.other.first_date.isoformat(),
+                "last_date": self.other.last_date.isoformat(),
+            }
+        return body
+
+
+class AllDatesPast(Refusal):
+    code = "all_dates_past"
+    status = 409
+    message = _(
+        "Every date of this activity is in the past, so no one could come. "
+        "Change the dates before you publish it."
+    )
+
+
+class NoSessions(Refusal):
+    code = "no_sessions"
+    status = 409
+    message = _(
+        "This activity has no sessions: every date falls in a holiday or closure. "
+        "Change the dates before you publish it."
+    )
 
 
 class NotYourChild(Refusal):

@@ -23,7 +23,7 @@ from core.time import local_date, local_datetime
 from . import consent as consent_versions
 from . import errors, messages
 from .models import Activity, Attendance, Child, Enrolment, LotteryRound, Occurrence
-from .schedule import closures_for_school, session_dates
+from .schedule import closures_for_school, past_session_dates, schedule_dates, session_dates
 from .waitlist import waitlist_advance
 
 SCHEDULE_FIELDS = ("weekday", "start_time", "end_time", "first_date", "last_date")
@@ -93,7 +93,16 @@ def _round_for(activity: Activity) -> LotteryRound:
 
 
 @transaction.atomic
-def activity_publish(*, activity: Activity) -> Activity:
+def activity_publish(*, activity: Activity, now: dt.datetime) -> Activity:
+    """Publish a draft. Refused when no session is ahead (every date has passed, or falls in a
+    closure): families could enrol but never come. Past dates of a partly past activity are
+    the page's warning (schedule.past_session_dates), not a refusal."""
+    if activity.status == Activity.Status.DRAFT:
+        dates = schedule_dates(activity)
+        if not dates:
+            raise errors.NoSessions
+        if len(past_session_dates(activity, now, dates=dates)) == len(dates):
+            raise errors.AllDatesPast
     Activity.objects.filter(pk=activity.pk, status=Activity.Status.DRAFT).update(
         status=Activity.Status.PUBLISHED
     )
@@ -301,7 +310,7 @@ def _check_can_enrol(child: Child, activity: Activity, now: dt.datetime) -> None
     if activity.pk in clashes:
         raise errors.AlreadyEnrolled
     if clashes:
-        raise errors.Overlap
+        raise errors.Overlap(child, Activity.objects.get(pk=min(clashes)))
 
 
 def _overlapping(enrolments, activity: Activity):
@@ -406,8 +415,9 @@ def enrolment_place(*, activity: Activity, child: Child, placed_by, now: dt.date
             raise errors.AlreadyEnrolled
         if existing:
             _end(existing, Enrolment.Status.CANCELLED, now)
-        if _overlapping(active.exclude(activity=locked), locked).exists():
-            raise errors.Overlap
+        other = _overlapping(active.exclude(activity=locked), locked).select_related("activity")
+        if clash := other.first():
+            raise errors.Overlap(child, clash.activity)
         enrolment = Enrolment.objects.create(
             child=child,
             activity=locked,

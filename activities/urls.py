@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import family, staff
+from .views import family, staff, venues
 
 app_name = "activities"
 
@@ -44,4 +44,7 @@ urlpatterns = [
         name="staff_occurrence_cancel",
     ),
     path("manage/children/<int:pk>/attendance/", staff.child_report, name="staff_child_report"),
+    # Venues: a week at a glance (staff and coordinators), clashes (coordinators)
+    path("manage/venues/<int:pk>/week/", venues.venue_week, name="venue_week"),
+    path("manage/venues/clashes/", venues.venue_clashes, name="venue_clashes"),
 ]

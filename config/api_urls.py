@@ -25,6 +25,18 @@ class Router(DefaultRouter):
         lookup_url_kwarg = getattr(viewset, "lookup_url_kwarg", None) or lookup_field
         return f"(?P<{lookup_prefix}{lookup_url_kwarg}>[0-9]{{1,18}})"
 
+    def get_api_root_view(self, api_urls=None):
+        """The root lists each collection once: a viewset with only actions on another app's
+        resource (activities' `venues/<id>/calendar/`) has no list and adds no entry, so it
+        does not hide the resource's own (schools' `venues`)."""
+        list_name = self.routes[0].name
+        api_root_dict = {
+            prefix: list_name.format(basename=basename)
+            for prefix, viewset, basename in self.registry
+            if hasattr(viewset, "list")
+        }
+        return self.APIRootView.as_view(api_root_dict=api_root_dict)
+
 
 class NotFoundView(APIView):
     """Any other address under /api/v1/ (an id that is not a number, a resource or action

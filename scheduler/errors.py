@@ -53,6 +53,43 @@ class RuleWarnings(Refusal):
         return {**super().body(), "warnings": list(self.warnings)}
 
 
+class BlockAffectsVisits(Refusal):
+    """A kit block over pending offers or confirmed visits with the kit: repeat it with
+    `confirm` to block anyway (they are withdrawn or cancelled and matched again)."""
+
+    code = "block_affects_visits"
+    status = 409
+    message = _(
+        "The kit is planned for visits or offers in this time. Confirm to block it anyway: "
+        "they are cancelled, the schools and heroes are told, and matching looks again."
+    )
+
+    def __init__(self, offers, visits):
+        self.offers, self.visits = list(offers), list(visits)
+        super().__init__()
+
+    def body(self) -> dict:
+        return {
+            **super().body(),
+            "affected": [_affected(o, "offer") for o in self.offers]
+            + [_affected(v, "visit") for v in self.visits],
+        }
+
+
+def _affected(item, kind: str) -> dict:
+    """A pending offer or confirmed visit as the API lists it in a refusal."""
+    return {
+        "kind": kind,
+        "id": item.pk,
+        "request": item.request_id,
+        "school": item.request.school.name,
+        "group": item.request.group.name,
+        "hero": item.hero.display_name,
+        "starts_at": item.starts_at.isoformat(),
+        "ends_at": item.ends_at.isoformat(),
+    }
+
+
 class VisitStarted(Refusal):
     message = _("This visit has already started.")
 

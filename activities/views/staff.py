@@ -23,7 +23,7 @@ from core.forms import apply_errors
 from core.pagination import paginate
 from core.views import act, manager_required, submit
 
-from .. import reports, selectors, services
+from .. import notices, reports, selectors, services, venues
 from ..forms.staff import (
     ActivityFilterForm,
     ActivityForm,
@@ -33,6 +33,7 @@ from ..forms.staff import (
 )
 from ..lottery import lottery_draw
 from ..models import Activity, Attendance, Child, Enrolment, Occurrence
+from ..schedule import past_session_dates
 
 
 def _detail(activity: Activity) -> HttpResponse:
@@ -77,6 +78,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
         _("The activity has been saved as a draft."),
     )
     if activity is not None:
+        warn(request, activity, timezone.now())
         return _detail(activity)
     cancel_url = reverse("activities:staff_list")
     return _form_page(request, form, title=_("Add an activity"), cancel_url=cancel_url)
@@ -109,6 +111,7 @@ def activity_update(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The activity has been saved."))
             if _schedule_of(saved) != before and saved.status == Activity.Status.PUBLISHED:
                 messages.info(request, _("The schedule has changed. Families have been told."))
+            warn(request, saved, timezone.now())
             return _detail(saved)
     title = _("Edit %(title)s") % {"title": activity.title}
     return _form_page(request, form, title=title, cancel_url=reverse_detail(activity))
@@ -125,9 +128,20 @@ def activity_publish(request: HttpRequest, pk: int) -> HttpResponse:
     if activity.status != Activity.Status.DRAFT:
         messages.error(request, _("Only a draft can be published."))
         return _detail(activity)
-    services.activity_publish(activity=activity)
+    now = timezone.now()
+    if act(request, lambda: services.activity_publish(activity=activity, now=now)) is None:
+        return _detail(activity)
     messages.success(request, _("The activity is published. Families can find it now."))
+    warn(request, activity, now, past=True)
     return _detail(activity)
+
+
+def warn(request: HttpRequest, activity: Activity, now, *, past: bool = False) -> None:
+    """Show what staff should know about a saved activity (activities.notices)."""
+    if past and (text := notices.past_dates_warning(activity, now)):
+        messages.warning(request, text)
+    for text in notices.clash_warnings(activity, now):
+        messages.warning(request, text)
 
 
 @login_required
@@ -193,10 +207,16 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             status__in=Enrolment.ACTIVE
         )
     )
+    next_session = next((o for o in occurrences if _is_ahead(o, now)), None)
     context = {
         "activity": activity,
+        "clashes": notices.clash_warnings(activity, now),
+        "past_dates": past_session_dates(activity, now)
+        if activity.status == Activity.Status.DRAFT
+        else [],
         "occurrences": occurrences,
-        "next_session": next((o for o in occurrences if _is_ahead(o, now)), None),
+        "next_session": next_session,
+        "venue_week": next_session and venues.week_label(venues.monday_of(next_session.date)),
         "place_form": PlaceForm(candidates=selectors.placeable_enrolments(activity)),
         "can_draw": _can_draw(activity, now),
         "lottery_open": activity.allocation == Activity.Allocation.LOTTERY

@@ -69,7 +69,7 @@ def create_activity(
         neighbourhoods=wijken,
         now=now,
     )
-    return activity_services.activity_publish(activity=activity)
+    return activity_services.activity_publish(activity=activity, now=now)
 
 
 def activity_data(spec: ActivitySpec, school: School, today: dt.date) -> dict:

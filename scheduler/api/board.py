@@ -37,6 +37,25 @@ class RuleWarningsSerializer(ErrorSerializer):
     )
 
 
+class AffectedSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text=_("`offer` (pending) or `visit` (confirmed)."))
+    id = serializers.IntegerField()
+    request = serializers.IntegerField()
+    school = serializers.CharField()
+    group = serializers.CharField()
+    hero = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+
+
+class BlockAffectsSerializer(ErrorSerializer):
+    """The body of a 409 `block_affects_visits` (schema only)."""
+
+    affected = AffectedSerializer(
+        many=True, help_text=_("The pending offers and confirmed visits the block falls on.")
+    )
+
+
 BAD_INPUT = bad_input()
 NOT_COORDINATOR = refused("Only for coordinators.")
 
@@ -110,9 +129,18 @@ class KitSerializer(serializers.ModelSerializer):
 
 
 class KitBlockSerializer(serializers.ModelSerializer):
+    confirm = serializers.BooleanField(
+        write_only=True,
+        default=False,
+        help_text=_(
+            "Block even when the kit has pending offers or confirmed visits then: they are "
+            "withdrawn or cancelled (heroes and schools told) and matched again."
+        ),
+    )
+
     class Meta:
         model = KitBlock
-        fields = ["id", "kit", "starts_at", "ends_at", "reason"]
+        fields = ["id", "kit", "starts_at", "ends_at", "reason", "confirm"]
         read_only_fields = ["kit"]
 
 
@@ -185,9 +213,18 @@ class KitViewSet(
     )
     @extend_schema(
         methods=["POST"],
-        summary="Block the kit for a time (coordinators); not over a confirmed visit",
+        summary="Block the kit for a time (coordinators)",
+        description="A block over pending offers or confirmed visits with the kit answers 409 "
+        "`block_affects_visits` listing them in `affected`; send it again with `confirm: true` "
+        "to block anyway: they are withdrawn or cancelled, the heroes and schools are told, and "
+        "matching looks again. A block that has already ended is a 400 naming `ends_at`.",
         request=KitBlockSerializer,
-        responses={201: KitBlockSerializer, 400: BAD_INPUT, 403: NOT_COORDINATOR},
+        responses={
+            201: KitBlockSerializer,
+            400: BAD_INPUT,
+            403: NOT_COORDINATOR,
+            409: refused("`block_affects_visits`.", BlockAffectsSerializer),
+        },
     )
     @action(
         detail=True,
@@ -200,7 +237,7 @@ class KitViewSet(
         if request.method == "POST":
             form = KitBlockSerializer(data=request.data)
             form.is_valid(raise_exception=True)
-            block = services.kit_block_add(kit=kit, **form.validated_data)
+            block = services.kit_block_add(kit=kit, now=timezone.now(), **form.validated_data)
             return Response(KitBlockSerializer(block).data, status=status.HTTP_201_CREATED)
         blocks = selectors.kit_blocks(kit, since=timezone.now())
         return Response(KitBlockSerializer(blocks, many=True).data)

@@ -100,6 +100,18 @@ class BlockForm(forms.Form):
         required=False,
         help_text=_("For example: maintenance, repair or lent out."),
     )
+    confirm = forms.BooleanField(
+        label=_("Block the kit anyway: cancel these visits and offers and tell them"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def ask_to_confirm(self) -> None:
+        """Show the `confirm` checkbox, unticked, under the list of what the block falls on."""
+        self.fields["confirm"].widget = forms.CheckboxInput()
+        data = self.data.copy()
+        data.pop(self.add_prefix("confirm"), None)
+        self.data = data
 
 
 class HeroChoiceField(forms.ModelChoiceField):

@@ -16,9 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from core.forms import apply_errors
 from core.ids import as_id
 from core.pagination import paginate
 from core.refusals import Refusal
@@ -320,17 +321,26 @@ def kit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     kit = selectors.get_kit_for_coordinator(request.roles, pk)
     now = timezone.now()
     form = BlockForm(request.POST or None)
-    block = submit(
-        request,
-        form,
-        lambda data: services.kit_block_add(kit=kit, **data),
-        _("The kit is blocked for that time."),
-    )
-    if block is not None:
-        return redirect("scheduler:kit-detail", pk=kit.pk)
+    affected: list = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            block = services.kit_block_add(kit=kit, now=now, **form.cleaned_data)
+        except errors.BlockAffectsVisits as exc:
+            affected = [*exc.offers, *exc.visits]
+            form.ask_to_confirm()
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except Refusal as refusal:
+            form.add_error(None, str(refusal.message))
+        else:
+            messages.success(request, _("The kit is blocked for that time."))
+            if block.released:
+                messages.info(request, _released_text(len(block.released)))
+            return redirect("scheduler:kit-detail", pk=kit.pk)
     context = {
         "kit": kit,
         "form": form,
+        "affected": affected,
         "blocks": selectors.kit_blocks(kit, since=now),
         "visits": Visit.objects.filter(kit=kit, status=Visit.Status.CONFIRMED, ends_at__gte=now)
         .select_related("request__school", "request__group", "hero")
@@ -340,6 +350,16 @@ def kit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("starts_at", "pk"),
     }
     return render(request, "scheduler/board/kit_detail.html", context)
+
+
+def _released_text(n: int) -> str:
+    return ngettext(
+        "%(n)d visit or offer in that time is cancelled. The school and the hero have been "
+        "told; matching looks for another time or kit.",
+        "%(n)d visits or offers in that time are cancelled. The schools and the heroes have "
+        "been told; matching looks for another time or kit.",
+        n,
+    ) % {"n": n}
 
 
 @coordinator_required

@@ -187,7 +187,7 @@ def _overlapping_activity(school, parent_child):
     [
         ("closed", "Enrolment for this activity is not open now."),
         ("grade", "This activity is not for your child's school type or grade."),
-        ("overlap", "Your child already has another activity at this time."),
+        ("overlap", "already has another activity at that time: Schaken, every Wednesday"),
         ("duplicate", "Your child is already enrolled or waiting for this activity."),
     ],
 )

@@ -233,13 +233,13 @@ def test_a_first_come_activity_has_no_round():
 def test_publish_turns_a_draft_into_a_published_activity():
     activity = factories.ActivityFactory(status="draft")
 
-    assert services.activity_publish(activity=activity).status == "published"
+    assert services.activity_publish(activity=activity, now=NOW).status == "published"
 
 
 def test_publish_leaves_a_cancelled_activity_cancelled():
     activity = factories.ActivityFactory(status="cancelled")
 
-    assert services.activity_publish(activity=activity).status == "cancelled"
+    assert services.activity_publish(activity=activity, now=NOW).status == "cancelled"
 
 
 # activity_update
@@ -252,7 +252,7 @@ def created_activity(**overrides) -> Activity:
         data=activity_data(**overrides),
         now=NOW,
     )
-    return services.activity_publish(activity=activity)
+    return services.activity_publish(activity=activity, now=NOW)
 
 
 def test_a_new_weekday_replaces_future_sessions_and_keeps_the_past():

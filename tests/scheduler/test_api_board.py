@@ -190,23 +190,35 @@ def test_coordinator_adds_lists_and_removes_a_block(client, coordinator, kit):
     assert not KitBlock.objects.exists()
 
 
-def test_block_over_a_confirmed_visit_is_a_400(
+def test_block_over_a_confirmed_visit_is_a_409_until_confirmed(
     client, coordinator, vo_school, group, vo_staff, hero, kit
 ):
-    factories.VisitFactory(
+    visit = factories.VisitFactory(
         request=make_request(vo_school, group, vo_staff, kind="vr"), hero=hero, kit=kit
     )
+    url = f"/api/v1/kits/{kit.pk}/blocks/"
+    times = {"starts_at": at(TUESDAY, 8).isoformat(), "ends_at": at(TUESDAY, 18).isoformat()}
 
-    response = api_send(
-        login(client, coordinator),
-        "post",
-        f"/api/v1/kits/{kit.pk}/blocks/",
-        {"starts_at": at(TUESDAY, 8).isoformat(), "ends_at": at(TUESDAY, 18).isoformat()},
+    refused = api_send(login(client, coordinator), "post", url, times)
+
+    assert refused.status_code == 409
+    body = refused.json()
+    assert body["code"] == "block_affects_visits"
+    [affected] = body["affected"]
+    assert (affected["kind"], affected["id"], affected["hero"]) == (
+        "visit",
+        visit.pk,
+        hero.display_name,
     )
-
-    assert response.status_code == 400
-    assert list(response.json()) == ["starts_at"]
+    assert affected["school"] == vo_school.name and affected["group"] == group.name
     assert not KitBlock.objects.exists()
+
+    confirmed = api_send(client, "post", url, {**times, "confirm": True})
+
+    assert confirmed.status_code == 201
+    assert "confirm" not in confirmed.json()
+    visit.refresh_from_db()
+    assert visit.status == "cancelled"
 
 
 def test_block_that_ends_before_it_starts_is_a_400(client, coordinator, kit):

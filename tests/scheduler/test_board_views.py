@@ -2,6 +2,7 @@
 maintenance blocks. Others get 403; another municipality's objects are 404."""
 
 import datetime as dt
+import html
 
 import pytest
 from django.urls import reverse
@@ -460,21 +461,32 @@ def test_kit_detail_shows_visits_and_adds_a_block(
     assert "Onderhoud" in client.get(url).text
 
 
-def test_block_over_a_confirmed_visit_is_an_error(
+def test_block_over_a_confirmed_visit_names_it_and_asks_to_confirm(
     client, coordinator, vo_school, group, vo_staff, hero, kit
 ):
-    factories.VisitFactory(
+    visit = factories.VisitFactory(
         request=make_request(vo_school, group, vo_staff, kind="vr"), hero=hero, kit=kit
     )
     url = reverse("scheduler:kit-detail", args=[kit.pk])
+    times = {"starts_at": "2026-11-10T08:00", "ends_at": "2026-11-10T18:00"}
 
-    response = login(client, coordinator).post(
-        url, {"starts_at": "2026-11-10T08:00", "ends_at": "2026-11-10T18:00"}
-    )
+    asked = login(client, coordinator).post(url, times)
 
-    assert response.status_code == 200
-    assert "confirmed visit in this time" in response.text
+    assert asked.status_code == 200
+    assert "The kit is planned in this time for:" in asked.text
+    assert html.escape(vo_school.name) in asked.text and hero.display_name in asked.text
+    assert 'type="checkbox" name="confirm"' in asked.text
     assert not KitBlock.objects.exists()
+
+    confirmed = client.post(url, {**times, "confirm": "on"}, follow=True)
+
+    assert KitBlock.objects.count() == 1
+    visit.refresh_from_db()
+    assert (visit.status, visit.cancel_reason) == (
+        "cancelled",
+        "The VR kit is in maintenance at that time.",
+    )
+    assert "1 visit or offer in that time is cancelled." in confirmed.text
 
 
 def test_block_that_ends_before_it_starts_is_an_error(client, coordinator, kit):

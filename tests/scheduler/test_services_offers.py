@@ -268,7 +268,8 @@ def test_accept_refused_when_the_kit_is_blocked(
 ):
     session_request = make_request(vo_school, group, vo_staff, kind="vr")
     offer = factories.OfferFactory(request=session_request, hero=hero, kit=kit)
-    services.kit_block_add(kit=kit, starts_at=at(TUESDAY, 10, 59), ends_at=at(TUESDAY, 17))
+    # Made directly: kit_block_add would withdraw the offer itself (test_kit_blocks.py).
+    factories.KitBlockFactory(kit=kit, starts_at=at(TUESDAY, 10, 59), ends_at=at(TUESDAY, 17))
     _refused_as_no_longer_fits(offer, django_capture_on_commit_callbacks)
 
 

@@ -40,6 +40,8 @@ API: dict[str, Expect] = {
     "group-detail": E("B's group"),
     "activity-list": E("published activities and one's own drafts", ok(SIGNED_IN)),
     "activity-detail": E("B's draft"),
+    "activity-publish": E("B's draft", fill=pk("draft_activity")),
+    "venue-calendar-week": E("B's venue's week", fill=pk("venue")),
     "activity-register": E(
         "B's register",
         fill=pk("activity"),

@@ -292,6 +292,11 @@ PAGES: dict[str, Expect] = {
     "activities:staff_detail": E("B's activity", fill=pk("activity")),
     "activities:staff_update": E("B's draft", fill=pk("draft_activity")),
     "activities:staff_publish": E("B's draft", fill=pk("draft_activity")),
+    "activities:venue_week": E("B's venue's week", fill=pk("venue")),
+    "activities:venue_clashes": E(
+        "clashes at the venues of one's own municipality (B's are not among them)",
+        ok((COORDINATOR,), ("GET", "POST")),
+    ),
     "activities:staff_cancel": E("B's activity", fill=pk("activity")),
     "activities:staff_draw": E("B's activity", fill=pk("activity")),
     "activities:staff_place": E(
