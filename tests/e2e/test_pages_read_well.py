@@ -1,0 +1,90 @@
+"""Pages read well on a desk and on a phone, with the demo's data: table cells never break a
+word inside, badges stay on one line, wide tables scroll inside a named region (never the
+page), and the coordinator's long menu folds away on a phone."""
+
+import pytest
+
+from scheduler.models import MatchingRun
+
+from .helpers import assert_good_page, log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DEMO_PASSWORD = "demo-backontrack"
+DESK = {"width": 1280, "height": 800}
+
+# Words split on spaces, hyphens, dashes and slashes (where a line may end); every piece must
+# then sit on one line: a word broken inside ("Saenstr|oom") has two boxes.
+BROKEN_WORDS = """() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll("main td, main th")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const pieces = node.data.matchAll(/[^\\s\\-\\u2010-\\u2015\\/]+/g);
+      for (const piece of pieces) {
+        const range = document.createRange();
+        range.setStart(node, piece.index);
+        range.setEnd(node, piece.index + piece[0].length);
+        const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (tops.size > 1) broken.push(piece[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+# A badge on one line: all its text boxes share one top.
+WRAPPED_BADGES = """() => [...document.querySelectorAll("main .badge")].filter((badge) => {
+  const range = document.createRange();
+  range.selectNodeContents(badge);
+  return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1;
+}).map((badge) => badge.textContent.trim())"""
+# Every wide-table wrapper is a named group a keyboard can reach (a region would repeat the
+# landmark of the section around it).
+UNNAMED_REGIONS = """() => [...document.querySelectorAll(".table-wrap")].filter((wrap) => {
+  const named = wrap.getAttribute("aria-label") ||
+    document.getElementById(wrap.getAttribute("aria-labelledby") || "")?.textContent.trim();
+  return wrap.getAttribute("role") !== "group" || wrap.tabIndex !== 0 || !named;
+}).length"""
+
+PAGES = [
+    ("coordinator@demo.test", "/sessions/board/"),
+    ("coordinator@demo.test", "/sessions/kits/"),
+    ("coordinator@demo.test", "/schools/"),
+    ("coordinator@demo.test", "/heroes/"),
+    ("staff.vo@demo.test", "/sessions/"),
+    ("staff.vo@demo.test", "/activities/manage/"),
+    ("parent@demo.test", "/activities/mine/"),
+]
+
+
+def _check_tables(page) -> None:
+    assert page.locator("main table").count(), f"{page.url} has no table to check"
+    assert page.evaluate(BROKEN_WORDS) == [], f"{page.url} breaks words inside"
+    assert page.evaluate(WRAPPED_BADGES) == [], f"{page.url} wraps badges"
+    assert page.evaluate(UNNAMED_REGIONS) == 0
+
+
+def test_tables_keep_words_whole_at_desk_width_and_fit_a_phone(page, demo_data):
+    by_person: dict[str, list[str]] = {}
+    for email, path in PAGES:
+        by_person.setdefault(email, []).append(path)
+    for email, paths in by_person.items():
+        page.context.clear_cookies()
+        log_in(page, email, DEMO_PASSWORD)
+        for path in paths:
+            page.set_viewport_size(DESK)
+            page.goto(path)
+            _check_tables(page)
+            page.set_viewport_size({"width": 360, "height": 740})
+            page.reload()
+            assert_good_page(page)  # axe, and no sideways scroll of the page itself
+            assert page.evaluate(WRAPPED_BADGES) == [], f"{page.url} wraps badges at 360 px"
+
+
+def test_a_finished_run_says_its_status_once(page, demo_data):
+    run = MatchingRun.objects.filter(status=MatchingRun.Status.DONE).latest("pk")
+    log_in(page, "coordinator@demo.test", DEMO_PASSWORD)
+    page.goto(f"/sessions/board/runs/{run.pk}/")
+    status = page.locator("#run-status [role=status]").inner_text().split()
+    assert len(status) == len(set(status)), status
+    assert_good_page(page)
