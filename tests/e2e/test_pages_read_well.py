@@ -88,3 +88,40 @@ def test_a_finished_run_says_its_status_once(page, demo_data):
     status = page.locator("#run-status [role=status]").inner_text().split()
     assert len(status) == len(set(status)), status
     assert_good_page(page)
+
+
+def test_the_menu_folds_away_on_a_phone_and_opens_with_the_keyboard(page, demo_data):
+    log_in(page, "coordinator@demo.test", DEMO_PASSWORD)
+    page.goto("/sessions/board/")
+    menu = page.locator("nav.site-nav")
+    board_link = menu.get_by_role("link", name="Koppelen")
+    heading = page.locator("main h1").bounding_box()
+    assert heading["y"] + heading["height"] <= 740, "the heading is not on the first screen"
+    assert not board_link.is_visible()
+
+    menu.locator("summary").focus()
+    page.keyboard.press("Enter")
+    assert board_link.is_visible()
+    assert board_link.get_attribute("aria-current") == "page"
+    assert menu.get_by_role("link", name="Scholen").get_attribute("aria-current") is None
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Start"
+    assert_good_page(page)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/")
+    assert not menu.get_by_role("link", name="Scholen").is_visible()
+
+
+def test_the_whole_menu_shows_at_desk_width_from_the_start_of_the_line(page, demo_data):
+    page.set_viewport_size(DESK)
+    log_in(page, "coordinator@demo.test", DEMO_PASSWORD)
+    menu = page.locator("nav.site-nav")
+    assert not menu.locator("summary").is_visible()
+    links = menu.get_by_role("link")
+    assert links.count() > 10 and all(link.is_visible() for link in links.all())
+    first = links.first.bounding_box()
+    assert first["x"] < DESK["width"] / 2
+    # Right to left (Arabic comes later): the menu starts at the right.
+    page.evaluate("document.documentElement.dir = 'rtl'")
+    first = links.first.bounding_box()
+    assert first["x"] > DESK["width"] / 2
