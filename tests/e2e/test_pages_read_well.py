@@ -1,12 +1,17 @@
 """Pages read well on a desk and on a phone, with the demo's data: table cells never break a
-word inside, badges stay on one line, wide tables scroll inside a named region (never the
-page), and the coordinator's long menu folds away on a phone."""
+word inside, badges stay on one line, wide tables scroll inside a named group (never the
+page), the coordinator's long menu folds away on a phone, and declining a place asks first."""
+
+import datetime as dt
 
 import pytest
+from django.utils import timezone
 
+from activities.models import Activity, Enrolment
 from scheduler.models import MatchingRun
+from tests import factories
 
-from .helpers import assert_good_page, log_in
+from .helpers import assert_good_page, log_in, person
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -125,3 +130,36 @@ def test_the_whole_menu_shows_at_desk_width_from_the_start_of_the_line(page, dem
     page.evaluate("document.documentElement.dir = 'rtl'")
     first = links.first.bounding_box()
     assert first["x"] > DESK["width"] / 2
+
+
+def test_declining_a_place_asks_first_and_says_what_happens(page, school):
+    parent = person(is_parent=True)
+    activity = factories.ActivityFactory(school=school, title="Streetdance", capacity=1)
+    Activity.objects.filter(pk=activity.pk).update(seats_taken=1)
+    offered = factories.EnrolmentFactory(
+        activity=activity,
+        child=factories.ChildFactory(guardian=parent, school=school, first_name="Sami"),
+        status="offered",
+        offer_expires_at=timezone.now() + dt.timedelta(hours=48),
+    )
+    next_one = factories.EnrolmentFactory(activity=activity, status="waitlisted")
+    log_in(page, parent.email, factories.PASSWORD)
+    decline = page.get_by_role("link", name="No, Sami does not want the place at Streetdance")
+
+    page.goto("/activities/mine/")
+    decline.click()
+    page.wait_for_load_state()
+    assert page.get_by_text("goes to the next child on the waiting list").count() == 1
+    assert_good_page(page)
+    page.get_by_role("link", name="Go back").click()
+    page.wait_for_load_state()
+    offered.refresh_from_db()
+    assert offered.status == Enrolment.Status.OFFERED
+
+    decline.click()
+    page.get_by_role("button", name="Yes, decline the place").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("You said no to the place for Sami").count() == 1
+    offered.refresh_from_db()
+    next_one.refresh_from_db()
+    assert (offered.status, next_one.status) == ("declined", "offered")
