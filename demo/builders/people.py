@@ -130,5 +130,5 @@ def mark_demo_mail_unsent(last_before: int) -> None:
     readable in the outbox, marked as never sent, so no worker tries (and retries) it."""
     Notification.objects.filter(pk__gt=last_before, status=Notification.Status.PENDING).update(
         status=Notification.Status.FAILED,
-        last_error="Demo data: addresses on .test are never delivered.",
+        last_error="Demogegevens: een adres op .test krijgt nooit post.",
     )
