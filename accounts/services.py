@@ -9,9 +9,11 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.locking import lock, locking
 from core.refusals import Refusal
+from core.roles import Roles
 from core.urls import absolute_url
 from heroes.models import Hero
 from notifications.models import Notification
@@ -119,9 +121,24 @@ def invitation_signup(
     return user
 
 
+class ApiTokenNotAllowed(Refusal):
+    code = "api_token_not_allowed"
+    status = 403
+    message = gettext_lazy("Only school staff and coordinators can make a key for other programs.")
+
+
+def api_token_issue(*, user: User, roles: Roles, now: datetime) -> tuple[ApiToken, str]:
+    """A person asks for a token for themselves on their account page: only staff,
+    coordinators and site admins may (Roles.may_hold_api_token); others are refused."""
+    if not roles.may_hold_api_token:
+        raise ApiTokenNotAllowed
+    return api_token_create(user=user, now=now)
+
+
 def api_token_create(*, user: User, now: datetime) -> tuple[ApiToken, str]:
     """A new API token and its key (shown once; only its digest is kept). Any earlier token
-    stops working. It expires after settings.API_TOKEN_DAYS and when the password changes."""
+    stops working. It expires after settings.API_TOKEN_DAYS and when the password changes.
+    Checks no role: people ask through api_token_issue."""
     key = secrets.token_urlsafe(32)
     with transaction.atomic():
         ApiToken.objects.filter(user=user).delete()

@@ -351,6 +351,10 @@ class Enrolment(models.Model):
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
 
+    def offer_is_open(self, now: dt.datetime) -> bool:
+        """A place is offered and the family may still answer."""
+        return self.status == self.Status.OFFERED and self.offer_expires_at > now
+
 
 class Attendance(models.Model):
     class Status(models.TextChoices):

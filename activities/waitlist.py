@@ -68,7 +68,7 @@ def _open_offer(enrolment: Enrolment, now: dt.datetime) -> Enrolment:
         Activity.objects.filter(pk=enrolment.activity_id),
         Enrolment.objects.filter(pk=enrolment.pk).select_related("activity"),
     )
-    if enrolment.status != Enrolment.Status.OFFERED or enrolment.offer_expires_at <= now:
+    if not enrolment.offer_is_open(now):
         raise errors.PlaceOfferNotOpen
     return enrolment
 

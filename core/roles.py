@@ -35,6 +35,12 @@ class Roles:
         return self.is_coordinator or self.is_staff or self.is_site_admin
 
     @property
+    def may_hold_api_token(self) -> bool:
+        """API tokens are for the people who run the programme and the integrations that work
+        as them (school staff, coordinators, site admins); parents and heroes use the site."""
+        return self.is_coordinator or self.is_staff or self.is_site_admin
+
+    @property
     def names(self) -> list[str]:
         pairs = [
             ("coordinator", self.is_coordinator),

@@ -85,7 +85,13 @@ VENUES = [
         "1504 CG",
         "Jongerencentrum met jongerenwerkers, huiswerkhulp en activiteiten in de avond.",
     ),
-    VenueSpec("Sporthal Kogerveld", "Kogerveld", "Sportlaan 12", "1507 VB", "Sporthal."),
+    VenueSpec(
+        "Sporthal Kogerveld",
+        "Kogerveld",
+        "Sportlaan 12",
+        "1507 VB",
+        "Sporthal met een grote zaal, kleedkamers en een kantine.",
+    ),
 ]
 
 

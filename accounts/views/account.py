@@ -53,7 +53,10 @@ def mfa_required(request):
 def account_settings(request):
     action = request.POST.get("action") if request.method == "POST" else None
     if action == "token_create":
-        _token, key = services.api_token_create(user=request.user, now=timezone.now())
+        # A refusal (not staff or a coordinator) is a 403 page: core.middleware.
+        _token, key = services.api_token_issue(
+            user=request.user, roles=request.roles, now=timezone.now()
+        )
         return _render_settings(request, ProfileForm(instance=request.user), new_token=key)
     if action == "token_revoke":
         services.api_token_revoke(user=request.user)

@@ -25,7 +25,7 @@ from core.ids import as_id
 from core.pagination import paginate
 from core.views import act, parent_required, posted, submit
 
-from .. import selectors, services, waitlist
+from .. import errors, selectors, services, waitlist
 from ..consent import consent_text
 from ..forms.family import (
     ActivityFilterForm,
@@ -270,7 +270,17 @@ def my_offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @parent_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def my_offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    done = _("You said no to the place for %(child)s at %(activity)s. It goes to the next child.")
-    return _answer_offer(request, pk, waitlist.place_offer_decline, done)
+    """Saying no cannot be undone (the place goes to the next child), so the button on
+    my enrolments leads here first: a page that says what happens, then the POST."""
+    if request.method == "POST":
+        done = _(
+            "You said no to the place for %(child)s at %(activity)s. It goes to the next child."
+        )
+        return _answer_offer(request, pk, waitlist.place_offer_decline, done)
+    enrolment = selectors.get_enrolment_for_guardian(request.user, pk)
+    if not enrolment.offer_is_open(timezone.now()):
+        messages.info(request, str(errors.PlaceOfferNotOpen.message))
+        return redirect("activities:my_enrolments")
+    return render(request, "activities/family/offer_decline.html", {"enrolment": enrolment})

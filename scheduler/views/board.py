@@ -193,7 +193,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.get_run_for_coordinator(request.roles, pk)
     context = {
         "run": run,
-        "step": STEPS.get(run.step, run.step),
+        # The badge names the status; the step only adds news while the run is busy (a
+        # finished run's step "done" would repeat the badge: "Finished Finished").
+        "step": STEPS.get(run.step, run.step) if run.status == MatchingRun.Status.RUNNING else "",
         "board_url": _board_url(run.municipality_id),
     }
     if request.htmx:

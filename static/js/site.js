@@ -6,4 +6,16 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   });
+
+  // A table's wrapper is a tab stop so keyboard users can scroll it sideways; a table that
+  // fits needs no such stop (the board has six tables). Without JavaScript every one keeps it.
+  const wraps = document.querySelectorAll(".table-wrap[tabindex]");
+  const tabStopsWhereScrolling = () => {
+    wraps.forEach((wrap) => {
+      if (wrap.scrollWidth > wrap.clientWidth) wrap.setAttribute("tabindex", "0");
+      else wrap.removeAttribute("tabindex");
+    });
+  };
+  tabStopsWhereScrolling();
+  window.addEventListener("resize", tabStopsWhereScrolling);
 });

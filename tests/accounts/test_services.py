@@ -6,6 +6,7 @@ from django.utils import timezone
 from accounts import services
 from accounts.authentication import token_digest
 from accounts.models import ApiToken, Invitation
+from core.roles import Roles
 from heroes.models import Hero
 from notifications.models import Notification
 from schools.models import StaffMembership
@@ -177,3 +178,25 @@ def test_api_token_create_replaces_the_old_one(parent):
     ]
     services.api_token_revoke(user=parent)
     assert not ApiToken.objects.filter(user=parent).exists()
+
+
+@pytest.mark.parametrize(
+    ("roles", "allowed"),
+    [
+        (Roles(staff_of=frozenset({1})), True),
+        (Roles(coordinator_of=frozenset({1})), True),
+        (Roles(is_site_admin=True), True),
+        (Roles(is_parent=True), False),
+        (Roles(hero_municipality=1), False),
+        (Roles(is_parent=True, hero_municipality=1), False),
+    ],
+)
+def test_only_staff_coordinators_and_admins_are_issued_a_token(parent, roles, allowed):
+    now = timezone.now()
+    if allowed:
+        _token, key = services.api_token_issue(user=parent, roles=roles, now=now)
+        assert ApiToken.objects.get(user=parent).digest == token_digest(key)
+    else:
+        with pytest.raises(services.ApiTokenNotAllowed):
+            services.api_token_issue(user=parent, roles=roles, now=now)
+        assert not ApiToken.objects.filter(user=parent).exists()

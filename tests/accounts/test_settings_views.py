@@ -1,9 +1,12 @@
+import re
+
 import pytest
 from django.urls import reverse
 
 from accounts.authentication import token_digest
 from accounts.models import ApiToken
 from tests import factories
+from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
 
@@ -47,30 +50,55 @@ def test_invalid_settings_show_the_error_next_to_the_field(client, parent):
     assert parent.name
 
 
-def test_token_is_shown_once_after_creation(client, parent):
-    client.force_login(parent)
+def test_token_is_shown_once_after_creation(client, staff):
+    client.force_login(staff)
     response = client.post(URL, {"action": "token_create"})
     key = response.context["new_token"]
-    assert ApiToken.objects.get(user=parent).digest == token_digest(key)
+    assert ApiToken.objects.get(user=staff).digest == token_digest(key)
     assert key in response.content.decode()
     assert key not in client.get(URL).content.decode()
 
 
-def test_regenerating_the_token_stops_the_old_one(client, parent):
-    client.force_login(parent)
+def test_regenerating_the_token_stops_the_old_one(client, coordinator):
+    client.force_login(coordinator)
     client.post(URL, {"action": "token_create"})
-    old = ApiToken.objects.get(user=parent).digest
+    old = ApiToken.objects.get(user=coordinator).digest
     client.post(URL, {"action": "token_create"})
-    assert ApiToken.objects.get(user=parent).digest != old
+    assert ApiToken.objects.get(user=coordinator).digest != old
     assert not ApiToken.objects.filter(digest=old).exists()
 
 
-def test_revoking_the_token_removes_it(client, parent):
-    client.force_login(parent)
+def test_revoking_the_token_removes_it(client, staff):
+    client.force_login(staff)
     client.post(URL, {"action": "token_create"})
     response = client.post(URL, {"action": "token_revoke"})
     assert response.status_code == 302
-    assert not ApiToken.objects.filter(user=parent).exists()
+    assert not ApiToken.objects.filter(user=staff).exists()
+
+
+def test_a_site_admin_may_make_a_token_for_an_integration(client):
+    admin = factories.UserFactory(is_staff=True)
+    factories.give_mfa(admin)
+    login(client, admin).post(URL, {"action": "token_create"})
+    assert ApiToken.objects.filter(user=admin).exists()
+
+
+@pytest.mark.parametrize("who", ["parent", "hero"])
+def test_parents_and_heroes_see_no_token_and_cannot_make_one(client, municipality, who):
+    user = (
+        factories.parent()
+        if who == "parent"
+        else factories.HeroFactory(municipality=municipality).user
+    )
+    page = login(client, user).get(URL).content.decode()
+    words = re.sub(r"<[^>]+>", " ", page[page.index("<main") :])  # what the person reads
+    assert "token" not in words.lower() and "API" not in words
+
+    response = client.post(URL, {"action": "token_create"})
+
+    assert response.status_code == 403
+    assert "Only school staff and coordinators" in response.content.decode()
+    assert not ApiToken.objects.filter(user=user).exists()
 
 
 def test_mfa_page_explains_and_links_to_setup(client, school):

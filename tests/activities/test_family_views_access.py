@@ -53,6 +53,7 @@ def test_another_familys_child_is_not_found(client, parent, school, method, name
         ("my_enrolment_cancel", "post"),
         ("my_offer_accept", "post"),
         ("my_offer_decline", "post"),
+        ("my_offer_decline", "get"),
     ],
 )
 def test_another_familys_enrolment_or_offer_is_not_found(client, parent, school, name, method):

@@ -97,7 +97,15 @@ def test_declining_an_offer_passes_the_place_on(client, parent, school):
     Activity.objects.filter(pk=activity.pk).update(seats_taken=1)
     next_one = factories.EnrolmentFactory(activity=activity, status="waitlisted")
     url = reverse("activities:my_offer_decline", args=[offered.pk])
-    response = login(client, parent).post(url, follow=True)
+    page = login(client, parent).get(reverse("activities:my_enrolments")).text
+    assert f'href="{url}"' in page  # a link to the confirmation, not a form that declines
+
+    confirm = client.get(url)
+    assert "goes to the next child on the waiting list" in confirm.text
+    offered.refresh_from_db()
+    assert offered.status == Enrolment.Status.OFFERED  # asking is not declining
+
+    response = client.post(url, follow=True)
     assert "You said no to the place" in response.text
     offered.refresh_from_db()
     next_one.refresh_from_db()
@@ -128,6 +136,18 @@ def test_offer_answers_need_post(client, parent, school):
     )
     url = reverse("activities:my_offer_accept", args=[offered.pk])
     assert login(client, parent).get(url).status_code == 405
+
+
+def test_declining_a_closed_offer_is_not_asked(client, parent, school):
+    offered = factories.EnrolmentFactory(
+        child=factories.ChildFactory(guardian=parent, school=school),
+        status="offered",
+        offer_expires_at=NOW - dt.timedelta(minutes=1),
+    )
+    url = reverse("activities:my_offer_decline", args=[offered.pk])
+    response = login(client, parent).get(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("activities:my_enrolments")
+    assert "This offer has expired or was already answered." in response.text
 
 
 def test_siblings_ticked_together_are_enrolled_together(client, parent, school):
@@ -233,7 +253,7 @@ def test_my_enrolments_groups_per_child_and_folds_ended_ones(client, parent, sch
     text = response.text
     assert "Yara" in text
     assert "Has a place" in text
-    details = text[text.index("<details") :]
+    details = text[text.index('<details class="card"') :]
     assert "Koken" in details
     assert "Dansen" not in details
     assert reverse("activities:my_enrolment_cancel", args=[live.pk]) in text

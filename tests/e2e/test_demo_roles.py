@@ -80,4 +80,5 @@ def test_language_switch_turns_the_site_english(page, demo_data):
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_text("Menu", exact=True).click()  # on a phone the menu starts closed
     assert page.get_by_role("link", name="Home").count() >= 1

@@ -3,6 +3,7 @@ maintenance blocks. Others get 403; another municipality's objects are 404."""
 
 import datetime as dt
 import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -218,6 +219,19 @@ def test_run_detail_answers_htmx_with_the_fragment(client, coordinator, municipa
     assert "<html" not in response.text
     assert 'id="run-status"' in response.text
     assert "Looking for the best matches" in response.text
+
+
+@pytest.mark.parametrize("status", ["done", "failed", "queued"])
+def test_run_status_is_said_once(client, coordinator, municipality, status):
+    """The badge names the status; a step that repeats it ("Finished Finished") is left out."""
+    step = {"done": "done", "failed": "solving", "queued": ""}[status]
+    run = factories.MatchingRunFactory(municipality=municipality, status=status, step=step)
+
+    response = login(client, coordinator).get(reverse("scheduler:run-detail", args=[run.pk]))
+
+    [status_line] = re.findall(r'<p role="status">(.*?)</p>', response.text, re.S)
+    words = re.sub(r"<[^>]+>", " ", status_line).split()
+    assert " ".join(words) == MatchingRun.Status(status).label
 
 
 def test_failed_run_shows_its_error(client, coordinator, municipality):

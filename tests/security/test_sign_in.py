@@ -159,15 +159,15 @@ def test_a_password_change_or_reset_ends_the_token(client):
 
 
 def test_only_a_digest_of_the_key_is_stored_and_the_last_use_is_shown(client):
-    parent = factories.parent()
-    token, key = api_token_create(user=parent, now=timezone.now())
+    coordinator = factories.coordinator()  # tokens are for staff and coordinators
+    token, key = api_token_create(user=coordinator, now=timezone.now())
     assert key not in {token.digest, token.prefix} and len(token.prefix) == 8
     assert not ApiToken.objects.filter(digest=key).exists()
 
     _api(client, key)
     token.refresh_from_db()
     assert token.last_used_at is not None
-    page = login(client, parent).get(reverse("account_settings")).text
+    page = login(client, coordinator).get(reverse("account_settings")).text
     assert "Last used:" in page
 
 
