@@ -124,6 +124,7 @@ def _board_parts(request: HttpRequest, municipality: Municipality, now: dt.datet
         item.first_window = next(iter(item.windows.all()), None)
         item.waiting_days = (now - item.created_at).days
         item.reason = reason_text(item.unmatched_reason)
+        item.declines = selectors.declines_of(item)
     offers = list(
         selectors.pending_offers_for_coordinator(roles).filter(**_in_municipality(municipality.pk))
     )
