@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.privacy import personal_data
 from activities import errors, services
 from activities.models import AbsenceNotice, Attendance, Enrolment
 from tests import factories
@@ -172,3 +173,14 @@ def test_forgetting_a_child_forgets_what_the_family_wrote(activity, session):
     services.child_erase(child=enrolment.child, now=NOW)
 
     assert not AbsenceNotice.objects.exists()
+
+
+def test_the_familys_export_holds_what_they_wrote(activity, session):
+    enrolment = enrol(activity)
+    report(enrolment, session, "Ziek")
+
+    [child] = personal_data(enrolment.child.guardian)["children"]
+
+    [reported] = child["enrolments"][0]["absences_reported"]
+    assert reported["reason"] == "Ziek"
+    assert reported["date"] == session.date.isoformat()
