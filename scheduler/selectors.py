@@ -24,15 +24,20 @@ ACTIVE_VISIT = Prefetch(
     to_attr="confirmed_visits",
 )
 
+
 # Offers a hero said no to or let pass, latest first: the coordinator reads the heroes'
 # reasons (declines_of), the school only that someone could not come (reasons_text).
-CLOSED_OFFERS = Prefetch(
-    "offers",
-    queryset=Offer.objects.filter(status__in=[Offer.Status.DECLINED, Offer.Status.EXPIRED])
-    .select_related("hero")
-    .order_by("-responded_at", "-pk"),
-    to_attr="closed_offers",
-)
+def closed_offers(prefix: str = "") -> Prefetch:
+    return Prefetch(
+        f"{prefix}offers",
+        queryset=Offer.objects.filter(status__in=[Offer.Status.DECLINED, Offer.Status.EXPIRED])
+        .select_related("hero")
+        .order_by("-responded_at", "-pk"),
+        to_attr="closed_offers",
+    )
+
+
+CLOSED_OFFERS = closed_offers()
 
 
 def _requests() -> QuerySet[SessionRequest]:

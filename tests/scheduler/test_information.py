@@ -197,3 +197,32 @@ def test_the_hero_reads_the_broken_rules_on_the_offer_page_and_in_the_api(
     assert "The hero is not available at that time." in page.text
     assert "It breaks 1 usual rule" in listing.text
     assert data["broken_rules"] == ["The hero is not available at that time."]
+
+
+def test_the_board_shows_the_declines_beside_the_offer_to_the_next_hero(
+    client, offer, coordinator, other_hero
+):
+    decline(offer)
+    factories.OfferFactory(request=offer.request, hero=other_hero)
+
+    response = login(client, coordinator).get(reverse("scheduler:board"))
+
+    assert "Samira" in response.text
+    assert "1 hero said no" in response.text and PRIVATE in response.text
+
+
+def test_the_board_costs_the_same_queries_with_declines_on_many_offers(
+    client, coordinator, vo_school, vo_staff, hero, other_hero, count_queries
+):
+    client = login(client, coordinator)
+
+    def declined_and_offered_again(n: int) -> int:
+        for _ in range(n):
+            first = factories.OfferFactory(
+                request=make_request(vo_school, None, vo_staff), hero=hero
+            )
+            decline(first)
+            factories.OfferFactory(request=first.request, hero=other_hero)
+        return count_queries(lambda: client.get(reverse("scheduler:board")))
+
+    assert declined_and_offered_again(1) == declined_and_offered_again(3)
