@@ -176,6 +176,9 @@ def due_session_reminders(now: dt.datetime):
                     "occurrence": occurrence,
                     "place": activity.place,
                     "url": url,
+                    "absence_url": absolute_url(
+                        "activities:my_absence_report", enrolment.pk, occurrence.pk
+                    ),
                 },
                 municipality_pk=activity.school.municipality_id,
             )

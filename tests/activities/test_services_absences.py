@@ -6,10 +6,13 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from accounts.privacy import personal_data
 from activities import errors, services
 from activities.models import AbsenceNotice, Attendance, Enrolment
+from notifications.models import Notification
+from notifications.reminders import reminders_send_due
 from tests import factories
 from tests.activities.helpers import enrol, session_with
 from tests.clock import ENROLLING as NOW
@@ -184,3 +187,13 @@ def test_the_familys_export_holds_what_they_wrote(activity, session):
     [reported] = child["enrolments"][0]["absences_reported"]
     assert reported["reason"] == "Ziek"
     assert reported["date"] == session.date.isoformat()
+
+
+def test_the_reminder_before_a_session_links_to_reporting_absent(activity, session):
+    enrolment = enrol(activity)
+
+    assert reminders_send_due(now=session.starts_at - dt.timedelta(hours=24)) == 1
+
+    reminder = Notification.objects.get(kind="reminder:parent_session")
+    link = reverse("activities:my_absence_report", args=[enrolment.pk, session.pk])
+    assert link in reminder.body_text and link in reminder.body_html
