@@ -156,3 +156,25 @@ def test_everyone_present_in_one_tap(client, staff, activity, enrolment, session
     assert "Everyone is marked present." in response.text
     saved = dict(Attendance.objects.values_list("enrolment_id", "status"))
     assert saved == {enrolment.pk: "present", others[0].pk: "excused", others[1].pk: "present"}
+
+
+def test_the_sessions_page_costs_the_same_queries_for_few_or_many(
+    client, count_queries, parent, school
+):
+    client = login(client, parent)
+
+    def fetch(weeks: int) -> int:
+        activity = factories.ActivityFactory(
+            school=school, last_date=dt.date(2027, 1, 6) + dt.timedelta(weeks=weeks - 1)
+        )
+        enrolment = enrol(activity, factories.ChildFactory(guardian=parent, school=school))
+        session_with(activity)  # makes every session of the activity
+        sessions = list(activity.occurrences.order_by("starts_at"))
+        assert len(sessions) == weeks
+        for session in sessions[::2]:
+            services.absence_report(
+                enrolment=enrolment, occurrence=session, reason="", reported_by=parent, now=NOW
+            )
+        return count_queries(lambda: client.get(sessions_url(enrolment)))
+
+    assert fetch(2) == fetch(10)
