@@ -12,6 +12,7 @@ from activities import services
 from activities.models import AbsenceNotice, Attendance
 from tests import factories
 from tests.activities.helpers import enrol, session_with
+from tests.audit.helpers import entries, municipality_of, only
 from tests.clock import ENROLLING as NOW
 from tests.helpers import login
 
@@ -178,3 +179,14 @@ def test_the_sessions_page_costs_the_same_queries_for_few_or_many(
         return count_queries(lambda: client.get(sessions_url(enrolment)))
 
     assert fetch(2) == fetch(10)
+
+
+def test_a_report_is_in_the_audit_trail_with_its_parent_but_not_the_reason(
+    client, parent, enrolment, session, municipality
+):
+    login(client, parent).post(report_url(enrolment, session), {"reason": "Ziek"})
+
+    entry = only(entries(AbsenceNotice.objects.get()))
+    assert entry.actor == parent
+    assert municipality_of(entry) == municipality.pk
+    assert "reason" not in entry.changes
