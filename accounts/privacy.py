@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities import services as activity_services
-from activities.models import Attendance, Child, Enrolment
+from activities.models import AbsenceNotice, Attendance, Child, Enrolment
 from core.audit import record_export
 from core.tasks import queue_task
 from core.urls import absolute_url
@@ -68,6 +68,9 @@ def _children(user: User) -> list[dict]:
     )
     enrolments = Enrolment.objects.filter(child__guardian=user).select_related("activity")
     marks = Attendance.objects.filter(enrolment__child__guardian=user).select_related("occurrence")
+    notices = AbsenceNotice.objects.filter(enrolment__child__guardian=user).select_related(
+        "occurrence"
+    )
     return [
         {
             "first_name": child.first_name,
@@ -85,6 +88,15 @@ def _children(user: User) -> list[dict]:
                         {"date": _when(m.occurrence.date), "status": m.status}
                         for m in marks
                         if m.enrolment_id == e.pk
+                    ],
+                    "absences_reported": [
+                        {
+                            "date": _when(n.occurrence.date),
+                            "reason": n.reason,
+                            "reported": _when(n.reported_at),
+                        }
+                        for n in notices
+                        if n.enrolment_id == e.pk
                     ],
                 }
                 for e in enrolments

@@ -7,7 +7,7 @@ config.exceptions)."""
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as django_filters
@@ -36,7 +36,7 @@ from schools.selectors import neighbourhoods_visible_to, schools_visible_to
 from . import api_venues, errors, notices, selectors, services, venues, waitlist
 from .consent import consent_text, is_current
 from .forms.family import groups_for_school
-from .models import Activity, Attendance, Child, Enrolment, Occurrence
+from .models import AbsenceNotice, Activity, Attendance, Child, Enrolment, Occurrence
 from .schedule import past_session_dates
 
 # --- scoped reads --------------------------------------------------------------------------
@@ -204,6 +204,12 @@ class RegisterRowSerializer(serializers.Serializer):
     child = serializers.CharField(source="child.first_name")
     grade = serializers.IntegerField(source="child.grade")
     mark = serializers.ChoiceField(choices=Attendance.Status.choices, allow_null=True)
+    absence_reported = serializers.BooleanField(
+        help_text=_("The family reported the child absent for this session.")
+    )
+    absence_reason = serializers.CharField(
+        allow_null=True, help_text=_("What the family wrote; empty or null when nothing.")
+    )
 
 
 class RegisterSerializer(serializers.Serializer):
@@ -225,8 +231,16 @@ class RegisterQuerySerializer(serializers.Serializer):
 class MarksSerializer(RegisterQuerySerializer):
     marks = serializers.DictField(
         child=serializers.ChoiceField(choices=Attendance.Status.choices),
-        allow_empty=False,
+        required=False,
+        default=dict,
         help_text=_("Enrolment id to present, absent or excused."),
+    )
+    everyone_present = serializers.BooleanField(
+        default=False,
+        help_text=_(
+            "Also mark every child not in `marks` and not yet marked: present, or excused "
+            "when the family reported the child absent."
+        ),
     )
 
     def validate_marks(self, value: dict) -> dict[int, str]:
@@ -234,14 +248,26 @@ class MarksSerializer(RegisterQuerySerializer):
             raise serializers.ValidationError(_("Use enrolment ids as keys."))
         return {int(key): mark for key, mark in value.items()}
 
+    def validate(self, attrs):
+        if not attrs["marks"] and not attrs["everyone_present"]:
+            raise serializers.ValidationError(
+                {"marks": [_("Give at least one mark, or send `everyone_present`.")]}
+            )
+        return attrs
+
 
 def register_rows(roles, activity: Activity, occurrence: Occurrence):
     """Children with a place, each with the mark saved for this session (or none)."""
     mark = Attendance.objects.filter(occurrence=occurrence, enrolment=OuterRef("pk"))
+    notice = AbsenceNotice.objects.filter(occurrence=occurrence, enrolment=OuterRef("pk"))
     return (
         selectors.enrolments_for_manager(roles, activity)
         .filter(status=Enrolment.Status.CONFIRMED)
-        .annotate(mark=Subquery(mark.values("status")[:1]))
+        .annotate(
+            mark=Subquery(mark.values("status")[:1]),
+            absence_reported=Exists(notice),
+            absence_reason=Subquery(notice.values("reason")[:1]),
+        )
         .order_by("child__first_name", "pk")
     )
 
@@ -312,8 +338,14 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         methods=["POST"],
         summary="Save marks for one session: {enrolment id: present, absent or excused}",
+        description="From the session's start on; before it the answer is 409 "
+        "`session_not_started`.",
         request=MarksSerializer,
-        responses={200: RegisterSerializer, 400: bad_input("Bad session or marks.")},
+        responses={
+            200: RegisterSerializer,
+            400: bad_input("Bad session or marks."),
+            409: refused("The session has not started yet (`session_not_started`)."),
+        },
     )
     @action(detail=True, methods=["get", "post"], filterset_class=None, pagination_class=None)
     def register(self, request, pk=None):
@@ -330,6 +362,8 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
                 occurrence=occurrence,
                 marks=form.validated_data["marks"],
                 recorded_by=request.user,
+                now=timezone.now(),
+                everyone_present=form.validated_data["everyone_present"],
             )
         rows = list(register_rows(request.roles, activity, occurrence))
         record_view(request, occurrence, what="attendance", child_ids=[r.child_id for r in rows])
@@ -493,6 +527,50 @@ class EnrolmentSerializer(serializers.ModelSerializer):
         return enrolment.sibling_group is not None
 
 
+SESSION_PK = OpenApiParameter(
+    "session_pk", int, OpenApiParameter.PATH, description="The session id."
+)
+
+
+class SessionAttendanceSerializer(serializers.ModelSerializer):
+    """One session of the child's activity, as the family sees it."""
+
+    cancelled = serializers.BooleanField(source="is_cancelled", read_only=True)
+    mark = serializers.ChoiceField(
+        choices=Attendance.Status.choices,
+        allow_null=True,
+        read_only=True,
+        help_text=_("What the leaders recorded; null until they do."),
+    )
+    absence_reported = serializers.BooleanField(
+        read_only=True, help_text=_("You reported the child absent for this session.")
+    )
+    absence_reason = serializers.CharField(allow_null=True, read_only=True)
+
+    class Meta:
+        model = Occurrence
+        fields = [
+            "id",
+            "date",
+            "starts_at",
+            "ends_at",
+            "cancelled",
+            "mark",
+            "absence_reported",
+            "absence_reason",
+        ]
+
+
+class AbsenceSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=services.ABSENCE_REASON_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Optional, short: the leaders read it. No medical details needed."),
+    )
+
+
 class VisibleActivityField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         return Activity.objects.filter(_visible(self.context["request"].roles))
@@ -626,6 +704,68 @@ class EnrolmentViewSet(
     @action(detail=True, methods=["post"], filterset_class=None)
     def accept(self, request, pk=None):
         return self._answer(waitlist.place_offer_accept)
+
+    def _session(self, enrolment: Enrolment, session_pk) -> Occurrence:
+        return selectors.get_session_of_enrolment(enrolment, as_id(session_pk) or 0)
+
+    @extend_schema(
+        summary="The sessions of the child's activity: attendance and absences reported",
+        responses={200: SessionAttendanceSerializer(many=True), 404: refused("Not yours.")},
+    )
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def sessions(self, request, pk=None):
+        enrolment = self.get_object()
+        page = self.paginate_queryset(selectors.sessions_of_enrolment(enrolment))
+        return self.get_paginated_response(SessionAttendanceSerializer(page, many=True).data)
+
+    @extend_schema(
+        methods=["PUT"],
+        parameters=[SESSION_PK],
+        summary="Report the child absent for a coming session (again: a new reason)",
+        request=AbsenceSerializer,
+        responses={
+            200: SessionAttendanceSerializer,
+            400: bad_input(),
+            404: refused("Not yours, or not a session of this activity."),
+            409: refused("Started, cancelled, or no place (`session_started`, ...)."),
+        },
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        parameters=[SESSION_PK],
+        summary="Take the absence back: the child comes after all (until the session starts)",
+        request=None,
+        responses={
+            200: SessionAttendanceSerializer,
+            404: refused("Not yours, or not a session of this activity."),
+            409: refused("The session has started or is cancelled."),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["put", "delete"],
+        url_path=r"sessions/(?P<session_pk>[^/.]+)/absence",
+        url_name="absence",
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def absence(self, request, pk=None, session_pk=None):
+        enrolment = self.get_object()
+        session = self._session(enrolment, session_pk)
+        now = timezone.now()
+        if request.method == "PUT":
+            form = AbsenceSerializer(data=request.data)
+            form.is_valid(raise_exception=True)
+            services.absence_report(
+                enrolment=enrolment,
+                occurrence=session,
+                reason=form.validated_data["reason"],
+                reported_by=request.user,
+                now=now,
+            )
+        else:
+            services.absence_withdraw(enrolment=enrolment, occurrence=session, now=now)
+        return Response(SessionAttendanceSerializer(self._session(enrolment, session.pk)).data)
 
     @extend_schema(
         summary="Decline an offered place; it goes to the next child",

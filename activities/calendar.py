@@ -41,8 +41,11 @@ def _series(activity: Activity, sessions, **fields) -> ical.CalendarEvent | None
     )
 
 
-def enrolment_event(enrolment: Enrolment, sessions, *, sequence: int = 0):
-    """A child's place in an activity as a series, summary "<activity> (<first name>)"."""
+def enrolment_event(enrolment: Enrolment, sessions, *, sequence: int):
+    """A child's place in an activity as a series, summary "<activity> (<first name>)".
+
+    `sequence` is the enrolment's `calendar_sequence` for the invites and the feed alike: a
+    calendar that got an invite at a higher SEQUENCE ignores a feed event at a lower one."""
     activity = enrolment.activity
     return _series(
         activity,
@@ -107,7 +110,8 @@ def feed_events(user, now: dt.datetime):
         .order_by("pk")
     )
     for enrolment in enrolments:
-        if event := enrolment_event(enrolment, enrolment.activity.feed_sessions):
+        sessions = enrolment.activity.feed_sessions
+        if event := enrolment_event(enrolment, sessions, sequence=enrolment.calendar_sequence):
             yield event
     activities = (
         Activity.objects.filter(
@@ -172,6 +176,9 @@ def due_session_reminders(now: dt.datetime):
                     "occurrence": occurrence,
                     "place": activity.place,
                     "url": url,
+                    "absence_url": absolute_url(
+                        "activities:my_absence_report", enrolment.pk, occurrence.pk
+                    ),
                 },
                 municipality_pk=activity.school.municipality_id,
             )

@@ -126,3 +126,21 @@ class Full(Refusal):
     code = "full"
     status = 409
     message = _("There are no places left in this activity.")
+
+
+class SessionNotStarted(Refusal):
+    code = "session_not_started"
+    status = 409
+    message = _("This session has not started yet. You can fill in the register once it starts.")
+
+
+class SessionStarted(Refusal):
+    code = "session_started"
+    status = 409
+    message = _("This session has already started, so this can no longer be changed.")
+
+
+class SessionCancelled(Refusal):
+    code = "session_cancelled"
+    status = 409
+    message = _("This session is cancelled.")

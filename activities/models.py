@@ -381,3 +381,33 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurrence}: {self.status}"
+
+
+class AbsenceNotice(models.Model):
+    """A guardian's word that their child will miss a coming session ("afmelden"). Staff see it
+    in that session's register, pre-marked excused; the guardian can take it back until the
+    session starts. The reason is optional and short: no medical details are needed."""
+
+    occurrence = models.ForeignKey(
+        Occurrence, on_delete=models.CASCADE, related_name="absence_notices"
+    )
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="absence_notices"
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("reported at"))
+
+    class Meta:
+        verbose_name = _("absence notice")
+        verbose_name_plural = _("absence notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occurrence", "enrolment"], name="absence_notice_once_per_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurrence}: {self.enrolment.child}"

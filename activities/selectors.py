@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import (
     Case,
     Count,
+    Exists,
     IntegerField,
     OuterRef,
     Q,
@@ -16,7 +17,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from .models import Activity, Child, Enrolment, Occurrence
+from .models import AbsenceNotice, Activity, Attendance, Child, Enrolment, Occurrence
 
 
 def _with_counts(activities: QuerySet[Activity]) -> QuerySet[Activity]:
@@ -155,3 +156,41 @@ def placeable_enrolments(activity: Activity) -> QuerySet[Enrolment]:
         .select_related("child")
         .order_by("priority_tier", "applied_at", "pk")
     )
+
+
+def register_of(occurrence: Occurrence) -> tuple[list[Enrolment], dict[int, str], dict]:
+    """The register of a session (found through get_occurrence_for_manager): the children
+    with a place, the marks saved, and the families' absence notices by enrolment id."""
+    enrolments = list(
+        Enrolment.objects.filter(
+            activity_id=occurrence.activity_id, status=Enrolment.Status.CONFIRMED
+        )
+        .select_related("child")
+        .order_by("child__first_name", "pk")
+    )
+    saved = dict(
+        Attendance.objects.filter(occurrence=occurrence).values_list("enrolment_id", "status")
+    )
+    notices = {n.enrolment_id: n for n in AbsenceNotice.objects.filter(occurrence=occurrence)}
+    return enrolments, saved, notices
+
+
+def sessions_of_enrolment(enrolment: Enrolment) -> QuerySet[Occurrence]:
+    """The sessions of the child's activity (the enrolment found through
+    get_enrolment_for_guardian), each with the child's mark (`mark`, None when not recorded)
+    and the family's notice (`absence_reported`, `absence_reason`), in one query."""
+    marks = Attendance.objects.filter(occurrence=OuterRef("pk"), enrolment=enrolment)
+    notices = AbsenceNotice.objects.filter(occurrence=OuterRef("pk"), enrolment=enrolment)
+    return (
+        Occurrence.objects.filter(activity_id=enrolment.activity_id)
+        .annotate(
+            mark=Subquery(marks.values("status")[:1]),
+            absence_reported=Exists(notices),
+            absence_reason=Subquery(notices.values("reason")[:1]),
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def get_session_of_enrolment(enrolment: Enrolment, pk: int) -> Occurrence:
+    return get_object_or_404(sessions_of_enrolment(enrolment), pk=pk)

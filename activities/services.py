@@ -22,7 +22,15 @@ from core.time import local_date, local_datetime
 
 from . import consent as consent_versions
 from . import errors, messages
-from .models import Activity, Attendance, Child, Enrolment, LotteryRound, Occurrence
+from .models import (
+    AbsenceNotice,
+    Activity,
+    Attendance,
+    Child,
+    Enrolment,
+    LotteryRound,
+    Occurrence,
+)
 from .schedule import closures_for_school, past_session_dates, schedule_dates, session_dates
 from .waitlist import waitlist_advance
 
@@ -225,6 +233,8 @@ def child_erase(*, child: Child, now: dt.datetime) -> Child:
     )
     for enrolment in running:
         enrolment_cancel(enrolment=enrolment, now=now, notify=False)
+    # What the family wrote about absences is personal; the marks (counts) stay.
+    AbsenceNotice.objects.filter(enrolment__child=child).delete()
     child.first_name = ""
     child.guardian = None
     child.group = None
@@ -472,10 +482,24 @@ def _active(activity: Activity):
 
 
 @transaction.atomic
-def attendance_record(*, occurrence: Occurrence, marks: dict[int, str], recorded_by) -> int:
-    """Save the register of one session: {enrolment id: status}. Returns rows written."""
+def attendance_record(
+    *,
+    occurrence: Occurrence,
+    marks: dict[int, str],
+    recorded_by,
+    now: dt.datetime,
+    everyone_present: bool = False,
+) -> int:
+    """Save the register of one session: {enrolment id: status}. Returns rows written.
+
+    With `everyone_present` (the one tap on a phone), every child with a place that is not in
+    `marks` and has no mark yet is marked too: present, or excused when the family reported
+    the child absent. A register is kept from the session's start, not before: a mark made
+    in advance would be a guess."""
     if occurrence.is_cancelled:
         raise ValidationError({"marks": _("This session was cancelled.")})
+    if occurrence.starts_at > now:
+        raise errors.SessionNotStarted
     allowed = set(
         occurrence.activity.enrolments.filter(status=Enrolment.Status.CONFIRMED).values_list(
             "pk", flat=True
@@ -485,6 +509,9 @@ def attendance_record(*, occurrence: Occurrence, marks: dict[int, str], recorded
         raise ValidationError({"marks": _("Only children with a place can be on the register.")})
     if set(marks.values()) - set(Attendance.Status.values):
         raise ValidationError({"marks": _("Choose present, absent or excused.")})
+    marks = dict(marks)
+    if everyone_present:
+        marks.update(_the_rest(occurrence, allowed - set(marks)))
     for enrolment_id, status in marks.items():
         Attendance.objects.update_or_create(
             occurrence=occurrence,
@@ -492,3 +519,55 @@ def attendance_record(*, occurrence: Occurrence, marks: dict[int, str], recorded
             defaults={"status": status, "recorded_by": recorded_by},
         )
     return len(marks)
+
+
+def _the_rest(occurrence: Occurrence, unmarked: set[int]) -> dict[int, str]:
+    """Marks for children not yet on the register: excused when reported absent, else present."""
+    done = set(occurrence.attendance.values_list("enrolment_id", flat=True))
+    away = set(occurrence.absence_notices.values_list("enrolment_id", flat=True))
+    return {
+        pk: Attendance.Status.EXCUSED if pk in away else Attendance.Status.PRESENT
+        for pk in unmarked - done
+    }
+
+
+# Absence notices ("afmelden")
+
+ABSENCE_REASON_MAX = 200
+
+
+def _coming_session_of(enrolment: Enrolment, occurrence: Occurrence, now: dt.datetime) -> None:
+    if occurrence.activity_id != enrolment.activity_id:
+        raise ValidationError({"occurrence": _("This session is not of this activity.")})
+    if occurrence.is_cancelled:
+        raise errors.SessionCancelled
+    if occurrence.starts_at <= now:
+        raise errors.SessionStarted
+
+
+def absence_report(
+    *, enrolment: Enrolment, occurrence: Occurrence, reason: str, reported_by, now: dt.datetime
+) -> AbsenceNotice:
+    """The family says the child will miss a coming session. Reporting again changes the
+    reason. Only for a confirmed place, and only until the session starts."""
+    reason = " ".join((reason or "").split())
+    if len(reason) > ABSENCE_REASON_MAX:
+        raise ValidationError(
+            {"reason": _("Keep the reason under %(max)d characters.") % {"max": ABSENCE_REASON_MAX}}
+        )
+    if enrolment.status != Enrolment.Status.CONFIRMED:
+        raise errors.NotActive
+    _coming_session_of(enrolment, occurrence, now)
+    notice, _created = AbsenceNotice.objects.update_or_create(
+        occurrence=occurrence,
+        enrolment=enrolment,
+        defaults={"reason": reason, "reported_by": reported_by, "reported_at": now},
+    )
+    return notice
+
+
+def absence_withdraw(*, enrolment: Enrolment, occurrence: Occurrence, now: dt.datetime) -> None:
+    """The child comes after all: the notice goes, until the session starts. Taking back a
+    notice that is not there changes nothing."""
+    _coming_session_of(enrolment, occurrence, now)
+    AbsenceNotice.objects.filter(occurrence=occurrence, enrolment=enrolment).delete()

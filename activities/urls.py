@@ -21,6 +21,17 @@ urlpatterns = [
     path("mine/<int:pk>/cancel/", family.my_enrolment_cancel, name="my_enrolment_cancel"),
     path("mine/<int:pk>/accept/", family.my_offer_accept, name="my_offer_accept"),
     path("mine/<int:pk>/decline/", family.my_offer_decline, name="my_offer_decline"),
+    path("mine/<int:pk>/sessions/", family.my_sessions, name="my_sessions"),
+    path(
+        "mine/<int:pk>/sessions/<int:session_pk>/absent/",
+        family.my_absence_report,
+        name="my_absence_report",
+    ),
+    path(
+        "mine/<int:pk>/sessions/<int:session_pk>/absent/undo/",
+        family.my_absence_withdraw,
+        name="my_absence_withdraw",
+    ),
     # School staff and coordinators
     path("manage/", staff.activity_list, name="staff_list"),
     path("manage/new/", staff.activity_create, name="staff_create"),

@@ -7,6 +7,7 @@ English notes for logs, these are the translated texts people read.
 from django.utils.translation import gettext_lazy as _
 
 from .matching import model as m
+from .models import SessionRequest
 
 REASONS = {
     m.WINDOW_PAST: _("Every preferred time is in the past. Give new times."),
@@ -67,3 +68,23 @@ def rule_text(note: str) -> str:
         if fragment in note:
             return str(text)
     return note
+
+
+# What the school reads after a hero said no or let the offer pass: never who, never why. The
+# hero's reason may be private (health, family) and is written for the coordinator.
+DECLINE_NOTES = {
+    SessionRequest.Status.OPEN: _(
+        "A Local Hero could not come at this time. We are looking for someone else."
+    ),
+    SessionRequest.Status.OFFERED: _(
+        "A Local Hero could not come at this time. We have asked someone else."
+    ),
+}
+
+
+def decline_note(session_request: SessionRequest) -> str:
+    """A kind sentence for the school while a hero is still sought after a decline or an
+    expired offer; empty otherwise. Needs `closed_offers` (selectors.CLOSED_OFFERS)."""
+    if not session_request.closed_offers:
+        return ""
+    return str(DECLINE_NOTES.get(session_request.status, ""))

@@ -25,14 +25,42 @@ ACTIVE_VISIT = Prefetch(
 )
 
 
+# Offers a hero said no to or let pass, latest first: the coordinator reads the heroes'
+# reasons (declines_of), the school only that someone could not come (reasons_text).
+def closed_offers(prefix: str = "") -> Prefetch:
+    return Prefetch(
+        f"{prefix}offers",
+        queryset=Offer.objects.filter(status__in=[Offer.Status.DECLINED, Offer.Status.EXPIRED])
+        .select_related("hero")
+        .order_by("-responded_at", "-pk"),
+        to_attr="closed_offers",
+    )
+
+
+CLOSED_OFFERS = closed_offers()
+
+
 def _requests() -> QuerySet[SessionRequest]:
     return SessionRequest.objects.select_related(
-        "school", "group", "topic", "requested_by"
+        "school__neighbourhood", "group", "topic", "requested_by"
     ).prefetch_related(
         Prefetch("windows", queryset=RequestWindow.objects.order_by("starts_at")),
         ACTIVE_OFFER,
         ACTIVE_VISIT,
+        CLOSED_OFFERS,
     )
+
+
+def coordinates(roles, session_request: SessionRequest) -> bool:
+    """Whether the person coordinates the request's municipality (and so may read why heroes
+    declined it: a hero's reason is for the coordinator, not for the school)."""
+    return session_request.school.neighbourhood.municipality_id in roles.coordinator_of
+
+
+def declines_of(session_request: SessionRequest) -> list[Offer]:
+    """The offers heroes declined (or withdrew from after accepting), latest first; needs the
+    request from `requests_for`/`get_request` (CLOSED_OFFERS)."""
+    return [o for o in session_request.closed_offers if o.status == Offer.Status.DECLINED]
 
 
 def request_scope(roles) -> Q:

@@ -282,3 +282,14 @@ class EnrolForm(forms.Form):
                     "Tell us which one your child wants most."
                 ),
             )
+
+
+class AbsenceForm(forms.Form):
+    """Report a child absent for one coming session; the reason is optional and short."""
+
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=200,
+        help_text=_("For example: ill, or at the doctor. No medical details needed."),
+    )

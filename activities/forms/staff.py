@@ -208,19 +208,30 @@ def _candidate_label(enrolment: Enrolment) -> str:
 
 
 class RegisterForm(forms.Form):
-    """One radio group per child with a place; a child left empty stays unrecorded."""
+    """One radio group per child with a place; a child left empty stays unrecorded. A child the
+    family reported absent starts as excused, with what they wrote beside the name."""
 
-    def __init__(self, *args, enrolments, saved: dict[int, str], **kwargs):
+    def __init__(self, *args, enrolments, saved: dict[int, str], notices=None, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        notices = notices or {}
+        self.rows = []
         for enrolment in enrolments:
-            self.fields[f"mark-{enrolment.pk}"] = forms.ChoiceField(
+            name = f"mark-{enrolment.pk}"
+            notice = notices.get(enrolment.pk)
+            default = Attendance.Status.EXCUSED if notice else None
+            self.fields[name] = forms.ChoiceField(
                 label=enrolment.child.first_name,
                 choices=Attendance.Status.choices,
                 widget=forms.RadioSelect,
                 required=False,
-                initial=saved.get(enrolment.pk),
+                initial=saved.get(enrolment.pk, default),
             )
+            self.rows.append({"name": name, "notice": notice})
+
+    def marked_rows(self) -> list[dict]:
+        """Each child's bound field with the family's notice, in the register's order."""
+        return [{"field": self[row["name"]], "notice": row["notice"]} for row in self.rows]
 
     def marks(self) -> dict[int, str]:
         return {

@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,6 +29,7 @@ from core.views import act, parent_required, posted, submit
 from .. import errors, selectors, services, waitlist
 from ..consent import consent_text
 from ..forms.family import (
+    AbsenceForm,
     ActivityFilterForm,
     ChildForm,
     ChildRegisterForm,
@@ -284,3 +286,74 @@ def my_offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, str(errors.PlaceOfferNotOpen.message))
         return redirect("activities:my_enrolments")
     return render(request, "activities/family/offer_decline.html", {"enrolment": enrolment})
+
+
+
+# Sessions, attendance and absence notices ("afmelden")
+
+
+def _sessions_url(enrolment: Enrolment) -> str:
+    return reverse("activities:my_sessions", args=[enrolment.pk])
+
+
+@parent_required
+def my_sessions(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every session of the child's activity: was the child there, and for the coming ones a
+    way to report the child absent (or take it back) until the session starts."""
+    enrolment = selectors.get_enrolment_for_guardian(request.user, pk)
+    now = timezone.now()
+    sessions = list(selectors.sessions_of_enrolment(enrolment))
+    can_report = enrolment.status == Enrolment.Status.CONFIRMED
+    for session in sessions:
+        session.is_coming = session.starts_at > now and not session.is_cancelled
+    context = {
+        "enrolment": enrolment,
+        "child": enrolment.child,
+        "activity": enrolment.activity,
+        "sessions": sessions,
+        "can_report": can_report,
+    }
+    return render(request, "activities/family/sessions.html", context)
+
+
+@parent_required
+@require_http_methods(["GET", "POST"])
+def my_absence_report(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    enrolment = selectors.get_enrolment_for_guardian(request.user, pk)
+    session = selectors.get_session_of_enrolment(enrolment, session_pk)
+    form = AbsenceForm(
+        posted(request), initial={"reason": session.absence_reason or ""}, auto_id="absence-%s"
+    )
+    names = {"child": enrolment.child.first_name, "date": date_format(session.date, "l j F")}
+    done = submit(
+        request,
+        form,
+        lambda data: services.absence_report(
+            enrolment=enrolment,
+            occurrence=session,
+            reason=data["reason"],
+            reported_by=request.user,
+            now=timezone.now(),
+        ),
+        _("%(child)s is reported absent for %(date)s. The leaders can see it.") % names,
+    )
+    if done is not None:
+        return redirect(_sessions_url(enrolment))
+    context = {"form": form, "enrolment": enrolment, "session": session}
+    return render(request, "activities/family/absence_report.html", context)
+
+
+@parent_required
+@require_POST
+def my_absence_withdraw(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    enrolment = selectors.get_enrolment_for_guardian(request.user, pk)
+    session = selectors.get_session_of_enrolment(enrolment, session_pk)
+    names = {"child": enrolment.child.first_name, "date": date_format(session.date, "l j F")}
+    act(
+        request,
+        lambda: services.absence_withdraw(
+            enrolment=enrolment, occurrence=session, now=timezone.now()
+        ),
+        _("%(child)s comes on %(date)s after all. The leaders can see it.") % names,
+    )
+    return redirect(_sessions_url(enrolment))

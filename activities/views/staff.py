@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.audit import record_view
 from core.forms import apply_errors
 from core.pagination import paginate
+from core.refusals import Refusal
 from core.views import act, manager_required, submit
 
 from .. import notices, reports, selectors, services, venues
@@ -32,7 +33,7 @@ from ..forms.staff import (
     RegisterForm,
 )
 from ..lottery import lottery_draw
-from ..models import Activity, Attendance, Child, Enrolment, Occurrence
+from ..models import Activity, Child, Enrolment, Occurrence
 from ..schedule import past_session_dates
 
 
@@ -324,26 +325,37 @@ def attendance_register(request: HttpRequest, pk: int) -> HttpResponse:
     if occurrence.is_cancelled:
         messages.error(request, _("This session is cancelled: there is no register."))
         return _detail(occurrence.activity)
-    enrolments = list(
-        Enrolment.objects.filter(activity_id=occurrence.activity_id, status="confirmed")
-        .select_related("child")
-        .order_by("child__first_name", "pk")
-    )
-    saved = dict(
-        Attendance.objects.filter(occurrence=occurrence).values_list("enrolment_id", "status")
-    )
-    form = RegisterForm(request.POST or None, enrolments=enrolments, saved=saved)
+    now = timezone.now()
+    enrolments, saved, notices = selectors.register_of(occurrence)
+    form = RegisterForm(request.POST or None, enrolments=enrolments, saved=saved, notices=notices)
     if request.method == "POST" and form.is_valid():
+        everyone = "everyone_present" in request.POST
         try:
             services.attendance_record(
-                occurrence=occurrence, marks=form.marks(), recorded_by=request.user
+                occurrence=occurrence,
+                marks=form.marks(),
+                recorded_by=request.user,
+                now=now,
+                everyone_present=everyone,
             )
         except ValidationError as exc:
             apply_errors(form, exc)
+        except Refusal as refusal:
+            form.add_error(None, refusal.message)
         else:
-            messages.success(request, _("The register has been saved."))
+            if everyone:
+                done = _("Everyone is marked present. Change the children who are not here.")
+            else:
+                done = _("The register has been saved.")
+            messages.success(request, done)
             return redirect("activities:staff_register", pk=occurrence.pk)
-    context = {"form": form, "occurrence": occurrence, "activity": occurrence.activity}
+    context = {
+        "form": form,
+        "occurrence": occurrence,
+        "activity": occurrence.activity,
+        "started": occurrence.starts_at <= now,
+        "reported": len(notices),
+    }
     record_view(request, occurrence, what="attendance", child_ids=[e.child_id for e in enrolments])
     return render(request, "activities/staff/register.html", context)
 

@@ -11,7 +11,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as django_filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -24,6 +24,7 @@ from schools.api import SchoolRefSerializer
 from .. import selectors, services
 from ..forms.hero import REASON_MAX
 from ..models import Kit, Offer, SessionRequest, Visit
+from ..reasons_text import rule_text
 
 # --- who may ask ---------------------------------------------------------------------------
 
@@ -91,6 +92,12 @@ class OfferSerializer(SessionFieldsMixin, serializers.ModelSerializer):
     notes = serializers.CharField(
         source="request.notes", read_only=True, help_text=_("The school's notes.")
     )
+    broken_rules = serializers.SerializerMethodField(
+        help_text=_(
+            "When a coordinator chose you by hand against the usual rules: those rules, in "
+            "words. Empty otherwise."
+        )
+    )
 
     class Meta:
         model = Offer
@@ -112,8 +119,13 @@ class OfferSerializer(SessionFieldsMixin, serializers.ModelSerializer):
             "expires_at",
             "responded_at",
             "decline_reason",
+            "broken_rules",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_broken_rules(self, offer: Offer) -> list[str]:
+        return [rule_text(note) for note in offer.rule_warnings]
 
 
 class VisitSerializer(SessionFieldsMixin, serializers.ModelSerializer):
@@ -145,7 +157,7 @@ class DeclineSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
-        help_text=_("Optional, but it helps to offer visits that fit better."),
+        help_text=_("Optional; only the coordinator reads it, not the school."),
     )
 
 

@@ -28,8 +28,8 @@ from schools.api import SchoolRefSerializer
 from schools.models import Group, School, current_school_year
 
 from .. import selectors, services
-from ..models import DURATION_CHOICES, RequestWindow, SessionRequest, Visit
-from ..reasons_text import reason_text
+from ..models import DURATION_CHOICES, Offer, RequestWindow, SessionRequest, Visit
+from ..reasons_text import decline_note, reason_text
 
 # --- output --------------------------------------------------------------------------------
 
@@ -71,6 +71,20 @@ class RequestVisitSerializer(serializers.ModelSerializer):
         fields = ["id", "hero", "starts_at", "ends_at", "kit"]
 
 
+class RequestDeclineSerializer(serializers.ModelSerializer):
+    hero = serializers.CharField(
+        source="hero.display_name", read_only=True, help_text=_("The hero's display name.")
+    )
+    reason = serializers.CharField(
+        source="decline_reason", read_only=True, help_text=_("Empty when they gave none.")
+    )
+    declined_at = serializers.DateTimeField(source="responded_at", read_only=True)
+
+    class Meta:
+        model = Offer
+        fields = ["hero", "reason", "declined_at", "starts_at"]
+
+
 class SessionRequestSerializer(serializers.ModelSerializer):
     school = SchoolRefSerializer(read_only=True)
     group = RequestGroupSerializer(read_only=True)
@@ -82,6 +96,18 @@ class SessionRequestSerializer(serializers.ModelSerializer):
     windows = RequestWindowSerializer(many=True, read_only=True)
     visit = serializers.SerializerMethodField(
         help_text=_("The confirmed visit; empty until a hero has said yes.")
+    )
+    decline_note = serializers.SerializerMethodField(
+        help_text=_(
+            "While a hero is still sought after one said no or let the offer pass: a kind "
+            "sentence for the school, naming no one. Empty otherwise."
+        )
+    )
+    declines = serializers.SerializerMethodField(
+        help_text=_(
+            "Heroes who said no and why, latest first: only for coordinators of the "
+            "request's municipality (null for school staff, whom `decline_note` tells)."
+        )
     )
 
     class Meta:
@@ -101,6 +127,8 @@ class SessionRequestSerializer(serializers.ModelSerializer):
             "unmatched_reason_text",
             "windows",
             "visit",
+            "decline_note",
+            "declines",
             "created_at",
         ]
         read_only_fields = fields
@@ -112,6 +140,16 @@ class SessionRequestSerializer(serializers.ModelSerializer):
 
     def get_unmatched_reason_text(self, obj: SessionRequest) -> str:
         return reason_text(obj.unmatched_reason)
+
+    def get_decline_note(self, obj: SessionRequest) -> str:
+        return decline_note(obj)
+
+    @extend_schema_field(RequestDeclineSerializer(many=True, allow_null=True))
+    def get_declines(self, obj: SessionRequest) -> list | None:
+        request = self.context.get("request")
+        if request is None or not selectors.coordinates(request.roles, obj):
+            return None
+        return RequestDeclineSerializer(selectors.declines_of(obj), many=True).data
 
     @extend_schema_field(RequestVisitSerializer(allow_null=True))
     def get_visit(self, obj: SessionRequest) -> dict | None:
@@ -235,7 +273,8 @@ class SessionRequestViewSet(
 
     def _answer(self, pk, code=status.HTTP_200_OK) -> Response:
         fresh = selectors.get_request(self.request.roles, pk)
-        return Response(SessionRequestSerializer(fresh).data, status=code)
+        context = self.get_serializer_context()
+        return Response(SessionRequestSerializer(fresh, context=context).data, status=code)
 
     @extend_schema(
         summary="Ask for a Local Hero visit or a VR game session (school staff)",

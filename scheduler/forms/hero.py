@@ -16,7 +16,10 @@ class DeclineForm(forms.Form):
         required=False,
         max_length=REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Optional, but it helps us offer you visits that fit you better."),
+        help_text=_(
+            "Optional. Only the coordinator reads this; the school hears that a hero could "
+            "not come, not who or why."
+        ),
     )
 
 

@@ -125,9 +125,14 @@ def _board_parts(request: HttpRequest, municipality: Municipality, now: dt.datet
         item.first_window = next(iter(item.windows.all()), None)
         item.waiting_days = (now - item.created_at).days
         item.reason = reason_text(item.unmatched_reason)
+        item.declines = selectors.declines_of(item)
     offers = list(
-        selectors.pending_offers_for_coordinator(roles).filter(**_in_municipality(municipality.pk))
+        selectors.pending_offers_for_coordinator(roles)
+        .filter(**_in_municipality(municipality.pk))
+        .prefetch_related(selectors.closed_offers("request__"))
     )
+    for offer in offers:
+        offer.declines = selectors.declines_of(offer.request)
     horizon = now + dt.timedelta(weeks=WEEKS_AHEAD)
     visits = list(
         selectors.visits_for(roles, since=now).filter(

@@ -31,7 +31,7 @@ from ..forms.staff import (
     window_formset,
 )
 from ..models import SessionRequest
-from ..reasons_text import reason_text
+from ..reasons_text import decline_note, reason_text
 
 Status = SessionRequest.Status
 
@@ -134,6 +134,10 @@ def _detail_page(
         "reason": reason_text(session_request.unmatched_reason)
         if session_request.status == Status.OPEN
         else "",
+        "decline_note": decline_note(session_request),
+        "declines": selectors.declines_of(session_request)
+        if selectors.coordinates(request.roles, session_request)
+        else None,
         "can_change": can_change,
         "cancel_form": CancelForm() if cancel_form is None else cancel_form,
         "windows": window_formset() if windows is None else windows,

@@ -1,7 +1,10 @@
 """The activities API on the register: staff and coordinators read and mark a session of their
 school's activity; outsiders get 404; the register costs the same queries at any size."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 
 from activities import services
 from activities.models import Activity, Attendance
@@ -23,10 +26,20 @@ def session(activity):
 
 
 @pytest.fixture
+def during(enrolling, session):
+    """The clock at ten minutes into the session: a register is kept from the start."""
+    with time_machine.travel(session.starts_at + dt.timedelta(minutes=10), tick=False):
+        yield
+
+
+@pytest.fixture
 def places(activity, school):
     """Two children with a place and one waiting."""
     kids = [factories.ChildFactory(school=school, first_name=name) for name in "ABC"]
     return [enrol(activity, kid) for kid in kids]
+
+
+UNMARKED = {"mark": None, "absence_reported": False, "absence_reason": None}
 
 
 def register_url(activity):
@@ -38,12 +51,13 @@ def test_staff_read_the_register_of_a_session(client, staff, activity, session, 
 
     assert body["occurrence"]["id"] == session.pk
     assert body["register"] == [
-        {"enrolment_id": places[0].pk, "child": "A", "grade": 5, "mark": None},
-        {"enrolment_id": places[1].pk, "child": "B", "grade": 5, "mark": None},
+        {"enrolment_id": places[0].pk, "child": "A", "grade": 5, **UNMARKED},
+        {"enrolment_id": places[1].pk, "child": "B", "grade": 5, **UNMARKED},
     ]
 
 
 @pytest.mark.parametrize("who", ["staff", "coordinator"])
+@pytest.mark.usefixtures("during")
 def test_staff_and_coordinators_save_marks(client, request, activity, session, places, who):
     marks = {str(places[0].pk): "present", str(places[1].pk): "excused"}
 
@@ -59,6 +73,7 @@ def test_staff_and_coordinators_save_marks(client, request, activity, session, p
     assert saved == {places[0].pk: "present", places[1].pk: "excused"}
 
 
+@pytest.mark.usefixtures("during")
 def test_saving_again_changes_the_mark(client, staff, activity, session, places):
     client = login(client, staff)
     url = register_url(activity)
@@ -96,6 +111,7 @@ def test_a_session_of_another_activity_is_400_naming_occurrence(
 
 
 @pytest.mark.parametrize("bad", ["waiting", "unknown_status", "not_a_number", "empty"])
+@pytest.mark.usefixtures("during")
 def test_bad_marks_are_a_400_naming_marks_and_nothing_is_saved(
     client, staff, activity, session, places, bad
 ):

@@ -113,6 +113,7 @@ def test_the_service_refuses_a_child_without_a_place(activity, session, staff):
             occurrence=session,
             marks={confirmed.pk: "present", waiting.pk: "present"},
             recorded_by=staff,
+            now=session.starts_at,
         )
     assert not Attendance.objects.exists()
 

@@ -274,7 +274,7 @@ def test_a_past_session_with_attendance_survives_a_schedule_change():
     enrolment = enrol(activity)
     session = activity.occurrences.get(date=dt.date(2027, 1, 13))
     services.attendance_record(
-        occurrence=session, marks={enrolment.pk: "present"}, recorded_by=None
+        occurrence=session, marks={enrolment.pk: "present"}, recorded_by=None, now=session.starts_at
     )
 
     services.activity_update(
@@ -290,7 +290,7 @@ def test_a_future_session_with_attendance_is_kept_even_off_the_new_schedule():
     enrolment = enrol(activity)
     session = activity.occurrences.get(date=dt.date(2027, 2, 3))
     services.attendance_record(
-        occurrence=session, marks={enrolment.pk: "excused"}, recorded_by=None
+        occurrence=session, marks={enrolment.pk: "excused"}, recorded_by=None, now=session.starts_at
     )
 
     services.activity_update(activity=activity, data={"weekday": 3}, now=FEB_1)

@@ -25,9 +25,14 @@ def test_attendance_is_saved_and_updated():
     staff = factories.staff(activity.school)
 
     written = services.attendance_record(
-        occurrence=session, marks={one.pk: "present", two.pk: "absent"}, recorded_by=staff
+        occurrence=session,
+        marks={one.pk: "present", two.pk: "absent"},
+        recorded_by=staff,
+        now=session.starts_at,
     )
-    services.attendance_record(occurrence=session, marks={two.pk: "excused"}, recorded_by=None)
+    services.attendance_record(
+        occurrence=session, marks={two.pk: "excused"}, recorded_by=None, now=session.starts_at
+    )
 
     assert written == 2
     marks = dict(Attendance.objects.values_list("enrolment_id", "status"))
@@ -49,6 +54,7 @@ def test_only_confirmed_children_can_be_marked(status):
             occurrence=session,
             marks={confirmed.pk: "present", other.pk: "present"},
             recorded_by=None,
+            now=session.starts_at,
         )
 
     assert "marks" in caught.value.message_dict
@@ -60,8 +66,12 @@ def test_a_child_of_another_activity_cannot_be_marked():
     stranger = enrol(factories.ActivityFactory(weekday=4))
 
     with pytest.raises(ValidationError):
+        session = session_with(activity)
         services.attendance_record(
-            occurrence=session_with(activity), marks={stranger.pk: "present"}, recorded_by=None
+            occurrence=session,
+            marks={stranger.pk: "present"},
+            recorded_by=None,
+            now=session.starts_at,
         )
 
     assert not Attendance.objects.exists()
@@ -73,10 +83,12 @@ def test_an_unknown_mark_is_refused(status):
     one, two = enrol(activity), enrol(activity)
 
     with pytest.raises(ValidationError) as caught:
+        session = session_with(activity)
         services.attendance_record(
-            occurrence=session_with(activity),
+            occurrence=session,
             marks={one.pk: "present", two.pk: status},
             recorded_by=None,
+            now=session.starts_at,
         )
 
     assert "marks" in caught.value.message_dict

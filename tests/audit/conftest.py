@@ -1,6 +1,8 @@
 """Fixtures of the audit trail tests: the clock while enrolment is open, an activity with its
 sessions at the municipality's school, and a child with a place in it."""
 
+import datetime as dt
+
 import pytest
 import time_machine
 
@@ -39,3 +41,10 @@ def child(parent, school) -> Child:
 @pytest.fixture
 def enrolment(activity, child) -> Enrolment:
     return place(activity, child)
+
+
+@pytest.fixture
+def during_session(_enrolling, session):
+    """The clock ten minutes into the session: a register is kept from its start."""
+    with time_machine.travel(session.starts_at + dt.timedelta(minutes=10), tick=False):
+        yield

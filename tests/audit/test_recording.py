@@ -119,13 +119,19 @@ def test_attendance_is_recorded_per_child_and_not_again_when_unchanged(
     session, enrolment, staff, municipality
 ):
     services.attendance_record(
-        occurrence=session, marks={enrolment.pk: "present"}, recorded_by=staff
+        occurrence=session,
+        marks={enrolment.pk: "present"},
+        recorded_by=staff,
+        now=session.starts_at,
     )
     services.attendance_record(
-        occurrence=session, marks={enrolment.pk: "present"}, recorded_by=staff
+        occurrence=session,
+        marks={enrolment.pk: "present"},
+        recorded_by=staff,
+        now=session.starts_at,
     )
     services.attendance_record(
-        occurrence=session, marks={enrolment.pk: "absent"}, recorded_by=staff
+        occurrence=session, marks={enrolment.pk: "absent"}, recorded_by=staff, now=session.starts_at
     )
 
     attendance = Attendance.objects.get()

@@ -38,6 +38,7 @@ def register_url(session) -> str:
 # --- the actor --------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("during_session")
 def test_saving_the_register_on_the_page_records_the_staff_member(
     client, staff, session, enrolment, municipality
 ):
@@ -64,6 +65,7 @@ def test_a_parent_changing_a_child_through_the_api_is_the_actor(client, parent, 
     assert entry.changes == {"grade": ["5", "6"]}
 
 
+@pytest.mark.usefixtures("during_session")
 def test_an_api_call_with_a_token_records_its_person(client, staff, activity, session, enrolment):
     """DRF authenticates a token inside the view, after auditlog's middleware ran: the actor
     is still the token's owner (accounts.audit.AuditMiddleware)."""
@@ -177,6 +179,7 @@ def test_record_view_keeps_a_reason(rf, staff, child, municipality):
     assert municipality_of(entry) == municipality.pk
 
 
+@pytest.mark.usefixtures("during_session")
 def test_a_register_costs_no_query_per_child_to_find_the_municipality(
     client, staff, activity, session, parent, school
 ):

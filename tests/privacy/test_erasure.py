@@ -65,7 +65,10 @@ def family(municipality):
     occurrence = Occurrence.objects.filter(activity=activity).first()
     staff = factories.staff(school)
     activity_services.attendance_record(
-        occurrence=occurrence, marks={enrolment.pk: "present"}, recorded_by=staff
+        occurrence=occurrence,
+        marks={enrolment.pk: "present"},
+        recorded_by=staff,
+        now=occurrence.starts_at,
     )
     return parent, child, activity
 

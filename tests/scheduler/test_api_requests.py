@@ -77,6 +77,8 @@ def test_a_request_has_its_whole_story(client, vo_school, group, vo_staff, hero,
             "ends_at": "2026-11-10T11:00:00+01:00",
             "kit": "Kit Noord",
         },
+        "decline_note": "",
+        "declines": None,
         "created_at": data["created_at"],
     }
 

@@ -67,6 +67,12 @@ API: dict[str, Expect] = {
     "enrolment-accept": E("B's offered place", fill=pk("offered_enrolment")),
     "enrolment-cancel": E("B's enrolment"),
     "enrolment-decline": E("B's offered place", fill=pk("offered_enrolment")),
+    "enrolment-sessions": E("B's enrolment's sessions and marks"),
+    "enrolment-absence": E(
+        "B's child's absence",
+        fill={"pk": "pk:enrolment", "session_pk": "pk:occurrence"},
+        body=lambda b: {"reason": "Indringer"},
+    ),
     "my-window-list": E(
         "the hero's own windows",
         ok((HERO,)),

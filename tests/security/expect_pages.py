@@ -278,6 +278,16 @@ PAGES: dict[str, Expect] = {
     "activities:my_enrolment_cancel": E("B's enrolment", fill=pk("enrolment")),
     "activities:my_offer_accept": E("B's offered place", fill=pk("offered_enrolment")),
     "activities:my_offer_decline": E("B's offered place", fill=pk("offered_enrolment")),
+    "activities:my_sessions": E("B's enrolment's sessions and marks", fill=pk("enrolment")),
+    "activities:my_absence_report": E(
+        "reporting B's child absent",
+        fill={"pk": "pk:enrolment", "session_pk": "pk:occurrence"},
+        body=lambda b: {"reason": "Indringer"},
+    ),
+    "activities:my_absence_withdraw": E(
+        "taking back B's child's absence",
+        fill={"pk": "pk:enrolment", "session_pk": "pk:occurrence"},
+    ),
     # --- activities: staff ---------------------------------------------------------------------
     "activities:staff_list": E(
         "activities of one's own schools (B's school is not a filter choice)",
