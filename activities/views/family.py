@@ -288,7 +288,6 @@ def my_offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "activities/family/offer_decline.html", {"enrolment": enrolment})
 
 
-
 # Sessions, attendance and absence notices ("afmelden")
 
 
