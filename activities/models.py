@@ -139,6 +139,8 @@ class Activity(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The creator's key for the form or API call that made it (core.once): sent twice, made once.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

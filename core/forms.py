@@ -1,7 +1,10 @@
-"""Form pieces every app uses: HTML5 date and time widgets, and putting a service's
-ValidationError on a form. Forms check the shape of the input; services check the rules."""
+"""Form pieces every app uses: HTML5 date and time widgets, the key that makes a create form
+count once, and putting a service's ValidationError on a form. Forms check the shape of the
+input; services check the rules."""
 
 from __future__ import annotations
+
+import uuid
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -31,6 +34,27 @@ class DateTimeLocalInput(forms.DateTimeInput):
     def __init__(self, **kwargs):
         kwargs.setdefault("format", "%Y-%m-%dT%H:%M")
         super().__init__(**kwargs)
+
+
+class OnceForm(forms.Form):
+    """A create form that counts once (core.once): it carries a random key in a hidden field,
+    kept while the form comes back with errors, so the same form sent again (the Back button,
+    a double click) is known as a resubmit. Put it first among a form's bases."""
+
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["submission_key"] = str(uuid.uuid4())
+
+    def clean_submission_key(self) -> uuid.UUID | None:
+        """The key as a UUID; a missing or mangled one counts as none (the form still works,
+        only without the resubmit guard)."""
+        try:
+            return uuid.UUID(self.cleaned_data.get("submission_key") or "")
+        except ValueError:
+            return None
 
 
 class ServiceModelForm(forms.ModelForm):
