@@ -143,6 +143,8 @@ class Invitation(models.Model):
     # one too, until it is sent again). One per address, role and place (the school for
     # staff, the municipality for the others), so a second invite is the first one resent.
     PENDING = Q(accepted_at__isnull=True, revoked_at__isnull=True)
+    # Not stored: set by services.invitation_create when the pending invitation was sent again.
+    resent = False
 
     class Meta:
         ordering = ["-created_at"]

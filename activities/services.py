@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from core.locking import lock, locking
+from core.once import create_once
 from core.time import local_date, local_datetime
 
 from . import consent as consent_versions
@@ -33,12 +34,29 @@ SCHEDULE_FIELDS = ("weekday", "start_time", "end_time", "first_date", "last_date
 
 
 @transaction.atomic
-def activity_create(*, school, created_by, data: dict, neighbourhoods=(), now: dt.datetime):
-    """A draft activity with its sessions; lottery activities join or open a round."""
-    activity = Activity(school=school, created_by=created_by, **data)
+def activity_create(
+    *,
+    school,
+    created_by,
+    data: dict,
+    neighbourhoods=(),
+    now: dt.datetime,
+    submission_key: uuid.UUID | None = None,
+):
+    """A draft activity with its sessions; lottery activities join or open a round. Sent twice
+    with the same `submission_key` (core.once), the first one made."""
+    return create_once(
+        Activity,
+        submission_key,
+        lambda: _create(school, created_by, data, neighbourhoods, now, submission_key),
+    )
+
+
+def _create(school, created_by, data: dict, neighbourhoods, now: dt.datetime, submission_key):
+    activity = Activity(school=school, created_by=created_by, submission_key=submission_key, **data)
     if activity.allocation == Activity.Allocation.LOTTERY and activity.lottery_round_id is None:
         activity.lottery_round = _round_for(activity)
-    activity.full_clean(exclude=["seats_taken"])
+    activity.full_clean(exclude=["seats_taken", "submission_key"])
     activity.save()
     activity.priority_neighbourhoods.set(neighbourhoods)
     occurrences_regenerate(activity=activity, today=local_date(now))

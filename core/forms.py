@@ -9,6 +9,8 @@ import uuid
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from . import once
+
 
 class DateInput(forms.DateInput):
     """`<input type="date">`, which always speaks ISO dates whatever the page's language."""
@@ -39,13 +41,16 @@ class DateTimeLocalInput(forms.DateTimeInput):
 class OnceForm(forms.Form):
     """A create form that counts once (core.once): it carries a random key in a hidden field,
     kept while the form comes back with errors, so the same form sent again (the Back button,
-    a double click) is known as a resubmit. Put it first among a form's bases."""
+    a double click) is known as a resubmit. Put it first among a form's bases. A model form
+    that edits a row has no key: an edit sent again with other values must be saved."""
 
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
+        if getattr(getattr(self, "instance", None), "pk", None) is not None:
+            del self.fields["submission_key"]
+        elif not self.is_bound:
             self.initial["submission_key"] = str(uuid.uuid4())
 
     def clean_submission_key(self) -> uuid.UUID | None:
@@ -55,6 +60,10 @@ class OnceForm(forms.Form):
             return uuid.UUID(self.cleaned_data.get("submission_key") or "")
         except ValueError:
             return None
+
+    def submission_key_of(self, user) -> uuid.UUID | None:
+        """The person's submission key for this form (core.once), to store on what it makes."""
+        return once.submission_key(user, self.cleaned_data.get("submission_key"))
 
 
 class ServiceModelForm(forms.ModelForm):
