@@ -53,17 +53,20 @@ class OnceForm(forms.Form):
         elif not self.is_bound:
             self.initial["submission_key"] = str(uuid.uuid4())
 
-    def clean_submission_key(self) -> uuid.UUID | None:
-        """The key as a UUID; a missing or mangled one counts as none (the form still works,
-        only without the resubmit guard)."""
+    def clean(self):
+        """Take the key out of the data (services get only what they take) and keep it as a
+        UUID; a missing or mangled one counts as none: the form still works, only without the
+        resubmit guard."""
+        data = super().clean()
         try:
-            return uuid.UUID(self.cleaned_data.get("submission_key") or "")
+            self.submission_uuid = uuid.UUID(self.cleaned_data.pop("submission_key", "") or "")
         except ValueError:
-            return None
+            self.submission_uuid = None
+        return data
 
     def submission_key_of(self, user) -> uuid.UUID | None:
         """The person's submission key for this form (core.once), to store on what it makes."""
-        return once.submission_key(user, self.cleaned_data.get("submission_key"))
+        return once.submission_key(user, getattr(self, "submission_uuid", None))
 
 
 class ServiceModelForm(forms.ModelForm):

@@ -60,11 +60,17 @@ def resubmitted(request: HttpRequest, first: T) -> T:
     return first
 
 
-def submit(request: HttpRequest, form, service: Callable[[dict], T], message: str = "") -> T | None:
-    """Call `service` with a valid posted form's data: its result (and `message` shown), or
-    None when the form, the service's ValidationError (next to its fields) or a refusal (at
-    the top of the form) says no. A create form (core.forms.OnceForm) sent again gives what
-    it made the first time, checked before the data: a resubmit is not asked to correct it."""
+def submit(
+    request: HttpRequest,
+    form,
+    service: Callable[[dict], T],
+    message: str | Callable[[T], str] = "",
+) -> T | None:
+    """Call `service` with a valid posted form's data: its result (and `message`, which may be
+    made from the result, shown), or None when the form, the service's ValidationError (next
+    to its fields) or a refusal (at the top of the form) says no. A create form
+    (core.forms.OnceForm) sent again gives what it made the first time, checked before the
+    data: a resubmit is not asked to correct it."""
     if request.method != "POST":
         return None
     key = once.posted_key(request, form)
@@ -82,6 +88,8 @@ def submit(request: HttpRequest, form, service: Callable[[dict], T], message: st
         form.add_error(None, str(refusal.message))
         return None
     once.remember(request, key, result)
+    if callable(message):
+        message = message(result)
     if message:
         messages.success(request, message)
     return result

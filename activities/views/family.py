@@ -56,9 +56,9 @@ def child_add(request: HttpRequest) -> HttpResponse:
         lambda data: services.child_register(
             guardian=request.user, data=form.service_data(), consent=data["consent"], now=now
         ),
+        lambda child: _("%(name)s has been added.") % {"name": child.first_name},
     )
     if child is not None:
-        messages.success(request, _("%(name)s has been added.") % {"name": child.first_name})
         return redirect("activities:children")
     context = {"form": form, "adding": True}
     return render(request, "activities/family/child_form.html", context)

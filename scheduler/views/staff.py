@@ -89,9 +89,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 requested_by=request.user,
                 windows=windows.windows(),
                 now=timezone.now(),
-                submission_key=once.submission_key(
-                    request.user, form.cleaned_data["submission_key"]
-                ),
+                submission_key=form.submission_key_of(request.user),
             )
         except ValidationError as exc:
             apply_request_errors(form, windows, exc)
