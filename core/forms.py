@@ -38,13 +38,27 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(**kwargs)
 
 
+class KeyInput(forms.TextInput):
+    """The key of a create form: a text input that is never shown. When the Back button loads
+    a page again, browsers put back what the person had filled in, but a key that came with
+    the page would be the new page's, and the form sent again would look new; static/js/once.js
+    marks the key as filled in, so the browser puts the first key back too. (A hidden input is
+    not put back, hence a text input.)"""
+
+    is_hidden = True  # rendered with the form's hidden fields, without a label
+
+    def __init__(self):
+        attrs = {"hidden": True, "tabindex": "-1", "aria-hidden": "true", "data-once-key": True}
+        super().__init__(attrs=attrs)
+
+
 class OnceForm(forms.Form):
     """A create form that counts once (core.once): it carries a random key in a hidden field,
     kept while the form comes back with errors, so the same form sent again (the Back button,
     a double click) is known as a resubmit. Put it first among a form's bases. A model form
     that edits a row has no key: an edit sent again with other values must be saved."""
 
-    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    submission_key = forms.CharField(widget=KeyInput, required=False, max_length=64)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
