@@ -53,10 +53,11 @@ class KeyInput(forms.TextInput):
 
 
 class OnceForm(forms.Form):
-    """A create form that counts once (core.once): it carries a random key in a hidden field,
-    kept while the form comes back with errors, so the same form sent again (the Back button,
-    a double click) is known as a resubmit. Put it first among a form's bases. A model form
-    that edits a row has no key: an edit sent again with other values must be saved."""
+    """A create form that counts once (core.once): it carries a random key, kept while the
+    form comes back with errors and put back by the browser after the Back button, so the
+    same form sent again with the same data (Back and send, a double click) is known as a
+    resubmit; sent again with other data it is a new one. Put it first among a form's bases.
+    A model form that edits a row has no key: an edit sent again must be saved."""
 
     submission_key = forms.CharField(widget=KeyInput, required=False, max_length=64)
 
@@ -68,19 +69,28 @@ class OnceForm(forms.Form):
             self.initial["submission_key"] = str(uuid.uuid4())
 
     def clean(self):
-        """Take the key out of the data (services get only what they take) and keep it as a
-        UUID; a missing or mangled one counts as none: the form still works, only without the
-        resubmit guard."""
+        """Services get only what they take: the key stays out of the data."""
         data = super().clean()
-        try:
-            self.submission_uuid = uuid.UUID(self.cleaned_data.pop("submission_key", "") or "")
-        except ValueError:
-            self.submission_uuid = None
+        self.cleaned_data.pop("submission_key", None)
         return data
 
+    def sent_as(self) -> str:
+        """What identifies this sending: the key with a digest of all the data sent; "" when
+        the form is not sent or has no key (or a mangled one: the form then still works,
+        only without the resubmit guard)."""
+        if not self.is_bound or "submission_key" not in self.fields:
+            return ""
+        name = self.add_prefix("submission_key")
+        try:
+            key = uuid.UUID(str(self.data.get(name) or ""))
+        except ValueError:
+            return ""
+        return once.sending(key, self.data, leave_out=(name, "csrfmiddlewaretoken"))
+
     def submission_key_of(self, user) -> uuid.UUID | None:
-        """The person's submission key for this form (core.once), to store on what it makes."""
-        return once.submission_key(user, getattr(self, "submission_uuid", None))
+        """The person's submission key for this sending (core.once), to store on what it
+        makes."""
+        return once.submission_key(user, self.sent_as())
 
 
 class ServiceModelForm(forms.ModelForm):

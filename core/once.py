@@ -1,22 +1,27 @@
 """A create that happens once, however often it is sent.
 
-The Back button, a double click, a second tab and a client that retries after a time-out all
-send the same create again. Each create form carries a random key (`core.forms.OnceForm`, a
-hidden field); an API client sends one in the `Idempotency-Key` header. The key is turned
-into the *submission key* of the person (`submission_key`): a UUID that is the same for the
-same person and key, and different between people, so one person's key can never find
-another person's row. Two things then hold:
+The Back button, a double click, a second tap while the page loads and a client that retries
+after a time-out all send the same create again. Each create form carries a random key
+(`core.forms.OnceForm`, a field never shown, which the browser puts back after Back); the
+key with a digest of the data sent is the form's *sending* (`sending`): sent again unchanged
+it is the same sending, changed after Back it is a new one. An API client sends its own key
+in the `Idempotency-Key` header (a different body with the same key is refused there). The
+sending or API key is turned into the person's *submission key* (`submission_key`): a UUID
+that is the same for the same person and key and differs between people, so one person's
+key can never find another person's row. Two things then hold:
 
-- in the session, the key of every recent create is remembered with what it made
-  (`remember` / `earlier`), so any create form sent again shows the first result;
+- in the session, each recent create is remembered with what it made (`remember` /
+  `earlier`), so any create form sent again shows the first result with a calm word;
 - a model whose duplicates matter (a session request, an activity, an invitation) stores the
-  submission key in a unique column, so even two submits at the same moment, in two
-  processes, make one row: the second insert fails and its service returns the first row
+  submission key in a unique column, so even two sends at the same moment, in two processes,
+  make one row: the second insert fails and its service returns the first row
   (`create_once`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from collections.abc import Callable
 from typing import TypeVar
@@ -41,6 +46,19 @@ def submission_key(user, key: str | uuid.UUID | None) -> uuid.UUID | None:
     if key is None or str(key) == "" or user is None or not user.is_authenticated:
         return None
     return uuid.uuid5(_NAMESPACE, f"{user.pk}:{key}")
+
+
+def sending(key: uuid.UUID, data, *, leave_out: tuple[str, ...]) -> str:
+    """A form's key with a digest of the data sent with it (a QueryDict, without `leave_out`):
+    the same form sent again with the same data is the same sending; changed after the Back
+    button, it is a new one (and makes a new row)."""
+    def values(name: str) -> list[str]:
+        found = data.getlist(name) if hasattr(data, "getlist") else [data[name]]
+        return [str(value) for value in found]
+
+    fields = sorted((name, values(name)) for name in data if name not in leave_out)
+    digest = hashlib.sha256(json.dumps(fields).encode()).hexdigest()[:32]
+    return f"{key}:{digest}"
 
 
 def valid_key(key: str) -> bool:
@@ -68,10 +86,11 @@ def create_once(model: type[T], key: uuid.UUID | None, create: Callable[[], T]) 
 
 
 def posted_key(request: HttpRequest, form) -> str:
-    """The key a create form was sent with ("" when none)."""
-    if request.method != "POST" or "submission_key" not in form.fields:
+    """What identifies the sending of a create form (core.forms.OnceForm.sent_as); "" when it
+    was not sent or is no create form."""
+    if request.method != "POST" or not hasattr(form, "sent_as"):
         return ""
-    return request.POST.get(form.add_prefix("submission_key"), "")[:64]
+    return form.sent_as()
 
 
 def earlier(request: HttpRequest, key: str) -> models.Model | None:

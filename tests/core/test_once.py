@@ -51,19 +51,33 @@ class Named(OnceForm):
 
 def test_each_new_form_gets_its_own_key_and_a_sent_one_keeps_it():
     first, second = Named(), Named()
-    sent = Named({"name": "x", "submission_key": first["submission_key"].value()})
+    key = first["submission_key"].value()
+    sent = Named({"name": "x", "submission_key": key})
 
-    assert first["submission_key"].value() != second["submission_key"].value()
+    assert key != second["submission_key"].value()
     assert sent.is_valid()
-    assert sent.submission_uuid == uuid.UUID(first["submission_key"].value())
+    assert sent["submission_key"].value() == key  # shown again with errors, it stays
     assert "submission_key" not in sent.cleaned_data  # services get only what they take
 
 
-def test_a_mangled_key_counts_as_none():
-    form = Named({"name": "x", "submission_key": "not a uuid"})
+def test_a_sending_is_the_key_with_the_data_sent():
+    key = str(uuid.uuid4())
+
+    same = {Named({"name": "x", "submission_key": key}).sent_as() for _ in range(2)}
+    changed = Named({"name": "y", "submission_key": key}).sent_as()
+
+    assert len(same) == 1
+    assert same.pop().startswith(key)
+    assert changed != Named({"name": "x", "submission_key": key}).sent_as()
+
+
+@pytest.mark.parametrize("key", ["", "not a uuid"])
+def test_a_missing_or_mangled_key_counts_as_none(key, parent):
+    form = Named({"name": "x", "submission_key": key})
 
     assert form.is_valid()
-    assert form.submission_uuid is None
+    assert form.sent_as() == ""
+    assert form.submission_key_of(parent) is None
 
 
 def test_a_form_that_edits_a_row_has_no_key(coordinator, school):

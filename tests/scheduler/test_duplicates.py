@@ -7,7 +7,6 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from core import once
 from scheduler import errors, services
 from scheduler.models import SessionRequest
 from tests import factories
@@ -126,7 +125,21 @@ def test_a_resubmitted_request_form_makes_one_request_and_shows_the_first(client
     assert first.url == detail_url(session_request)
     assert again.redirect_chain == [(detail_url(session_request), 302)]
     assert "it was saved once" in again.content.decode()
-    assert session_request.submission_key == once.submission_key(vo_staff, key)
+    assert session_request.submission_key is not None
+
+
+def test_changed_after_back_the_form_makes_a_new_request(client, group, vo_staff, vo_school):
+    """The browser puts the key back after Back; with other data it is a new request."""
+    login(client, vo_staff)
+    key = client.get(CREATE).context["form"]["submission_key"].value()
+    other_group = factories.GroupFactory(school=vo_school, pupils=20, name="2B")
+    client.post(CREATE, form_data(group, submission_key=key))
+
+    response = client.post(CREATE, form_data(other_group, submission_key=key))
+
+    second = SessionRequest.objects.get(group=other_group)
+    assert response.url == detail_url(second)
+    assert SessionRequest.objects.count() == 2
 
 
 def test_a_second_form_for_the_same_times_shows_the_first_with_a_link(client, group, vo_staff):
