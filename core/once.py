@@ -52,6 +52,7 @@ def sending(key: uuid.UUID, data, *, leave_out: tuple[str, ...]) -> str:
     """A form's key with a digest of the data sent with it (a QueryDict, without `leave_out`):
     the same form sent again with the same data is the same sending; changed after the Back
     button, it is a new one (and makes a new row)."""
+
     def values(name: str) -> list[str]:
         found = data.getlist(name) if hasattr(data, "getlist") else [data[name]]
         return [str(value) for value in found]
