@@ -185,13 +185,31 @@ def occurrence_cancel(*, occurrence: Occurrence, reason: str, now: dt.datetime) 
 
 
 @transaction.atomic
-def child_register(*, guardian, data: dict, consent: bool, now: dt.datetime) -> Child:
+def child_register(
+    *,
+    guardian,
+    data: dict,
+    consent: bool,
+    now: dt.datetime,
+    submission_key: uuid.UUID | None = None,
+) -> Child:
+    """A parent's child; sent twice with the same `submission_key` (core.once), the first."""
     if not consent:
         raise ValidationError({"consent": _("We need your permission to save this.")})
-    child = Child(
-        guardian=guardian, consent_at=now, consent_version=consent_versions.CURRENT, **data
+    return create_once(
+        Child, submission_key, lambda: _register(guardian, data, now, submission_key)
     )
-    child.full_clean()
+
+
+def _register(guardian, data: dict, now: dt.datetime, submission_key) -> Child:
+    child = Child(
+        guardian=guardian,
+        consent_at=now,
+        consent_version=consent_versions.CURRENT,
+        submission_key=submission_key,
+        **data,
+    )
+    child.full_clean(exclude=["submission_key"])
     child.save()
     if not guardian.is_parent:
         get_user_model().objects.filter(pk=guardian.pk).update(is_parent=True)

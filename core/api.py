@@ -3,6 +3,9 @@ that documents the errors every operation may answer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.drainage import has_override
 from drf_spectacular.openapi import AutoSchema
@@ -11,6 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, serializers
 
 from . import once
+from .refusals import IdempotencyKeyReused
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -75,6 +79,23 @@ def idempotency_key(request):
             {"Idempotency-Key": [_("Use 1 to 255 printable ASCII characters, such as a UUID.")]}
         )
     return once.submission_key(request.user, raw)
+
+
+def earlier_create(queryset, key, same: Callable[[Model], bool]) -> Model | None:
+    """The object an API create with this submission key made before (None when none, or no
+    key), found in `queryset` (the person's own); IdempotencyKeyReused when `same` says the
+    body asks for something else than that object was made from."""
+    if key is None:
+        return None
+    first = queryset.filter(submission_key=key).first()
+    if first is not None and not same(first):
+        raise IdempotencyKeyReused
+    return first
+
+
+def same_fields(obj: Model, data: dict) -> bool:
+    """Whether `obj` holds every value of `data` (a serializer's validated data)."""
+    return all(getattr(obj, name) == value for name, value in data.items())
 
 
 class ApiSchema(AutoSchema):

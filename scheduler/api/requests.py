@@ -22,8 +22,14 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import IDEMPOTENCY_KEY, ErrorSerializer, bad_input, idempotency_key, refused
-from core.refusals import IdempotencyKeyReused
+from core.api import (
+    IDEMPOTENCY_KEY,
+    ErrorSerializer,
+    bad_input,
+    earlier_create,
+    idempotency_key,
+    refused,
+)
 from heroes.api import TopicRefSerializer
 from heroes.models import LANGUAGE_CHOICES, LANGUAGE_CODES, Topic
 from schools.api import SchoolRefSerializer
@@ -304,10 +310,12 @@ class SessionRequestViewSet(
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
         windows = _windows(data.pop("windows"))
-        first = SessionRequest.objects.filter(submission_key=key).first() if key else None
+        first = earlier_create(
+            SessionRequest.objects.filter(requested_by=request.user),
+            key,
+            lambda made: _same_request(made, data, windows),
+        )
         if first is not None:
-            if not _same_request(first, data, windows):
-                raise IdempotencyKeyReused
             return self._answer(first.pk)
         created = services.request_create(
             school=data["group"].school,
