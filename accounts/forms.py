@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import OnceForm
 from schools.models import Municipality, School, StaffMembership
 
 from .models import User
@@ -41,7 +42,7 @@ class ProfileForm(forms.ModelForm):
         self.fields["name"].required = True
 
 
-class _InviteForm(forms.Form):
+class _InviteForm(OnceForm):
     email = forms.EmailField(
         label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
     )

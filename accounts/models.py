@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -135,6 +136,15 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The key of the form that made it (core.once): sent twice, made (and mailed) once.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    # Not yet accepted nor withdrawn: the invitation an address has for a role (an expired
+    # one too, until it is sent again). One per address, role and place (the school for
+    # staff, the municipality for the others), so a second invite is the first one resent.
+    PENDING = Q(accepted_at__isnull=True, revoked_at__isnull=True)
+    # Not stored: set by services.invitation_create when the pending invitation was sent again.
+    resent = False
 
     class Meta:
         ordering = ["-created_at"]
@@ -144,6 +154,19 @@ class Invitation(models.Model):
             models.CheckConstraint(
                 condition=~Q(role="staff") | Q(school__isnull=False),
                 name="invitation_staff_has_school",
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                "school",
+                condition=Q(role="staff", accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_pending_per_staff_address",
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                "role",
+                "municipality",
+                condition=~Q(role="staff") & Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_pending_per_address",
             ),
         ]
 

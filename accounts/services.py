@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.locking import lock, locking
+from core.once import create_once
 from core.refusals import Refusal
 from core.roles import Roles
 from core.urls import absolute_url
@@ -41,26 +43,78 @@ def invitation_create(
     school: School | None = None,
     staff_role: str = "",
     display_name: str = "",
+    submission_key: uuid.UUID | None = None,
 ) -> Invitation:
-    """Write an invitation and put its email in the outbox, in one transaction."""
+    """Invite an address to a role and put the email in the outbox, in one transaction.
+
+    An address has one pending invitation per role and place (a database constraint): when
+    it has one already, that one is sent again with the details given now and a new term (a
+    coordinator who invites again wants the person to get the mail; a second link would only
+    confuse), and comes back with `resent` set. Sent twice with the same `submission_key`
+    (core.once), the first result, without a second mail."""
     if role == Invitation.Role.STAFF and (
         school is None or school.neighbourhood.municipality_id != municipality.pk
     ):
         raise InvitationError(_("Choose a school in your municipality."))
-    with transaction.atomic():
+    is_staff = role == Invitation.Role.STAFF
+    fields = {
+        "email": email.strip().lower(),
+        "role": role,
+        "municipality": municipality,
+        "school": school if is_staff else None,
+        "staff_role": (staff_role or StaffMembership.Role.TEACHER) if is_staff else "",
+        "display_name": display_name if role == Invitation.Role.HERO else "",
+    }
+    try:
+        with locking():
+            return create_once(
+                Invitation,
+                submission_key,
+                lambda: _invite(fields, invited_by=invited_by, now=now, key=submission_key),
+            )
+    except IntegrityError:
+        # Another submit invited the address at the same moment: its mail is on its way.
+        pending = _pending(fields).first()
+        if pending is None:
+            raise
+        pending.resent = True
+        return pending
+
+
+def _pending(fields: dict):
+    """The pending invitation of the address for the role and place (at most one)."""
+    place = {"school": fields["school"]} if fields["school"] else {}
+    return Invitation.objects.filter(
+        Invitation.PENDING,
+        email__iexact=fields["email"],
+        role=fields["role"],
+        municipality=fields["municipality"],
+        **place,
+    )
+
+
+def _invite(fields: dict, *, invited_by: User, now: datetime, key) -> Invitation:
+    [pending] = lock(_pending(fields))
+    if pending:
+        invitation = pending[0]
+        invitation.staff_role, invitation.display_name = (
+            fields["staff_role"],
+            fields["display_name"],
+        )
+        invitation.expires_at = now + Invitation.VALID_FOR
+        invitation.submission_key = key or invitation.submission_key
+        invitation.save(
+            update_fields=["staff_role", "display_name", "expires_at", "submission_key"]
+        )
+    else:
         invitation = Invitation.objects.create(
-            email=email.strip().lower(),
-            role=role,
-            municipality=municipality,
-            school=school if role == Invitation.Role.STAFF else None,
-            staff_role=(staff_role or StaffMembership.Role.TEACHER)
-            if role == Invitation.Role.STAFF
-            else "",
-            display_name=display_name if role == Invitation.Role.HERO else "",
+            **fields,
             invited_by=invited_by,
             expires_at=now + Invitation.VALID_FOR,
+            submission_key=key,
         )
-        _send(invitation)
+    _send(invitation)
+    invitation.resent = bool(pending)
     return invitation
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as django_filters
 from drf_spectacular.utils import (
     OpenApiParameter,
+    OpenApiResponse,
     PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
@@ -21,7 +22,14 @@ from rest_framework import filters, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import bad_input, refused
+from core.api import (
+    IDEMPOTENCY_KEY,
+    bad_input,
+    earlier_create,
+    idempotency_key,
+    refused,
+    same_fields,
+)
 from core.audit import record_view
 from core.ids import MAX_ID, as_id
 from schools.api import (
@@ -456,7 +464,20 @@ class ChildSerializer(serializers.ModelSerializer):
 @extend_schema_view(
     list=extend_schema(summary="Your children"),
     retrieve=extend_schema(summary="One of your children"),
-    create=extend_schema(summary="Register a child (needs `consent: true`)"),
+    create=extend_schema(
+        summary="Register a child (needs `consent: true`)",
+        description="Send an `Idempotency-Key` to retry safely: the child is registered once.",
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            201: ChildSerializer,
+            200: OpenApiResponse(
+                ChildSerializer, description="Sent again with the same Idempotency-Key: the first."
+            ),
+            422: refused(
+                "The Idempotency-Key was used with other data (`idempotency_key_reused`)."
+            ),
+        },
+    ),
     update=extend_schema(summary="Change a child's details"),
     partial_update=extend_schema(summary="Change some of a child's details"),
     destroy=extend_schema(summary="Forget a child: its enrolments end and its details are erased"),
@@ -469,12 +490,23 @@ class ChildViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return selectors.children_of(self.request.user).order_by("first_name", "pk")
 
-    def perform_create(self, serializer):
+    def create(self, request, *args, **kwargs):
+        key = idempotency_key(request)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         consent = data.pop("consent", False)
-        serializer.instance = services.child_register(
-            guardian=self.request.user, data=data, consent=consent, now=timezone.now()
+        first = earlier_create(self.get_queryset(), key, lambda child: same_fields(child, data))
+        if first is not None:
+            return Response(self.get_serializer(first).data)
+        child = services.child_register(
+            guardian=request.user,
+            data=data,
+            consent=consent,
+            now=timezone.now(),
+            submission_key=key,
         )
+        return Response(self.get_serializer(child).data, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)

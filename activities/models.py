@@ -139,6 +139,8 @@ class Activity(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The creator's key for the form or API call that made it (core.once): sent twice, made once.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -262,6 +264,8 @@ class Child(models.Model):
     )
     consent_at = models.DateTimeField(_("consent given at"))
     consent_version = models.CharField(max_length=20)
+    # The key of the form or API call that registered it (core.once): sent twice, made once.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     erased_at = models.DateTimeField(null=True, blank=True)
 

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from core.locking import lock, locking
+from core.once import create_once
 from core.time import local_date, local_datetime
 
 from . import consent as consent_versions
@@ -41,12 +42,29 @@ SCHEDULE_FIELDS = ("weekday", "start_time", "end_time", "first_date", "last_date
 
 
 @transaction.atomic
-def activity_create(*, school, created_by, data: dict, neighbourhoods=(), now: dt.datetime):
-    """A draft activity with its sessions; lottery activities join or open a round."""
-    activity = Activity(school=school, created_by=created_by, **data)
+def activity_create(
+    *,
+    school,
+    created_by,
+    data: dict,
+    neighbourhoods=(),
+    now: dt.datetime,
+    submission_key: uuid.UUID | None = None,
+):
+    """A draft activity with its sessions; lottery activities join or open a round. Sent twice
+    with the same `submission_key` (core.once), the first one made."""
+    return create_once(
+        Activity,
+        submission_key,
+        lambda: _create(school, created_by, data, neighbourhoods, now, submission_key),
+    )
+
+
+def _create(school, created_by, data: dict, neighbourhoods, now: dt.datetime, submission_key):
+    activity = Activity(school=school, created_by=created_by, submission_key=submission_key, **data)
     if activity.allocation == Activity.Allocation.LOTTERY and activity.lottery_round_id is None:
         activity.lottery_round = _round_for(activity)
-    activity.full_clean(exclude=["seats_taken"])
+    activity.full_clean(exclude=["seats_taken", "submission_key"])
     activity.save()
     activity.priority_neighbourhoods.set(neighbourhoods)
     occurrences_regenerate(activity=activity, today=local_date(now))
@@ -184,13 +202,31 @@ def occurrence_cancel(*, occurrence: Occurrence, reason: str, now: dt.datetime) 
 
 
 @transaction.atomic
-def child_register(*, guardian, data: dict, consent: bool, now: dt.datetime) -> Child:
+def child_register(
+    *,
+    guardian,
+    data: dict,
+    consent: bool,
+    now: dt.datetime,
+    submission_key: uuid.UUID | None = None,
+) -> Child:
+    """A parent's child; sent twice with the same `submission_key` (core.once), the first."""
     if not consent:
         raise ValidationError({"consent": _("We need your permission to save this.")})
-    child = Child(
-        guardian=guardian, consent_at=now, consent_version=consent_versions.CURRENT, **data
+    return create_once(
+        Child, submission_key, lambda: _register(guardian, data, now, submission_key)
     )
-    child.full_clean()
+
+
+def _register(guardian, data: dict, now: dt.datetime, submission_key) -> Child:
+    child = Child(
+        guardian=guardian,
+        consent_at=now,
+        consent_version=consent_versions.CURRENT,
+        submission_key=submission_key,
+        **data,
+    )
+    child.full_clean(exclude=["submission_key"])
     child.save()
     if not guardian.is_parent:
         get_user_model().objects.filter(pk=guardian.pk).update(is_parent=True)

@@ -3,12 +3,18 @@ that documents the errors every operation may answer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.drainage import has_override
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import append_meta
-from drf_spectacular.utils import OpenApiResponse
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import exceptions, serializers
+
+from . import once
+from .refusals import IdempotencyKeyReused
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -46,6 +52,50 @@ def refused(description: str, serializer=ErrorSerializer) -> OpenApiResponse:
 def bad_input(description: str = "Bad input; the body names the field.") -> OpenApiResponse:
     """A 400 in the OpenAPI schema: the body names the fields at fault."""
     return OpenApiResponse(BAD_INPUT_SCHEMA, description=description)
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "A key of your choosing (a UUID, or 1 to 255 printable ASCII characters), new for each "
+        "new object. Sent again with the same body (a retry after a time-out), the answer is the "
+        "object the first call made (200), never a second one; with another body it is a 422 "
+        "(`idempotency_key_reused`). Keys are yours alone: another person's key finds nothing."
+    ),
+)
+
+
+def idempotency_key(request):
+    """The person's submission key for the request's Idempotency-Key header (core.once), or None
+    without one; a malformed key is a 400 naming the header."""
+    raw = request.headers.get("Idempotency-Key")
+    if raw is None:
+        return None
+    if not once.valid_key(raw):
+        raise exceptions.ValidationError(
+            {"Idempotency-Key": [_("Use 1 to 255 printable ASCII characters, such as a UUID.")]}
+        )
+    return once.submission_key(request.user, raw)
+
+
+def earlier_create(queryset, key, same: Callable[[Model], bool]) -> Model | None:
+    """The object an API create with this submission key made before (None when none, or no
+    key), found in `queryset` (the person's own); IdempotencyKeyReused when `same` says the
+    body asks for something else than that object was made from."""
+    if key is None:
+        return None
+    first = queryset.filter(submission_key=key).first()
+    if first is not None and not same(first):
+        raise IdempotencyKeyReused
+    return first
+
+
+def same_fields(obj: Model, data: dict) -> bool:
+    """Whether `obj` holds every value of `data` (a serializer's validated data)."""
+    return all(getattr(obj, name) == value for name, value in data.items())
 
 
 class ApiSchema(AutoSchema):

@@ -1,10 +1,15 @@
-"""Form pieces every app uses: HTML5 date and time widgets, and putting a service's
-ValidationError on a form. Forms check the shape of the input; services check the rules."""
+"""Form pieces every app uses: HTML5 date and time widgets, the key that makes a create form
+count once, and putting a service's ValidationError on a form. Forms check the shape of the
+input; services check the rules."""
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from . import once
 
 
 class DateInput(forms.DateInput):
@@ -31,6 +36,61 @@ class DateTimeLocalInput(forms.DateTimeInput):
     def __init__(self, **kwargs):
         kwargs.setdefault("format", "%Y-%m-%dT%H:%M")
         super().__init__(**kwargs)
+
+
+class KeyInput(forms.TextInput):
+    """The key of a create form: a text input that is never shown. When the Back button loads
+    a page again, browsers put back what the person had filled in, but a key that came with
+    the page would be the new page's, and the form sent again would look new; static/js/once.js
+    marks the key as filled in, so the browser puts the first key back too. (A hidden input is
+    not put back, hence a text input.)"""
+
+    is_hidden = True  # rendered with the form's hidden fields, without a label
+
+    def __init__(self):
+        attrs = {"hidden": True, "tabindex": "-1", "aria-hidden": "true", "data-once-key": True}
+        super().__init__(attrs=attrs)
+
+
+class OnceForm(forms.Form):
+    """A create form that counts once (core.once): it carries a random key, kept while the
+    form comes back with errors and put back by the browser after the Back button, so the
+    same form sent again with the same data (Back and send, a double click) is known as a
+    resubmit; sent again with other data it is a new one. Put it first among a form's bases.
+    A model form that edits a row has no key: an edit sent again must be saved."""
+
+    submission_key = forms.CharField(widget=KeyInput, required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if getattr(getattr(self, "instance", None), "pk", None) is not None:
+            del self.fields["submission_key"]
+        elif not self.is_bound:
+            self.initial["submission_key"] = str(uuid.uuid4())
+
+    def clean(self):
+        """Services get only what they take: the key stays out of the data."""
+        data = super().clean()
+        self.cleaned_data.pop("submission_key", None)
+        return data
+
+    def sent_as(self) -> str:
+        """What identifies this sending: the key with a digest of all the data sent; "" when
+        the form is not sent or has no key (or a mangled one: the form then still works,
+        only without the resubmit guard)."""
+        if not self.is_bound or "submission_key" not in self.fields:
+            return ""
+        name = self.add_prefix("submission_key")
+        try:
+            key = uuid.UUID(str(self.data.get(name) or ""))
+        except ValueError:
+            return ""
+        return once.sending(key, self.data, leave_out=(name, "csrfmiddlewaretoken"))
+
+    def submission_key_of(self, user) -> uuid.UUID | None:
+        """The person's submission key for this sending (core.once), to store on what it
+        makes."""
+        return once.submission_key(user, self.sent_as())
 
 
 class ServiceModelForm(forms.ModelForm):

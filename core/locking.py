@@ -32,6 +32,8 @@ LOCK_ORDER = (
     "activities.lotteryround",
     "activities.activity",
     "activities.enrolment",
+    # a new request or new times: the group (its live requests must not overlap), the request
+    "schools.group",
     # an offer, a visit or a matching run's write: heroes, kits, requests, offers, visits
     "heroes.hero",
     "scheduler.kit",

@@ -37,3 +37,15 @@ class Busy(Refusal):
     status = 503
     message = _("Many people are doing this right now. Please try again in a moment.")
     headers: ClassVar[dict[str, str]] = {"Retry-After": "1"}
+
+
+class IdempotencyKeyReused(Refusal):
+    """An API create sent again with its Idempotency-Key (core.once) but another body: the key
+    belongs to the first body, so this one is neither made nor answered with the first."""
+
+    code = "idempotency_key_reused"
+    status = 422
+    message = _(
+        "This Idempotency-Key was already used for a request with other data. Use a new key "
+        "for new data."
+    )

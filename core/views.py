@@ -2,7 +2,8 @@
 
 A page that changes something calls its service through `submit` (a form's data; field
 errors and refusals stand on the form) or `act` (a button; the refusal becomes a message).
-A refusal a view lets through is answered by core.middleware.RefusalMiddleware.
+A refusal a view lets through is answered by core.middleware.RefusalMiddleware. A create
+form that is sent again (core.once) gives back what it made the first time, with a calm word.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
+from . import once
 from .forms import apply_errors
 from .refusals import Refusal
 
@@ -51,11 +54,30 @@ def posted(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
 
-def submit(request: HttpRequest, form, service: Callable[[dict], T], message: str = "") -> T | None:
-    """Call `service` with a valid posted form's data: its result (and `message` shown), or
-    None when the form, the service's ValidationError (next to its fields) or a refusal (at
-    the top of the form) says no."""
-    if request.method != "POST" or not form.is_valid():
+def resubmitted(request: HttpRequest, first: T) -> T:
+    """`first`, what a create form sent again made the first time, with a calm word."""
+    messages.info(request, _("This form was sent twice; it was saved once. Here it is."))
+    return first
+
+
+def submit(
+    request: HttpRequest,
+    form,
+    service: Callable[[dict], T],
+    message: str | Callable[[T], str] = "",
+) -> T | None:
+    """Call `service` with a valid posted form's data: its result (and `message`, which may be
+    made from the result, shown), or None when the form, the service's ValidationError (next
+    to its fields) or a refusal (at the top of the form) says no. A create form
+    (core.forms.OnceForm) sent again gives what it made the first time, checked before the
+    data: a resubmit is not asked to correct it."""
+    if request.method != "POST":
+        return None
+    key = once.posted_key(request, form)
+    first = once.earlier(request, key)
+    if first is not None:
+        return resubmitted(request, first)
+    if not form.is_valid():
         return None
     try:
         result = service(form.cleaned_data)
@@ -65,6 +87,9 @@ def submit(request: HttpRequest, form, service: Callable[[dict], T], message: st
     except Refusal as refusal:
         form.add_error(None, str(refusal.message))
         return None
+    once.remember(request, key, result)
+    if callable(message):
+        message = message(result)
     if message:
         messages.success(request, message)
     return result

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, TimeInput
+from core.forms import DateInput, OnceForm, TimeInput
 from schools.models import Municipality
 
 from . import selectors
@@ -23,7 +23,7 @@ __all__ = [
 ]
 
 
-class TopicForm(forms.Form):
+class TopicForm(OnceForm):
     name = forms.CharField(label=_("Name"), max_length=100)
 
     def __init__(self, *args, roles, **kwargs):
@@ -90,19 +90,19 @@ class HeroProfileForm(forms.Form):
         }
 
 
-class WindowForm(forms.Form):
+class WindowForm(OnceForm):
     weekday = forms.TypedChoiceField(label=_("Day"), choices=Weekday.choices, coerce=int)
     start_time = forms.TimeField(label=_("From"), widget=TimeInput())
     end_time = forms.TimeField(label=_("Until"), widget=TimeInput())
 
 
-class AwayPeriodForm(forms.Form):
+class AwayPeriodForm(OnceForm):
     starts_on = forms.DateField(label=_("Away from"), widget=DateInput)
     ends_on = forms.DateField(label=_("Away until (last day)"), widget=DateInput)
     note = forms.CharField(label=_("Note (optional)"), max_length=200, required=False)
 
 
-class VOGForm(forms.Form):
+class VOGForm(OnceForm):
     issued_on = forms.DateField(label=_("Date issued"), widget=DateInput)
     valid_until = forms.DateField(
         label=_("Valid until (optional)"),

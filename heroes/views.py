@@ -190,6 +190,7 @@ def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
     topic = selectors.get_topic_for_coordinator(request.roles, pk)
     form = TopicForm(request.POST or None, roles=request.roles, initial={"name": topic.name})
     form.fields.pop("municipality", None)
+    form.fields.pop("submission_key")  # a rename, sent again with another name, must count
     if submit(
         request,
         form,

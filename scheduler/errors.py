@@ -7,6 +7,7 @@ Each is a `core.refusals.Refusal`: pages show the message, the API answers its s
 from django.utils.translation import gettext_lazy as _
 
 from core.refusals import Refusal
+from core.time import LOCAL_TZ
 
 
 class OfferNotPending(Refusal):
@@ -36,6 +37,32 @@ class RequestClosed(Refusal):
     code = "request_closed"
     status = 409
     message = _("This request has been cancelled or has already taken place.")
+
+
+class DuplicateRequest(Refusal):
+    """The group already has a live request of this kind at an overlapping time: a second one
+    would bring two heroes for one class. The body names the request (`existing`)."""
+
+    code = "duplicate_request"
+    status = 409
+
+    def __init__(self, existing):
+        self.existing = existing
+        when = min(w.starts_at for w in existing.windows.all()).astimezone(LOCAL_TZ)
+        super().__init__(
+            _(
+                "Group %(group)s already has a request at an overlapping time (%(kind)s, from "
+                "%(when)s). Open that request to change its times, or choose other times."
+            )
+            % {
+                "group": existing.group.name,
+                "kind": existing.get_kind_display(),
+                "when": f"{when:%d-%m-%Y %H:%M}",
+            }
+        )
+
+    def body(self) -> dict:
+        return {**super().body(), "existing": self.existing.pk}
 
 
 class RuleWarnings(Refusal):

@@ -135,6 +135,8 @@ class SessionRequest(models.Model):
     # The last matching run's reason when it found nobody (a matching.model reason code).
     unmatched_reason = models.CharField(max_length=40, blank=True)
     reschedule_count = models.PositiveSmallIntegerField(default=0)
+    # The key of the form or API call that made it (core.once): sent twice, made once.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, ServiceModelForm
+from core.forms import DateInput, OnceForm, ServiceModelForm
 
 from . import selectors
 from .models import (
@@ -55,7 +55,7 @@ class MunicipalityChoiceMixin:
         return self._municipalities[0] if self._municipalities else None
 
 
-class NeighbourhoodForm(MunicipalityChoiceMixin, ServiceModelForm):
+class NeighbourhoodForm(OnceForm, MunicipalityChoiceMixin, ServiceModelForm):
     class Meta:
         model = Neighbourhood
         fields = ["name", "is_target_area"]
@@ -82,7 +82,7 @@ def _neighbourhood_field(form: forms.ModelForm, roles, municipality_id: int | No
     )
 
 
-class SchoolForm(ServiceModelForm):
+class SchoolForm(OnceForm, ServiceModelForm):
     class Meta:
         model = School
         fields = ["name", "brin", "level", "street", "postcode", "city", "neighbourhood"]
@@ -100,7 +100,7 @@ class SchoolForm(ServiceModelForm):
         return self.cleaned_data["postcode"].strip().upper()
 
 
-class VenueForm(ServiceModelForm):
+class VenueForm(OnceForm, ServiceModelForm):
     class Meta:
         model = Venue
         fields = ["name", "description", "street", "postcode", "city", "neighbourhood"]
@@ -114,7 +114,7 @@ class VenueForm(ServiceModelForm):
         return self.cleaned_data["postcode"].strip().upper()
 
 
-class GroupForm(ServiceModelForm):
+class GroupForm(OnceForm, ServiceModelForm):
     class Meta:
         model = Group
         fields = ["name", "grade", "school_year", "pupils"]
@@ -130,7 +130,7 @@ class GroupForm(ServiceModelForm):
             self.initial.setdefault("school_year", current_school_year(timezone.localdate()))
 
 
-class ClosureForm(MunicipalityChoiceMixin, ServiceModelForm):
+class ClosureForm(OnceForm, MunicipalityChoiceMixin, ServiceModelForm):
     """Coordinators pick a school or leave it empty for the whole municipality; staff pick one
     of their own schools."""
 
@@ -144,6 +144,7 @@ class ClosureForm(MunicipalityChoiceMixin, ServiceModelForm):
         self._municipalities = []
         if not creating:
             del self.fields["school"]
+            self.fields.pop("submission_key", None)
             return
         school = self.fields["school"]
         school.queryset = selectors.schools_managed_by(roles).order_by("name")

@@ -9,8 +9,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import once
 from core.pagination import paginate
-from core.views import act, coordinator_required
+from core.views import act, coordinator_required, resubmitted
 from notifications import calendar as feeds
 from notifications import reminders
 from notifications.forms import ReminderPreferenceForm
@@ -151,12 +152,17 @@ def invitation_list(request):
     if request.method == "POST":
         if request.POST.get("kind") == "hero":
             hero_form = HeroInviteForm(request.POST, roles=roles, prefix="hero")
-            created = _invite(request, hero_form, Invitation.Role.HERO)
+            form, role = hero_form, Invitation.Role.HERO
         else:
             staff_form = StaffInviteForm(request.POST, roles=roles, prefix="staff")
-            created = _invite(request, staff_form, Invitation.Role.STAFF)
-        if created:
-            messages.success(request, _("The invitation is on its way to %s.") % created.email)
+            form, role = staff_form, Invitation.Role.STAFF
+        key = once.posted_key(request, form)
+        if (first := once.earlier(request, key)) is not None:
+            resubmitted(request, first)
+            return redirect("invitation_list")
+        if created := _invite(request, form, role):
+            once.remember(request, key, created)
+            messages.success(request, _invited(created))
             return redirect("invitation_list")
     now = timezone.now()
     page = paginate(request, selectors.invitations_visible_to(roles))
@@ -167,6 +173,15 @@ def invitation_list(request):
         "accounts/invitation_list.html",
         {"page": page, "staff_form": staff_form, "hero_form": hero_form},
     )
+
+
+def _invited(invitation: Invitation) -> str:
+    if invitation.resent:
+        return _(
+            "%(email)s already had an open invitation. It was sent again: the same link, valid "
+            "for another %(days)s days."
+        ) % {"email": invitation.email, "days": Invitation.VALID_FOR.days}
+    return _("The invitation is on its way to %s.") % invitation.email
 
 
 def _invite(request, form, role: str) -> Invitation | None:
@@ -184,6 +199,7 @@ def _invite(request, form, role: str) -> Invitation | None:
             staff_role=data.get("staff_role", ""),
             display_name=data.get("display_name", ""),
             now=timezone.now(),
+            submission_key=form.submission_key_of(request.user),
         )
     except services.InvitationError as error:
         form.add_error(None, str(error))

@@ -13,6 +13,7 @@ from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import OnceForm
 from core.ids import as_id
 from schools.models import Group, Neighbourhood, School, current_school_year
 
@@ -141,7 +142,7 @@ def consent_field() -> forms.BooleanField:
     return forms.BooleanField(label=consent.TEXTS[consent.CURRENT], required=False)
 
 
-class ChildRegisterForm(ChildForm):
+class ChildRegisterForm(OnceForm, ChildForm):
     consent = consent_field()
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, DateTimeLocalInput, ServiceModelForm, TimeInput
+from core.forms import DateInput, DateTimeLocalInput, OnceForm, ServiceModelForm, TimeInput
 from schools import selectors as school_selectors
 from schools.models import Neighbourhood, School, Venue
 
@@ -35,7 +35,7 @@ DATA_FIELDS = (
 )
 
 
-class ActivityForm(ServiceModelForm):
+class ActivityForm(OnceForm, ServiceModelForm):
     school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
 
     class Meta:

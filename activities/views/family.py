@@ -56,11 +56,15 @@ def child_add(request: HttpRequest) -> HttpResponse:
         request,
         form,
         lambda data: services.child_register(
-            guardian=request.user, data=form.service_data(), consent=data["consent"], now=now
+            guardian=request.user,
+            data=form.service_data(),
+            consent=data["consent"],
+            now=now,
+            submission_key=form.submission_key_of(request.user),
         ),
+        lambda child: _("%(name)s has been added.") % {"name": child.first_name},
     )
     if child is not None:
-        messages.success(request, _("%(name)s has been added.") % {"name": child.first_name})
         return redirect("activities:children")
     context = {"form": form, "adding": True}
     return render(request, "activities/family/child_form.html", context)

@@ -75,6 +75,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
             data=form.service_data(),
             neighbourhoods=data["priority_neighbourhoods"],
             now=timezone.now(),
+            submission_key=form.submission_key_of(request.user),
         ),
         _("The activity has been saved as a draft."),
     )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as django_filters
 from drf_spectacular.utils import (
+    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -21,7 +22,14 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import bad_input, refused
+from core.api import (
+    IDEMPOTENCY_KEY,
+    ErrorSerializer,
+    bad_input,
+    earlier_create,
+    idempotency_key,
+    refused,
+)
 from heroes.api import TopicRefSerializer
 from heroes.models import LANGUAGE_CHOICES, LANGUAGE_CODES, Topic
 from schools.api import SchoolRefSerializer
@@ -196,6 +204,29 @@ def _windows(rows: list[dict]) -> list[tuple]:
     return [(row["starts_at"], row["ends_at"]) for row in rows]
 
 
+def _same_request(first: SessionRequest, data: dict, windows: list[tuple]) -> bool:
+    """Whether a create sent again asks for what `first` was made from."""
+    asked = (
+        data["group"].pk,
+        data["kind"],
+        data["topic"].pk if data["topic"] else None,
+        data["language"],
+        data["duration_min"],
+        data["notes"].strip(),
+        sorted(windows),
+    )
+    made = (
+        first.group_id,
+        first.kind,
+        first.topic_id,
+        first.language,
+        first.duration_min,
+        first.notes,
+        sorted((w.starts_at, w.ends_at) for w in first.windows.all()),
+    )
+    return asked == made
+
+
 class SessionRequestRescheduleSerializer(serializers.Serializer):
     windows = RequestWindowInputSerializer(
         many=True,
@@ -247,6 +278,12 @@ class SessionRequestFilter(django_filters.FilterSet):
         fields = ["status", "kind", "school"]
 
 
+class DuplicateRequestErrorSerializer(ErrorSerializer):
+    """The body of a `duplicate_request` refusal (schema only)."""
+
+    existing = serializers.IntegerField(help_text=_("The id of the request already there."))
+
+
 CHANGE_REFUSED = {
     400: bad_input(),
     404: refused("Not a request of a school you work at."),
@@ -278,25 +315,53 @@ class SessionRequestViewSet(
 
     @extend_schema(
         summary="Ask for a Local Hero visit or a VR game session (school staff)",
-        description="The school is the group's. Matching looks for a hero within minutes.",
+        description=(
+            "The school is the group's. Matching looks for a hero within minutes. A group has "
+            "at most one live request of a kind at overlapping times (409 `duplicate_request`, "
+            "with the id of that request in `existing`). Send an `Idempotency-Key` to retry "
+            "safely."
+        ),
+        parameters=[IDEMPOTENCY_KEY],
         request=SessionRequestCreateSerializer,
         responses={
             201: SessionRequestSerializer,
+            200: OpenApiResponse(
+                SessionRequestSerializer,
+                description="Sent again with the same Idempotency-Key: the first request.",
+            ),
             400: bad_input(),
             403: refused("Not school staff."),
+            409: refused(
+                "The group has a live request of this kind at an overlapping time "
+                "(`duplicate_request`; `existing` is its id).",
+                DuplicateRequestErrorSerializer,
+            ),
+            422: refused(
+                "The Idempotency-Key was used with other data (`idempotency_key_reused`)."
+            ),
         },
     )
     def create(self, request, *args, **kwargs):
         if not request.roles.is_staff:
             raise exceptions.PermissionDenied(_("Only school staff can ask for visits."))
+        key = idempotency_key(request)
         form = SessionRequestCreateSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
+        windows = _windows(data.pop("windows"))
+        first = earlier_create(
+            SessionRequest.objects.filter(requested_by=request.user),
+            key,
+            lambda made: _same_request(made, data, windows),
+        )
+        if first is not None:
+            return self._answer(first.pk)
         created = services.request_create(
             school=data["group"].school,
             requested_by=request.user,
-            windows=_windows(data.pop("windows")),
+            windows=windows,
             now=timezone.now(),
+            submission_key=key,
             **data,
         )
         return self._answer(created.pk, status.HTTP_201_CREATED)
@@ -321,7 +386,14 @@ class SessionRequestViewSet(
     @extend_schema(
         summary="New preferred times: any offer or visit is cancelled and matching looks again",
         request=SessionRequestRescheduleSerializer,
-        responses={200: SessionRequestSerializer, **CHANGE_REFUSED},
+        responses={
+            200: SessionRequestSerializer,
+            **CHANGE_REFUSED,
+            409: refused(
+                "Cancelled or already took place (`request_closed`), or the group has another "
+                "live request of this kind at an overlapping time (`duplicate_request`)."
+            ),
+        },
     )
     @action(detail=True, methods=["post"], filterset_class=None)
     def reschedule(self, request, pk=None):

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, DateTimeLocalInput, TimeInput, apply_errors
+from core.forms import DateInput, DateTimeLocalInput, OnceForm, TimeInput, apply_errors
 from core.time import LOCAL_TZ, local_datetime
 from heroes.models import Hero
 from schools import selectors as school_selectors
@@ -33,7 +33,7 @@ class VenueChoiceField(forms.ModelChoiceField):
         return venue.name
 
 
-class KitForm(forms.Form):
+class KitForm(OnceForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     headsets = forms.IntegerField(
         label=_("Number of headsets"),
@@ -58,6 +58,8 @@ class KitForm(forms.Form):
         """`municipality` fixes the kit's municipality (editing); without it a coordinator of
         several municipalities chooses one."""
         super().__init__(*args, **kwargs)
+        if municipality is not None:
+            del self.fields["submission_key"]  # an edit sent again with other values must count
         venues = school_selectors.venues_managed_by(roles)
         several = municipality is None and len(roles.coordinator_of) > 1
         if municipality is not None:
@@ -87,7 +89,7 @@ class KitForm(forms.Form):
         return self.cleaned_data.get("municipality") or self.municipalities.get()
 
 
-class BlockForm(forms.Form):
+class BlockForm(OnceForm):
     starts_at = forms.DateTimeField(
         label=_("From"), widget=DateTimeLocalInput(), help_text=_("Dutch time.")
     )

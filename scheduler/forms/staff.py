@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.forms import DateInput, TimeInput, apply_errors
+from core.forms import DateInput, OnceForm, TimeInput, apply_errors
 from core.time import local_datetime
 from heroes.models import LANGUAGE_CHOICES, Topic
 from schools.models import Group, School, current_school_year
@@ -97,8 +97,9 @@ class GroupChoiceField(forms.ModelChoiceField):
         return f"{group.school.name}: {label}" if self.show_school else label
 
 
-class RequestForm(forms.Form):
-    """What a school asks for. The school is a choice only for staff of several schools."""
+class RequestForm(OnceForm):
+    """What a school asks for. The school is a choice only for staff of several schools. Sent
+    twice, it makes one request (core.once)."""
 
     group = GroupChoiceField(
         label=_("Group"), queryset=Group.objects.none(), empty_label=_("Choose a group")

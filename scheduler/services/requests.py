@@ -3,21 +3,28 @@
 Input problems raise django ValidationError keyed by field; refusals of a state change raise
 scheduler.errors. Either way nothing has changed. A new request or new times queue a matching
 run for the municipality once the transaction commits (scheduler.queue).
+
+A group has at most one live request of a kind at any time: two would bring two heroes for
+one class. New requests and new times of a group are therefore decided one at a time under
+the group's lock, and a request sent twice (the same submission key, core.once) is made once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from activities.schedule import closures_for_school
 from core.locking import lock, locking
+from core.once import create_once
 from core.time import LOCAL_TZ
 from heroes.models import LANGUAGE_CODES
+from schools.models import Group
 
 from .. import errors, queue
 from ..models import ROTATIONS, Kit, MatchingRun, Offer, RequestWindow, SessionRequest, Visit
@@ -26,6 +33,8 @@ from .messages import tell_hero, tell_school
 MAX_WINDOWS = 10
 MAX_DAYS_AHEAD = 366
 DURATIONS = {45, 60, 90, 120}
+# A request that still brings (or may bring) a hero; see SessionRequest.is_active.
+LIVE = (SessionRequest.Status.OPEN, SessionRequest.Status.OFFERED, SessionRequest.Status.CONFIRMED)
 
 
 def _check_windows(school, windows, duration_min: int, now: dt.datetime) -> list[tuple]:
@@ -107,7 +116,6 @@ def _check_request(*, school, group, kind, topic, language, duration_min, size) 
         raise ValidationError(found)
 
 
-@transaction.atomic
 def request_create(
     *,
     school,
@@ -120,7 +128,11 @@ def request_create(
     notes: str = "",
     windows,
     now: dt.datetime,
+    submission_key: uuid.UUID | None = None,
 ) -> SessionRequest:
+    """A new request; the one made earlier with the same `submission_key` when it was sent
+    twice. Refused (errors.DuplicateRequest) when the group has a live request of this kind
+    at an overlapping time."""
     _check_request(
         school=school,
         group=group,
@@ -131,20 +143,62 @@ def request_create(
         size=group.pupils,
     )
     windows = _check_windows(school, windows, duration_min, now)
+    with locking():
+        lock(Group.objects.filter(pk=group.pk))
+        return create_once(
+            SessionRequest,
+            submission_key,
+            lambda: _create(
+                school=school,
+                group=group,
+                requested_by=requested_by,
+                kind=kind,
+                topic=topic,
+                language=language,
+                duration_min=duration_min,
+                notes=notes,
+                windows=windows,
+                submission_key=submission_key,
+            ),
+        )
+
+
+def _create(*, school, group, kind, windows, notes: str, **fields) -> SessionRequest:
+    _check_no_overlap(group=group, kind=kind, windows=windows)
     session_request = SessionRequest.objects.create(
         school=school,
         group=group,
-        requested_by=requested_by,
         kind=kind,
-        topic=topic,
-        language=language,
-        duration_min=duration_min,
         class_size=group.pupils,
         notes=notes.strip(),
+        **fields,
     )
     _windows_save(session_request, windows)
     queue.rematch_soon(school.neighbourhood.municipality_id, MatchingRun.Trigger.REQUEST)
     return session_request
+
+
+def _check_no_overlap(*, group, kind: str, windows, exclude: int | None = None) -> None:
+    """Refuse when another live request of the group of this kind has a window overlapping
+    one of `windows`. The caller holds the group's lock, so no other can be made meanwhile."""
+    overlaps = Q()
+    for start, end in windows:
+        overlaps |= Q(windows__starts_at__lt=end, windows__ends_at__gt=start)
+    existing = (
+        SessionRequest.objects.filter(
+            overlaps,
+            group=group,
+            kind=kind,
+            status__in=LIVE,
+        )
+        .exclude(pk=exclude)
+        .select_related("group")
+        .prefetch_related("windows")
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if existing is not None:
+        raise errors.DuplicateRequest(existing)
 
 
 def _windows_save(session_request: SessionRequest, windows) -> None:
@@ -201,8 +255,15 @@ def request_reschedule(
 ) -> SessionRequest:
     """New preferred times: any offer or visit goes, and matching looks again."""
     with locking():
+        lock(Group.objects.filter(pk=session_request.group_id))
         session_request = _lock_open(session_request)
         windows = _check_windows(session_request.school, windows, session_request.duration_min, now)
+        _check_no_overlap(
+            group=session_request.group,
+            kind=session_request.kind,
+            windows=windows,
+            exclude=session_request.pk,
+        )
         request_release(session_request, now=now, reason=_("The school asked for another time."))
         session_request.windows.all().delete()
         _windows_save(session_request, windows)

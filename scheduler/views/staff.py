@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import once
 from core.pagination import paginate
 from core.refusals import Refusal
-from core.views import manager_required, staff_required
+from core.views import manager_required, resubmitted, staff_required
 
-from .. import selectors, services
+from .. import errors, selectors, services
 from ..forms.staff import (
     CancelForm,
     RequestFilterForm,
@@ -76,6 +77,10 @@ def request_create(request: HttpRequest) -> HttpResponse:
     posted = request.method == "POST"
     form = RequestForm(request.POST if posted else None, roles=request.roles)
     windows = window_formset(request.POST if posted else None)
+    key = once.posted_key(request, form)
+    if (first := once.earlier(request, key)) is not None:
+        return _detail(resubmitted(request, first))
+    duplicate = None
     # `&`, not `and`: both must be checked so every error shows at once.
     if posted and form.is_valid() & windows.is_valid():
         try:
@@ -84,10 +89,14 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 requested_by=request.user,
                 windows=windows.windows(),
                 now=timezone.now(),
+                submission_key=form.submission_key_of(request.user),
             )
         except ValidationError as exc:
             apply_request_errors(form, windows, exc)
+        except errors.DuplicateRequest as refusal:
+            duplicate = refusal
         else:
+            once.remember(request, key, created)
             messages.success(
                 request,
                 _(
@@ -96,7 +105,8 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 ),
             )
             return _detail(created)
-    return render(request, "scheduler/staff/create.html", {"form": form, "windows": windows})
+    context = {"form": form, "windows": windows, "duplicate": duplicate}
+    return render(request, "scheduler/staff/create.html", context)
 
 
 def lifecycle(session_request: SessionRequest) -> list[dict]:

@@ -3,6 +3,7 @@ days left out), publishing, changing (schedule, capacity, allocation) and cancel
 session, telling the families with a place what changed."""
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -94,6 +95,21 @@ def test_create_skips_municipal_holidays_and_the_schools_study_days():
     assert dt.date(2027, 2, 17) not in dates
     assert dt.date(2027, 3, 10) not in dates
     assert dt.date(2027, 1, 13) in dates
+
+
+def test_an_activity_sent_twice_with_one_key_is_made_once():
+    school = factories.SchoolFactory()
+    staff = factories.staff(school)
+    key = uuid.uuid4()
+
+    def create():
+        return services.activity_create(
+            school=school, created_by=staff, data=activity_data(), now=NOW, submission_key=key
+        )
+
+    assert create() == create()
+    assert Activity.objects.get().submission_key == key
+    assert Occurrence.objects.count() == 13
 
 
 def test_session_times_follow_amsterdam_time_across_the_change_to_summer_time():

@@ -219,12 +219,14 @@ def same_answer(real: Answer, unknown: Answer, ids: Ids) -> bool:
 
 
 # What differs between two renderings of the same page: the (masked, 64 letters and digits)
-# CSRF token and CSP nonces.
+# CSRF token, CSP nonces and the random key of a create form (core.forms.OnceForm).
 _CSRF = re.compile(r"\b[A-Za-z0-9]{64}\b")
 _NONCE = re.compile(r'nonce="[^"]*"')
+_ONCE_KEY = re.compile(r'(name="[\w-]*submission_key") value="[^"]*"')
 
 
 def _steady(text: str) -> str:
+    text = _ONCE_KEY.sub(r'\1 value=""', text)
     return _NONCE.sub('nonce=""', _CSRF.sub("<csrf>", text))
 
 
