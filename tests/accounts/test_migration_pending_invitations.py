@@ -9,8 +9,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("accounts", "0005_api_tokens_exports_retention")]
-AFTER = [("accounts", "0006_i11_dup_one_pending_invitation")]
+BEFORE = [("accounts", "0006_api_tokens_only_for_staff")]
+AFTER = [("accounts", "0007_one_pending_invitation")]
 
 
 def _migrate(targets):

@@ -12,7 +12,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("accounts.migrations.0006_i11_pages_tokens_only_for_staff")
+migration = importlib.import_module("accounts.migrations.0006_api_tokens_only_for_staff")
 
 
 def test_parents_and_heroes_lose_their_token_staff_coordinators_and_admins_keep_it(

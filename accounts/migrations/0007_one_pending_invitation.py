@@ -23,7 +23,7 @@ def withdraw_older_duplicates(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_api_tokens_exports_retention'),
+        ('accounts', '0006_api_tokens_only_for_staff'),
         ('schools', '0001_initial'),
     ]
 

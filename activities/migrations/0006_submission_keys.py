@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0004_erasure'),
+        ('activities', '0005_absence_notice'),
     ]
 
     operations = [
