@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from core import once
 from core.forms import apply_errors
 from core.ids import as_id
 from core.pagination import paginate
 from core.refusals import Refusal
 from core.time import local_date, local_datetime
-from core.views import coordinator_required, submit
+from core.views import coordinator_required, resubmitted, submit
 from schools.models import Municipality
 
 from .. import errors, queue, selectors, services
@@ -329,6 +330,12 @@ def kit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     form = BlockForm(request.POST or None)
     affected: list = []
+    # Not core.views.submit: a block over visits is not an error but a question (the list and
+    # a tick box). The same resubmit guard, though: sent again, it shows the first block.
+    key = once.posted_key(request, form)
+    if once.earlier(request, key) is not None:
+        resubmitted(request, None)
+        return redirect("scheduler:kit-detail", pk=kit.pk)
     if request.method == "POST" and form.is_valid():
         try:
             block = services.kit_block_add(kit=kit, now=now, **form.cleaned_data)
@@ -340,6 +347,7 @@ def kit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except Refusal as refusal:
             form.add_error(None, str(refusal.message))
         else:
+            once.remember(request, key, block)
             messages.success(request, _("The kit is blocked for that time."))
             if block.released:
                 messages.info(request, _released_text(len(block.released)))
