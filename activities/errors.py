@@ -78,6 +78,34 @@ class Overlap(Refusal):
         return body
 
 
+class DuplicateActivity(Refusal):
+    """The school already has a live activity with this title on the same day and time from
+    the same first date: a second would be the same form sent from two tabs, or made twice by
+    two colleagues. The body names it (`existing`)."""
+
+    code = "duplicate_activity"
+    status = 409
+
+    def __init__(self, existing):
+        self.existing = existing
+        super().__init__(
+            gettext(
+                "Your school already has %(title)s every %(weekday)s at %(start)s from "
+                "%(first)s (%(status)s). Open it to change it, or give this one another title."
+            )
+            % {
+                "title": existing.title,
+                "weekday": existing.get_weekday_display(),
+                "start": formats.time_format(existing.start_time, "H:i"),
+                "first": formats.date_format(existing.first_date, "j F Y"),
+                "status": existing.get_status_display(),
+            }
+        )
+
+    def body(self) -> dict:
+        return {**super().body(), "existing": self.existing.pk}
+
+
 class AllDatesPast(Refusal):
     code = "all_dates_past"
     status = 409

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core.locking import lock, locking
 from core.once import create_once
 from core.time import local_date, local_datetime
+from schools.models import School
 
 from . import consent as consent_versions
 from . import errors, messages
@@ -61,6 +62,30 @@ def activity_create(
 
 
 def _create(school, created_by, data: dict, neighbourhoods, now: dt.datetime, submission_key):
+    with locking():
+        # The school's lock: of two twins sent at once (two tabs), the second sees the first.
+        lock(School.objects.filter(pk=school.pk))
+        if twin := _live_twin(school, data):
+            raise errors.DuplicateActivity(twin)
+        return _make(school, created_by, data, neighbourhoods, now, submission_key)
+
+
+def _live_twin(school, data: dict) -> Activity | None:
+    """The school's activity (not cancelled) with the same title, day, start and first date."""
+    return (
+        Activity.objects.filter(
+            school=school,
+            title__iexact=(data.get("title") or "").strip(),
+            weekday=data.get("weekday"),
+            start_time=data.get("start_time"),
+            first_date=data.get("first_date"),
+        )
+        .exclude(status=Activity.Status.CANCELLED)
+        .first()
+    )
+
+
+def _make(school, created_by, data: dict, neighbourhoods, now: dt.datetime, submission_key):
     activity = Activity(school=school, created_by=created_by, submission_key=submission_key, **data)
     if activity.allocation == Activity.Allocation.LOTTERY and activity.lottery_round_id is None:
         activity.lottery_round = _round_for(activity)

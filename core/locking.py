@@ -26,6 +26,8 @@ from .refusals import Busy
 # Models in the order their rows are locked, when one transaction locks rows of several. Named
 # by label so this module needs no app; `lock()` refuses a model missing here.
 LOCK_ORDER = (
+    # a new activity: its school (no live twin of it may be made at the same moment)
+    "schools.school",
     # an enrolment: the children, then the activity (the capacity guard), then the enrolment;
     # a lottery draw: the round, then its activities
     "activities.child",

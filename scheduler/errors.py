@@ -65,6 +65,30 @@ class DuplicateRequest(Refusal):
         return {**super().body(), "existing": self.existing.pk}
 
 
+class BlockOverlaps(Refusal):
+    """The kit is already blocked for part of this time: a second block would say nothing new
+    (and is what a form or API call sent twice would make). The body names the block."""
+
+    code = "block_overlaps"
+    status = 409
+
+    def __init__(self, existing):
+        self.existing = existing
+        super().__init__(
+            _(
+                "This kit is already blocked from %(start)s to %(end)s. Change or remove that "
+                "block instead."
+            )
+            % {
+                "start": f"{existing.starts_at.astimezone(LOCAL_TZ):%d-%m-%Y %H:%M}",
+                "end": f"{existing.ends_at.astimezone(LOCAL_TZ):%d-%m-%Y %H:%M}",
+            }
+        )
+
+    def body(self) -> dict:
+        return {**super().body(), "existing": self.existing.pk}
+
+
 class RuleWarnings(Refusal):
     """A manual assignment breaks rules; repeat it with `force` to assign anyway."""
 

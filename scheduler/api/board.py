@@ -49,10 +49,15 @@ class AffectedSerializer(serializers.Serializer):
 
 
 class BlockAffectsSerializer(ErrorSerializer):
-    """The body of a 409 `block_affects_visits` (schema only)."""
+    """The body of a 409 `block_affects_visits` or `block_overlaps` (schema only)."""
 
     affected = AffectedSerializer(
-        many=True, help_text=_("The pending offers and confirmed visits the block falls on.")
+        many=True,
+        required=False,
+        help_text=_("`block_affects_visits`: the pending offers and confirmed visits it falls on."),
+    )
+    existing = serializers.IntegerField(
+        required=False, help_text=_("`block_overlaps`: the kit's block this one overlaps.")
     )
 
 
@@ -217,13 +222,15 @@ class KitViewSet(
         description="A block over pending offers or confirmed visits with the kit answers 409 "
         "`block_affects_visits` listing them in `affected`; send it again with `confirm: true` "
         "to block anyway: they are withdrawn or cancelled, the heroes and schools are told, and "
-        "matching looks again. A block that has already ended is a 400 naming `ends_at`.",
+        "matching looks again. A block overlapping another block of the kit (also: the same "
+        "block sent twice) is a 409 `block_overlaps` naming it in `existing`. A block that has "
+        "already ended is a 400 naming `ends_at`.",
         request=KitBlockSerializer,
         responses={
             201: KitBlockSerializer,
             400: BAD_INPUT,
             403: NOT_COORDINATOR,
-            409: refused("`block_affects_visits`.", BlockAffectsSerializer),
+            409: refused("`block_affects_visits` or `block_overlaps`.", BlockAffectsSerializer),
         },
     )
     @action(

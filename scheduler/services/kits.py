@@ -88,7 +88,8 @@ def kit_block_add(
     refused as `BlockAffectsVisits`, naming them, unless `confirm`: then, in the same
     transaction, they are withdrawn and cancelled (the heroes and schools told why, each
     visit's calendar invite cancelled) and their requests are open to matching again. The
-    block's `released` lists those offers and visits."""
+    block's `released` lists those offers and visits. A block overlapping another of the kit is
+    refused (`BlockOverlaps`): that is also what a block sent twice meets."""
     if starts_at is None or ends_at is None or ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The block must end after it starts.")})
     now = now or timezone.now()
@@ -101,6 +102,10 @@ def kit_block_add(
         if (offers or visits) and not confirm:
             raise errors.BlockAffectsVisits(offers, visits)
         _lock_affected(kit, offers, visits)
+        # Under the kit's lock: of two blocks sent at once, the second sees the first.
+        overlapping = kit.blocks.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+        if existing := overlapping.order_by("starts_at", "pk").first():
+            raise errors.BlockOverlaps(existing)
         # Locked now: an offer or visit made since the first look needs a new confirmation.
         locked = kit_block_affected(kit=kit, starts_at=starts_at, ends_at=ends_at, now=now)
         if not {o.pk for o in locked[0]} <= {o.pk for o in offers} or not {

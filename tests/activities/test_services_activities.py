@@ -7,8 +7,9 @@ import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
-from activities import services
+from activities import errors, services
 from activities.models import Activity, Attendance, Enrolment, LotteryRound, Occurrence
 from tests import factories
 from tests.activities.helpers import (
@@ -112,6 +113,45 @@ def test_an_activity_sent_twice_with_one_key_is_made_once():
     assert Occurrence.objects.count() == 13
 
 
+def test_a_twin_from_another_tab_is_refused_naming_the_first():
+    """Two tabs (two keys) with the same activity: the second is refused, not made."""
+    school = factories.SchoolFactory()
+    staff = factories.staff(school)
+    first = services.activity_create(
+        school=school, created_by=staff, data=activity_data(), now=NOW, submission_key=uuid.uuid4()
+    )
+
+    with translation.override("en"), pytest.raises(errors.DuplicateActivity) as exc:
+        services.activity_create(
+            school=school,
+            created_by=staff,
+            data=activity_data(title=" judo "),
+            now=NOW,
+            submission_key=uuid.uuid4(),
+        )
+
+    assert exc.value.body()["existing"] == first.pk
+    assert "already has Judo every Wednesday at 14:00" in str(exc.value.message)
+    assert Activity.objects.get() == first
+
+
+def test_another_time_another_school_or_a_cancelled_twin_is_no_duplicate():
+    school, other_school = factories.SchoolFactory(), factories.SchoolFactory()
+    staff = factories.staff(school)
+    first = services.activity_create(school=school, created_by=staff, data=activity_data(), now=NOW)
+    services.activity_create(
+        school=school,
+        created_by=staff,
+        data=activity_data(start_time=dt.time(15), end_time=dt.time(16, 30)),
+        now=NOW,
+    )
+    services.activity_create(school=other_school, created_by=staff, data=activity_data(), now=NOW)
+    Activity.objects.filter(pk=first.pk).update(status=Activity.Status.CANCELLED)
+    services.activity_create(school=school, created_by=staff, data=activity_data(), now=NOW)
+
+    assert Activity.objects.count() == 4
+
+
 def test_session_times_follow_amsterdam_time_across_the_change_to_summer_time():
     activity = services.activity_create(
         school=factories.SchoolFactory(),
@@ -202,7 +242,9 @@ def test_lottery_activities_closing_together_share_a_round():
     later = create(
         school=school,
         created_by=factories.UserFactory(),
-        data=activity_data(allocation="lottery", enrolment_closes_at=factories.CLOSES + MINUTE),
+        data=activity_data(
+            title="Voetbal", allocation="lottery", enrolment_closes_at=factories.CLOSES + MINUTE
+        ),
         now=NOW,
     )
     elsewhere = create(

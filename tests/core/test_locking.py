@@ -38,7 +38,7 @@ def test_lock_takes_models_in_the_house_order_whatever_the_order_asked():
 @pytest.mark.django_db
 def test_lock_refuses_a_model_without_a_place_in_the_order():
     with locking(), pytest.raises(ValueError, match="LOCK_ORDER"):
-        lock(factories.SchoolFactory._meta.model.objects.all())
+        lock(factories.VenueFactory._meta.model.objects.all())
 
 
 @pytest.mark.django_db(transaction=True)

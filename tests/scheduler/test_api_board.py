@@ -190,6 +190,21 @@ def test_coordinator_adds_lists_and_removes_a_block(client, coordinator, kit):
     assert not KitBlock.objects.exists()
 
 
+def test_a_block_sent_twice_is_made_once_and_the_second_answer_names_it(client, coordinator, kit):
+    client = login(client, coordinator)
+    url = f"/api/v1/kits/{kit.pk}/blocks/"
+    times = {"starts_at": at(WEDNESDAY, 9).isoformat(), "ends_at": at(WEDNESDAY, 17).isoformat()}
+
+    first = api_send(client, "post", url, times)
+    again = api_send(client, "post", url, times)
+
+    assert first.status_code == 201
+    assert again.status_code == 409
+    assert again.json()["code"] == "block_overlaps"
+    assert again.json()["existing"] == first.json()["id"]
+    assert KitBlock.objects.count() == 1
+
+
 def test_block_over_a_confirmed_visit_is_a_409_until_confirmed(
     client, coordinator, vo_school, group, vo_staff, hero, kit
 ):

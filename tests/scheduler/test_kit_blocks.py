@@ -143,3 +143,20 @@ def test_a_block_wholly_in_the_past_is_refused(kit):
 
     assert exc.value.message_dict["ends_at"] == ["This period is already over."]
     assert not KitBlock.objects.exists()
+
+
+def test_a_block_overlapping_another_of_the_kit_is_refused_naming_it(kit):
+    first = block_tuesday(kit)
+
+    with pytest.raises(errors.BlockOverlaps) as exc:
+        services.kit_block_add(
+            kit=kit, starts_at=at(TUESDAY, 17), ends_at=at(WEDNESDAY, 9), now=NOW
+        )
+
+    assert exc.value.body()["existing"] == first.pk
+    assert "already blocked from" in str(exc.value.message)
+    assert KitBlock.objects.get() == first
+    other_kit = factories.KitFactory(municipality=kit.municipality)
+    assert services.kit_block_add(
+        kit=other_kit, starts_at=at(TUESDAY, 8), ends_at=at(TUESDAY, 18), now=NOW
+    )
