@@ -52,7 +52,7 @@ beat: install
 
 # Regenerate the translation catalogues after changing user-facing text (needs GNU gettext).
 messages: install
-	$(BIN)/python manage.py makemessages -l nl -l en --ignore=.venv --ignore=bench --ignore=tests
+	$(BIN)/python manage.py makemessages -l nl -l en -l tr -l ar --ignore=.venv --ignore=bench --ignore=tests
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 # Re-pin the dependencies after editing pyproject.toml.

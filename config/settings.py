@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 import dj_database_url
 import dj_email_url
 from csp.constants import NONE, SELF
-from django.utils.translation import gettext_lazy as _
 
 from core.time import LOCAL_TZ
 
@@ -186,7 +185,9 @@ MFA_TOTP_ISSUER = "Back on Track"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+# Each language named in itself, so a parent who reads no Dutch finds their own in a list.
+# Arabic is written right to left: base.html sets dir from LANGUAGE_BIDI.
+LANGUAGES = [("nl", "Nederlands"), ("en", "English"), ("tr", "Türkçe"), ("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = LOCAL_TZ.key
 USE_I18N = True
