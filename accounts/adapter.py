@@ -24,7 +24,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         user = get_user_model().objects.filter(email__iexact=email).first()
-        language = translation.get_language() or "nl"
+        # The account's language once there is one (a login code asked for from a page in
+        # another language still comes in the person's own).
+        language = user.language if user else translation.get_language() or "nl"
         with translation.override(language):
             message = self.render_mail(template_prefix, email, {"email": email, **context})
         html = next(
@@ -51,7 +53,9 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
         user.is_parent = True
-        user.language = translation.get_language() or "nl"
+        # Chosen on the sign-up form (its default is the page's language), saved before the
+        # confirmation mail goes out so that it speaks the same language.
+        user.language = form.cleaned_data.get("language") or translation.get_language() or "nl"
         if commit:
             user.save()
         return user

@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import OnceForm
@@ -9,8 +10,35 @@ from schools.models import Municipality, School, StaffMembership
 from .models import User
 
 
-class SignupForm(forms.Form):
-    """Extra fields on allauth's sign-up form (for parents, who sign up themselves)."""
+def _language_field(*, required: bool = True) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        required=required,
+        help_text=_("The language of this site and of the emails we send you."),
+    )
+
+
+class _LanguageChoice:
+    """A sign-up form's language: the one the page is in, unless the person picks another
+    (a post without one, from a script, gets the page's language too)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = _page_language()
+
+    def clean_language(self) -> str:
+        return self.cleaned_data["language"] or _page_language()
+
+
+def _page_language() -> str:
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+class SignupForm(_LanguageChoice, forms.Form):
+    """Extra fields on allauth's sign-up form (for parents, who sign up themselves). The
+    account adapter saves the language before the confirmation mail goes out in it."""
 
     name = forms.CharField(
         label=_("Your name"),
@@ -18,6 +46,7 @@ class SignupForm(forms.Form):
         help_text=_("How schools and the programme address you."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
+    language = _language_field(required=False)
 
     def signup(self, request, user) -> None:
         user.name = self.cleaned_data["name"]
@@ -25,11 +54,7 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    language = forms.ChoiceField(
-        label=_("Language"),
-        choices=settings.LANGUAGES,
-        help_text=_("The language of this site and of the emails we send you."),
-    )
+    language = _language_field()
 
     class Meta:
         model = User
@@ -90,7 +115,7 @@ class HeroInviteForm(_InviteForm):
             field.widget = forms.HiddenInput()
 
 
-class InvitationSignupForm(forms.Form):
+class InvitationSignupForm(_LanguageChoice, forms.Form):
     """The account of an invited person: the email address comes from the invitation."""
 
     name = forms.CharField(
@@ -98,6 +123,7 @@ class InvitationSignupForm(forms.Form):
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
+    language = _language_field(required=False)
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,

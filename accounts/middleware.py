@@ -49,8 +49,14 @@ class RolesMiddleware:
 
 
 class UserLanguageMiddleware:
-    """Speak the language a signed-in person chose in their settings, unless they just picked
-    another with the language switch (its cookie wins, as LocaleMiddleware reads it)."""
+    """A signed-in person's pages speak their account's language (accounts.User.language: the
+    header's switch and the settings page save it, and mails use it). Before sign-in,
+    LocaleMiddleware decides from the cookie and Accept-Language.
+
+    The login sets the cookie from the account, and every change sets both, so the cookie
+    (which LocaleMiddleware reads) and the account agree; the pages after logging out keep
+    speaking the same language. A device still signed in when the language was changed on
+    another keeps its cookie until it logs in again."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -64,7 +70,36 @@ class UserLanguageMiddleware:
         ):
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
-        return self.get_response(request)
+        response = self.get_response(request)
+        language = getattr(request, "account_language", None)
+        if language and settings.LANGUAGE_COOKIE_NAME not in response.cookies:
+            _set_language_cookie(response, language)
+        return response
+
+
+@receiver(user_logged_in)
+def _speak_the_account_language(sender, request, user, **kwargs) -> None:
+    """At login the account's language becomes the cookie's (UserLanguageMiddleware sets it
+    on this response), and the rest of this request speaks it too."""
+    # Only a request that came through LocaleMiddleware (a test's force_login has a bare
+    # one, and its language must not leak into the test).
+    if request is not None and hasattr(request, "LANGUAGE_CODE"):
+        request.account_language = user.language
+        translation.activate(user.language)
+        request.LANGUAGE_CODE = user.language
+
+
+def _set_language_cookie(response, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
 
 
 @receiver(user_logged_in)

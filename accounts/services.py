@@ -175,6 +175,15 @@ def invitation_signup(
     return user
 
 
+def user_language_set(*, user: User, language: str) -> None:
+    """The person's one language: of every page once signed in, and of every mail to them."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"not a language of the site: {language!r}")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+
+
 class ApiTokenNotAllowed(Refusal):
     code = "api_token_not_allowed"
     status = 403

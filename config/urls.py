@@ -11,6 +11,7 @@ from drf_spectacular.views import (
 )
 
 from accounts.views import account as account_views
+from accounts.views import language as language_views
 from accounts.views import privacy as privacy_views
 from notifications import urls as notification_urls
 
@@ -36,7 +37,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("privacy/", privacy_views.privacy_statement, name="privacy"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language_views.language_set, name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("schools/", include("schools.urls")),

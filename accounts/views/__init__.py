@@ -1,1 +1,2 @@
-"""Pages of accounts: `account` (home, settings, invitations) and `undelivered` (dead letters)."""
+"""Pages of accounts: `account` (home, settings, invitations), `language` (the header's
+switch) and `undelivered` (dead letters)."""

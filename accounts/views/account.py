@@ -269,10 +269,11 @@ def _accept_as_newcomer(request, invitation: Invitation):
             invitation=invitation,
             name=form.cleaned_data["name"],
             password=form.cleaned_data["password1"],
-            language=translation.get_language() or settings.LANGUAGE_CODE,
+            language=form.cleaned_data["language"],
             now=timezone.now(),
         )
         login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        translation.activate(user.language)  # the welcome in the language just chosen
         messages.success(request, _("Welcome! Your account is ready."))
         return redirect("home")
     context["form"] = form
