@@ -125,6 +125,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
             ],
+            # core is no app (it has no models), so its tags are named here.
+            "libraries": {"when": "core.templatetags.when"},
         },
     },
 ]

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.template import Context, Template
 from django.utils import translation
 
 from core.time import when_text
@@ -55,3 +56,12 @@ def test_arabic_isolates_each_time_so_a_range_keeps_its_order():
     assert text.count(LRI) == 2
     assert f"{LRI}15:30{PDI}" in text
     assert f"{LRI}09:00{PDI}" in text
+
+
+def test_the_when_tag_renders_a_time_element_on_amsterdams_clock():
+    template = Template("{% load when %}{% when starts ends %}")
+    with translation.override("en"):
+        html = template.render(Context({"starts": STARTS, "ends": ENDS}))
+    assert html == (
+        '<time datetime="2027-01-13T15:30+01:00">Wednesday 13 January, 15:30\u201317:00</time>'
+    )
