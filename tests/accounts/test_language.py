@@ -68,10 +68,12 @@ def test_before_sign_in_the_browser_chooses(client, header, expected):
     assert f"<html {expected}>" in html
 
 
-def test_the_header_offers_each_language_in_itself(client):
-    html = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+@pytest.mark.parametrize(("page_language", "other"), [("nl", "en"), ("en", "nl")])
+def test_the_header_offers_each_language_in_itself(client, page_language, other):
+    html = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE=page_language).content.decode()
 
-    for code, name in [("nl", "Nederlands"), ("tr", "Türkçe"), ("ar", "العربية")]:
+    names = {"nl": "Nederlands", "en": "English", "tr": "Türkçe", "ar": "العربية"}
+    for code, name in [(other, names[other]), ("tr", "Türkçe"), ("ar", "العربية")]:
         assert f'value="{code}" lang="{code}" dir="auto">{name}</button>' in html
 
 
