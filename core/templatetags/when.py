@@ -20,3 +20,11 @@ def when_tag(starts_at: dt.datetime, ends_at: dt.datetime | None = None, year: b
         starts_at.astimezone(LOCAL_TZ).isoformat(timespec="minutes"),
         when_text(starts_at, ends_at, year=year),
     )
+
+
+@register.filter(name="when")
+def when_filter(moment: dt.datetime | None, year: str = "") -> str:
+    """One moment as text, for a sentence: `{{ deadline|when }}`, `{{ closes|when:"year" }}`."""
+    if moment is None:
+        return ""
+    return when_text(moment, year=year == "year")

@@ -65,3 +65,10 @@ def test_the_when_tag_renders_a_time_element_on_amsterdams_clock():
     assert html == (
         '<time datetime="2027-01-13T15:30+01:00">Wednesday 13 January, 15:30\u201317:00</time>'
     )
+
+
+def test_the_when_filter_writes_one_moment_for_a_sentence():
+    template = Template('{% load when %}{{ moment|when }} / {{ moment|when:"year" }}')
+    with translation.override("tr"):
+        text = template.render(Context({"moment": STARTS}))
+    assert text == "Çarşamba 13 Ocak, 15:30 / Çarşamba 13 Ocak 2027, 15:30"
