@@ -61,6 +61,7 @@ def tell_family(
             "activity": enrolment.activity,
             "guardian": guardian,
             "url": absolute_url("activities:my_enrolments"),
+            "browse_url": absolute_url("activities:browse"),
             **context,
         },
         to_email=guardian.email,

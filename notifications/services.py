@@ -135,6 +135,7 @@ def notification_create_from_template(
     """Render `templates/<template>_subject.txt`, `_message.txt` and `_message.html` in the
     recipient's language and add the result to the outbox."""
     language = language or (recipient.language if recipient else "nl")
+    context = {"site_name": settings.SITE_NAME, **context}
     with translation.override(language):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body_text = render_to_string(f"{template}_message.txt", context).strip()
