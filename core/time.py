@@ -24,8 +24,9 @@ def local_datetime(day: dt.date, time: dt.time) -> dt.datetime:
 
 # Times in words, for mail and invites: in the active language, on Amsterdam's wall clock,
 # with the names of days and months from Django's own catalogues (so Turkish and Arabic have
-# theirs), e.g. "woensdag 13 januari, 15:30–17:00".
+# theirs), e.g. "woensdag 13 januari, 15:30" + DASH + "17:00".
 DAY_FORMAT = "l j F"
+DASH = "\u2013"  # An en dash between two times, as in print.
 COMMAS = {"ar": "، "}  # Arabic writes its own comma between the day and the time.
 
 
@@ -35,6 +36,10 @@ def _local(moment: dt.datetime) -> dt.datetime:
 
 def _comma() -> str:
     return COMMAS.get((get_language() or "").split("-")[0], ", ")
+
+
+def _times(start: dt.time | dt.datetime, end: dt.time | dt.datetime) -> str:
+    return f"{start:%H:%M}{DASH}{end:%H:%M}"
 
 
 def day_text(day: dt.date) -> str:
@@ -49,18 +54,17 @@ def moment_text(moment: dt.datetime) -> str:
 
 
 def when_text(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
-    """A session: "woensdag 13 januari, 15:30–17:00" (both days when it ends on another)."""
+    """A session, "woensdag 13 januari, 15:30" DASH "17:00"; both days when it ends on another."""
     start, end = _local(starts_at), _local(ends_at)
     if start.date() != end.date():
-        return f"{moment_text(start)} – {moment_text(end)}"
-    return f"{day_text(start.date())}{_comma()}{start:%H:%M}–{end:%H:%M}"
+        return f"{moment_text(start)} {DASH} {moment_text(end)}"
+    return f"{day_text(start.date())}{_comma()}{_times(start, end)}"
 
 
 def weekly_text(*, first_date: dt.date, start_time: dt.time, end_time: dt.time) -> str:
-    """A weekly series: "elke woensdag 15:30–17:00, vanaf 13 januari"."""
-    return gettext("every %(weekday)s %(start)s–%(end)s, from %(first)s") % {
+    """A weekly series, "elke woensdag 15:30" DASH "17:00, vanaf 13 januari"."""
+    return gettext("every %(weekday)s %(times)s, from %(first)s") % {
         "weekday": date_format(first_date, "l"),
-        "start": f"{start_time:%H:%M}",
-        "end": f"{end_time:%H:%M}",
+        "times": _times(start_time, end_time),
         "first": date_format(first_date, "j F"),
     }
