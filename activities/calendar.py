@@ -43,8 +43,8 @@ def _series(activity: Activity, sessions, **fields) -> ical.CalendarEvent | None
 
 
 def _enrolment_description(enrolment: Enrolment) -> str:
-    """The school's description, then what to bring and what to do when the child cannot
-    come, in the active language."""
+    """The school's description, then what to bring, what to do when the child cannot come
+    and where the enrolments are, in the active language."""
     activity = enrolment.activity
     lines = [activity.description.strip()]
     if activity.bring:
@@ -53,7 +53,13 @@ def _enrolment_description(enrolment: Enrolment) -> str:
         _("Can %(child)s not come? Report it on the website before the session starts.")
         % {"child": enrolment.child.first_name}
     )
+    # Not every calendar shows the URL field; the description is read everywhere.
+    lines.append(f"{_('See all enrolments of your children:')} {_my_enrolments_url()}")
     return "\n".join(line for line in lines if line)
+
+
+def _my_enrolments_url() -> str:
+    return absolute_url("activities:my_enrolments")
 
 
 def enrolment_event(enrolment: Enrolment, sessions, *, sequence: int):
@@ -71,7 +77,7 @@ def enrolment_event(enrolment: Enrolment, sessions, *, sequence: int):
         summary=_("%(activity)s (%(child)s)")
         % {"activity": activity.title, "child": enrolment.child.first_name},
         description=_enrolment_description(enrolment),
-        url=absolute_url("activities:my_enrolments"),
+        url=_my_enrolments_url(),
     )
 
 
