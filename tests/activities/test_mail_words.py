@@ -208,3 +208,19 @@ def test_an_invite_in_english_says_what_to_do_when_the_child_cannot_come():
 
     (event,) = Calendar.from_ical(Notification.objects.get().ics).walk("VEVENT")
     assert "Can Noor not come? Report it on the website" in str(event["DESCRIPTION"])
+
+
+def test_names_with_ampersands_read_as_typed_in_text_and_escaped_in_html():
+    enrolment = enrolment_for("en")
+    enrolment.activity.title = "Koken & bakken <samen>"
+    enrolment.activity.bring = "Schort & 'muts'"
+    enrolment.activity.save()
+
+    messages.tell_family(enrolment=enrolment, event="confirmed")
+
+    sent = Notification.objects.get()
+    assert sent.subject == "Noor has a place at Koken & bakken <samen>"
+    assert "What: Koken & bakken <samen>" in sent.body_text
+    assert "What to bring: Schort & 'muts'" in sent.body_text
+    assert "Koken &amp; bakken &lt;samen&gt;" in sent.body_html
+    assert "<samen>" not in sent.body_html
