@@ -36,7 +36,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         user = get_user_model().objects.filter(email__iexact=email).first()
-        language = translation.get_language() or "nl"
+        # A person with an account reads it in their own language, whatever the language of
+        # the page that asked for it (a code asked for from a borrowed phone).
+        language = getattr(user, "language", "") or translation.get_language() or "nl"
         with translation.override(language):
             message = self.render_mail(
                 template_prefix, email, {"email": email, **context, **site_context()}

@@ -56,3 +56,22 @@ def test_every_allauth_mail_names_the_site(prefix, language):
     assert "Back on Track!" in sent.body_text
     assert "van !" not in text
     assert "from !" not in text
+
+
+def test_a_known_person_gets_the_mail_in_their_own_language(client):
+    user = factories.parent(name="Ilse Jansen", language="en")
+
+    with translation.override("nl"):
+        AccountAdapter().send_mail("account/email/login_code", user.email, {"code": "ABC123"})
+
+    sent = Notification.objects.get()
+    assert sent.language == "en"
+    assert sent.subject == "[Back on Track] Sign-In Code"
+    assert sent.body_text.startswith("Hello from Back on Track!")
+
+
+def test_an_address_without_account_gets_the_pages_language():
+    with translation.override("en"):
+        AccountAdapter().send_mail("account/email/unknown_account", "nobody@example.test", {})
+
+    assert Notification.objects.get().language == "en"
