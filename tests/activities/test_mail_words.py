@@ -3,7 +3,6 @@ reader's language, Amsterdam time), what to bring and what to do next; in an HTM
 reads well on a phone and with a screen reader."""
 
 import datetime as dt
-from html.parser import HTMLParser
 
 import pytest
 from django.utils import translation
@@ -16,6 +15,7 @@ from notifications.reminders import reminders_send_due
 
 from .. import factories
 from ..clock import ENROLLING
+from ..mail_html import assert_accessible
 from .test_invites import enrol, invites, make_activity
 from .test_messages import EVENTS, enrolment_for, tell
 
@@ -38,8 +38,6 @@ NEXT_STEP = {
     "schedule_changed": "Cancel the place on the website, so another child can have it.",
     "session_cancelled": "The other sessions take place as planned.",
 }
-# Words a link must not be alone: its text says where it goes.
-VAGUE_LINKS = {"here", "click here", "hier", "klik hier", "link", "more", "meer"}
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -95,56 +93,6 @@ def test_the_subject_is_in_the_readers_language(language, words):
 
 
 # HTML
-
-
-class MailShape(HTMLParser):
-    """What an accessibility check reads: the html element's lang and dir, the headings, the
-    links' texts, the viewport."""
-
-    def __init__(self):
-        super().__init__()
-        self.html_attrs: dict = {}
-        self.headings: list[str] = []
-        self.links: list[str] = []
-        self.viewport = False
-        self._open: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "html":
-            self.html_attrs = attrs
-        elif tag == "meta" and attrs.get("name") == "viewport":
-            self.viewport = True
-        elif tag in {"h1", "h2", "a"}:
-            self._open = tag
-            (self.links if tag == "a" else self.headings).append("")
-
-    def handle_endtag(self, tag):
-        if tag == self._open:
-            self._open = None
-
-    def handle_data(self, data):
-        if self._open == "a":
-            self.links[-1] += data
-        elif self._open:
-            self.headings[-1] += data
-
-
-def shape(html: str) -> MailShape:
-    parsed = MailShape()
-    parsed.feed(html)
-    return parsed
-
-
-def assert_accessible(html: str, language: str) -> None:
-    parsed = shape(html)
-    assert parsed.html_attrs == {"lang": language, "dir": "rtl" if language == "ar" else "ltr"}
-    assert parsed.headings and all(h.strip() for h in parsed.headings)
-    assert parsed.links
-    for text in parsed.links:
-        assert text.strip().lower() not in VAGUE_LINKS and len(text.split()) >= 2
-    assert parsed.viewport
-    assert "max-width: 600px" in html and "font-size: 16px" in html
 
 
 @pytest.mark.parametrize("language", ["nl", "en", "ar"])

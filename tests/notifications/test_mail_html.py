@@ -10,7 +10,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from tests.activities.test_mail_words import assert_accessible, shape
+from tests.mail_html import assert_accessible, shape
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 MAILS = sorted(str(p.relative_to(TEMPLATES)) for p in TEMPLATES.glob("*/email/*_message.html"))
