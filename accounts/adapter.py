@@ -1,11 +1,23 @@
 import uuid
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from notifications.services import notification_create
+
+
+def site_context() -> dict:
+    """What allauth's mail templates call the site. Without django.contrib.sites and with
+    send_mail overridden, `current_site` was missing and every mail read "Hello from !"."""
+    site = SimpleNamespace(
+        name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc or settings.SITE_URL
+    )
+    return {"current_site": site, "site_name": site.name}
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -24,11 +36,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         user = get_user_model().objects.filter(email__iexact=email).first()
-        # The account's language once there is one (a login code asked for from a page in
-        # another language still comes in the person's own).
-        language = user.language if user else translation.get_language() or "nl"
+        # A person with an account reads it in their own language, whatever the language of
+        # the page that asked for it (a code asked for from a borrowed phone).
+        language = getattr(user, "language", "") or translation.get_language() or "nl"
         with translation.override(language):
-            message = self.render_mail(template_prefix, email, {"email": email, **context})
+            message = self.render_mail(
+                template_prefix, email, {"email": email, **context, **site_context()}
+            )
         html = next(
             (
                 body

@@ -146,6 +146,7 @@ class ActivityDetailSerializer(ActivitySerializer):
         fields = [
             *ActivitySerializer.Meta.fields,
             "description",
+            "bring",
             "offer_hours",
             "occurrences",
         ]

@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.urls import absolute_url
@@ -41,8 +42,29 @@ def _series(activity: Activity, sessions, **fields) -> ical.CalendarEvent | None
     )
 
 
+def _enrolment_description(enrolment: Enrolment) -> str:
+    """The school's description, then what to bring, what to do when the child cannot come
+    and where the enrolments are, in the active language."""
+    activity = enrolment.activity
+    lines = [activity.description.strip()]
+    if activity.bring:
+        lines.append(f"{_('What to bring:')} {activity.bring}")
+    lines.append(
+        _("Can %(child)s not come? Report it on the website before the session starts.")
+        % {"child": enrolment.child.first_name}
+    )
+    # Not every calendar shows the URL field; the description is read everywhere.
+    lines.append(f"{_('See all enrolments of your children:')} {_my_enrolments_url()}")
+    return "\n".join(line for line in lines if line)
+
+
+def _my_enrolments_url() -> str:
+    return absolute_url("activities:my_enrolments")
+
+
 def enrolment_event(enrolment: Enrolment, sessions, *, sequence: int):
-    """A child's place in an activity as a series, summary "<activity> (<first name>)".
+    """A child's place in an activity as a series, summary "<activity> (<first name>)", in
+    the active language (the invites' and the feed's reader's).
 
     `sequence` is the enrolment's `calendar_sequence` for the invites and the feed alike: a
     calendar that got an invite at a higher SEQUENCE ignores a feed event at a lower one."""
@@ -52,9 +74,10 @@ def enrolment_event(enrolment: Enrolment, sessions, *, sequence: int):
         sessions,
         uid=ical.uid("enrolment", enrolment.pk),
         sequence=sequence,
-        summary=f"{activity.title} ({enrolment.child.first_name})",
-        description=activity.description,
-        url=absolute_url("activities:my_enrolments"),
+        summary=_("%(activity)s (%(child)s)")
+        % {"activity": activity.title, "child": enrolment.child.first_name},
+        description=_enrolment_description(enrolment),
+        url=_my_enrolments_url(),
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.urls import absolute_url
 from notifications import ical
@@ -61,6 +61,7 @@ def tell_family(
             "activity": enrolment.activity,
             "guardian": guardian,
             "url": absolute_url("activities:my_enrolments"),
+            "browse_url": absolute_url("activities:browse"),
             **context,
         },
         to_email=guardian.email,
@@ -76,6 +77,11 @@ def tell_family(
 # Invites
 
 
+def _language(enrolment: Enrolment) -> str:
+    """The guardian's: the invite's summary and description are in the mail's language."""
+    return enrolment.child.guardian.language or "nl"
+
+
 def _invite(enrolment: Enrolment, method: str, event, now: dt.datetime) -> dict:
     guardian = enrolment.child.guardian
     attendee = ical.Person(guardian.email, guardian.get_full_name(), rsvp=False)
@@ -89,7 +95,8 @@ def series_invite(enrolment: Enrolment, method: str, *, now: dt.datetime, sessio
     activity's future sessions) when telling many families of one activity."""
     if sessions is None:
         sessions = future_sessions(enrolment.activity, now)
-    event = enrolment_event(enrolment, sessions, sequence=enrolment.calendar_sequence)
+    with translation.override(_language(enrolment)):
+        event = enrolment_event(enrolment, sessions, sequence=enrolment.calendar_sequence)
     return {} if event is None else _invite(enrolment, method, event, now)
 
 
@@ -166,9 +173,10 @@ def tell_families_session_cancelled(
     for enrolment in enrolments:
         invite = {}
         if enrolment.status == Enrolment.Status.CONFIRMED:
-            event = enrolment_session_event(
-                enrolment, occurrence, sequence=enrolment.calendar_sequence
-            )
+            with translation.override(_language(enrolment)):
+                event = enrolment_session_event(
+                    enrolment, occurrence, sequence=enrolment.calendar_sequence
+                )
             invite = _invite(enrolment, ical.CANCEL, event, now)
         tell_family(
             enrolment=enrolment,

@@ -85,6 +85,12 @@ class Activity(models.Model):
     )
     title = models.CharField(_("title"), max_length=150)
     description = models.TextField(_("description"))
+    bring = models.CharField(
+        _("what to bring"),
+        max_length=200,
+        blank=True,
+        help_text=_("Optional. For example: sports clothes and a bottle of water."),
+    )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     level = models.CharField(_("school type"), max_length=2, choices=School.Level.choices)
     grade_min = models.PositiveSmallIntegerField(

@@ -1,5 +1,10 @@
 """The programme's time zone. Datetimes are stored aware (UTC); days, weekdays, opening hours
-and school times are Amsterdam's wall clock."""
+and school times are Amsterdam's wall clock.
+
+Times in words, for pages, mail and invites: in the active language, on Amsterdam's wall
+clock, with the names of days and months from Django's own catalogues (so Turkish and Arabic
+have theirs): "woensdag 13 januari, 15:30-17:00", "Çarşamba 13 Ocak, 15:30-17:00".
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import translation
 from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext
 
 LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
 
@@ -22,15 +28,34 @@ def local_datetime(day: dt.date, time: dt.time) -> dt.datetime:
     return dt.datetime.combine(day, time, LOCAL_TZ)
 
 
-# Every language reads the weekday first, as the issue's examples do; Django's own catalogues
-# translate the day and month names.
-_DAY_FORMAT = "l j F"
+# Every language reads the weekday first, as the issue's examples do.
+DAY_FORMAT = "l j F"
 _DAY_FORMAT_WITH_YEAR = "l j F Y"
+DASH = "\u2013"  # An en dash between two times, as in print.
 # Arabic separates with its own comma.
 _COMMA = {"ar": "\u060c "}
 # Times are weak text: inside right-to-left text the bidi algorithm would show 15:30-17:00 as
 # 17:00-15:30. A left-to-right isolate (LRI … PDI) keeps the order in pages and mails alike.
 _LRI, _PDI = "\u2066", "\u2069"
+
+
+def _comma() -> str:
+    return _COMMA.get((translation.get_language() or "").split("-")[0], ", ")
+
+
+def _isolated(text: str) -> str:
+    return f"{_LRI}{text}{_PDI}" if translation.get_language_bidi() else text
+
+
+def day_text(day: dt.date | dt.datetime, *, year: bool = False) -> str:
+    """The day in words, e.g. "woensdag 13 januari"."""
+    return date_format(day, _DAY_FORMAT_WITH_YEAR if year else DAY_FORMAT)
+
+
+def moment_text(moment: dt.datetime, *, year: bool = False) -> str:
+    """One moment, e.g. a deadline: "woensdag 6 januari, 14:00"."""
+    local = moment.astimezone(LOCAL_TZ)
+    return f"{day_text(local, year=year)}{_comma()}{_isolated(f'{local:%H:%M}')}"
 
 
 def when_text(
@@ -41,22 +66,19 @@ def when_text(
     "woensdag 13 januari, 15:30-17:00"; "Çarşamba 13 Ocak, 15:30-17:00". A range that ends
     on another day names both days.
     """
-    language = translation.get_language() or ""
-    isolate = translation.get_language_bidi()
-    day_format = _DAY_FORMAT_WITH_YEAR if year else _DAY_FORMAT
-    comma = _COMMA.get(language.split("-")[0], ", ")
-
-    def times(text: str) -> str:
-        return f"{_LRI}{text}{_PDI}" if isolate else text
-
-    start = starts_at.astimezone(LOCAL_TZ)
-    text = f"{date_format(start, day_format)}{comma}"
     if ends_at is None:
-        return text + times(f"{start:%H:%M}")
-    end = ends_at.astimezone(LOCAL_TZ)
-    if end.date() == start.date():
-        return text + times(f"{start:%H:%M}\u2013{end:%H:%M}")
-    return (
-        f"{text}{times(f'{start:%H:%M}')} \u2013 "
-        f"{date_format(end, day_format)}{comma}{times(f'{end:%H:%M}')}"
-    )
+        return moment_text(starts_at, year=year)
+    start, end = starts_at.astimezone(LOCAL_TZ), ends_at.astimezone(LOCAL_TZ)
+    if end.date() != start.date():
+        return f"{moment_text(start, year=year)} {DASH} {moment_text(end, year=year)}"
+    times = _isolated(f"{start:%H:%M}{DASH}{end:%H:%M}")
+    return f"{day_text(start, year=year)}{_comma()}{times}"
+
+
+def weekly_text(*, first_date: dt.date, start_time: dt.time, end_time: dt.time) -> str:
+    """A weekly series, "elke woensdag 15:30-17:00, vanaf 13 januari"."""
+    return gettext("every %(weekday)s %(times)s, from %(first)s") % {
+        "weekday": date_format(first_date, "l"),
+        "times": _isolated(f"{start_time:%H:%M}{DASH}{end_time:%H:%M}"),
+        "first": date_format(first_date, "j F"),
+    }

@@ -162,6 +162,7 @@ class ActivitySpec:
     priority_wijken: tuple[str, ...] = ()
     parent_child: str = ""  # which child of parent@demo.test enrols, after the demo families
     offer: bool = False  # a demo family cancels, so the first one waiting gets an offer
+    bring: str = ""  # what to bring, in the mails and on the activity page
 
 
 _t = dt.time  # _t(15, 30): the specs below stay on one line each
@@ -172,6 +173,7 @@ ACTIVITIES = [
         "Voetbal op het plein", "99ZA", "sport", (3, 8), 12, 2, (_t(14), _t(15, 30)),
         "Elke woensdag samen voetballen op het schoolplein, met een trainer van de club.",
         fill=10, priority_wijken=("Poelenburg",), parent_child="Sem",
+        bring="Sportkleren, voetbalschoenen en een fles water",
     ),
     ActivitySpec(
         "Theater en drama", "99ZA", "culture", (5, 8), 10, 0, (_t(15, 15), _t(16, 30)),
@@ -181,7 +183,7 @@ ACTIVITIES = [
     ActivitySpec(
         "Streetdance", "99ZA", "culture", (4, 8), 12, 4, (_t(15, 30), _t(17)),
         "Dansen op je eigen muziek, met dansers uit de buurt.",
-        venue=HUB, fill=12, parent_child="Sem", offer=True,
+        venue=HUB, fill=12, parent_child="Sem", offer=True, bring="Sportschoenen",
     ),
     ActivitySpec(
         "Robots bouwen", "99ZB", "technology", (5, 8), 12, 1, (_t(15), _t(16, 30)),

@@ -8,6 +8,7 @@ a rolled-back change sends nothing and a broker outage only delays mail (see tas
 from __future__ import annotations
 
 import contextlib
+import html
 import logging
 import os
 import smtplib
@@ -135,8 +136,12 @@ def notification_create_from_template(
     """Render `templates/<template>_subject.txt`, `_message.txt` and `_message.html` in the
     recipient's language and add the result to the outbox."""
     language = language or (recipient.language if recipient else "nl")
+    context = {"site_name": settings.SITE_NAME, **context}
     with translation.override(language):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        # A subject is plain text: the template escaped "&" and "<" in names and titles.
+        subject = html.unescape(
+            " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        )
         body_text = render_to_string(f"{template}_message.txt", context).strip()
         body_html = render_to_string(f"{template}_message.html", context).strip()
     return notification_create(

@@ -17,6 +17,7 @@ from ..models import Activity, Attendance, Enrolment
 DATA_FIELDS = (
     "title",
     "description",
+    "bring",
     "category",
     "venue",
     "grade_min",

@@ -84,6 +84,7 @@ def activity_data(spec: ActivitySpec, school: School, today: dt.date) -> dict:
     return {
         "title": spec.title,
         "description": spec.description,
+        "bring": spec.bring,
         "category": spec.category,
         "venue": Venue.objects.get(name=spec.venue) if spec.venue else None,
         "level": school.level,

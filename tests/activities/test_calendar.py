@@ -185,7 +185,7 @@ def test_each_child_gets_a_reminder(enrolment, parent, school, activity):
 
 @pytest.mark.parametrize(
     ("language", "subject"),
-    [("en", "Reminder: Voetbal on Wednesday 6 January")],
+    [("en", "Reminder: Voetbal on Wednesday 6 January, 14:00")],
 )
 def test_the_reminder_is_in_the_parents_language(enrolment, parent, language, subject):
     parent.language = language
@@ -194,7 +194,7 @@ def test_the_reminder_is_in_the_parents_language(enrolment, parent, language, su
     (reminder,) = sent()
     assert reminder.language == language
     assert reminder.subject == subject
-    assert "Ayla" in reminder.body_text and "14:00-15:30" in reminder.body_text
+    assert "Ayla" in reminder.body_text and "6 January, 14:00\u201315:30" in reminder.body_text
     assert "/activities/mine/" in reminder.body_html
 
 

@@ -56,7 +56,8 @@ def test_every_event_renders_a_full_message_in_the_guardians_language(event, lan
     assert sent.body_text.strip() and "{%" not in sent.body_text
     assert sent.body_html.startswith("<!DOCTYPE html>")
     assert "Judo" in sent.subject + sent.body_text
-    assert "/activities/mine/" in sent.body_text
+    link = "/activities/\n" if event in {"offer_expired", "activity_cancelled"} else "/mine/"
+    assert link in sent.body_text
     assert "\n" not in sent.subject
 
 
@@ -71,13 +72,13 @@ def test_the_message_names_the_child(event):
 
 
 def test_the_html_mail_declares_the_guardians_language():
-    assert '<html lang="en">' in tell("confirmed", "en").body_html
+    assert '<html lang="en" dir="ltr">' in tell("confirmed", "en").body_html
 
 
 def test_an_offer_names_its_deadline_in_local_time_and_in_the_language():
-    assert "Wednesday 6 January 14:00" in tell("offered", "en").body_text
+    assert "Wednesday 6 January, 14:00" in tell("offered", "en").body_text
     Notification.objects.all().delete()
-    assert "woensdag 6 januari 14:00" in tell("offered", "nl").body_text
+    assert "woensdag 6 januari, 14:00" in tell("offered", "nl").body_text
 
 
 def test_the_waiting_list_message_gives_the_position():

@@ -37,7 +37,7 @@ def _open_activity(school, **kwargs) -> Activity:
 def test_parent_finds_an_activity_enrols_a_child_and_sees_the_status(page, school):
     parent = person(is_parent=True)
     factories.ChildFactory(guardian=parent, school=school, first_name="Sami", grade=6)
-    activity = _open_activity(school)
+    activity = _open_activity(school, bring="Sportschoenen")
 
     log_in(page, parent.email, factories.PASSWORD)
     page.goto("/activities/")
@@ -45,6 +45,7 @@ def test_parent_finds_an_activity_enrols_a_child_and_sees_the_status(page, schoo
     page.get_by_role("link", name="Streetdance").first.click()
     page.wait_for_load_state()
     assert_good_page(page)
+    assert page.get_by_text("Sportschoenen").count() == 1
     page.get_by_label("Sami").check()
     page.get_by_role("button", name="Enrol").click()
     page.wait_for_load_state()
@@ -68,6 +69,7 @@ def test_staff_publish_an_activity_and_take_attendance(page, school):
     fields = {
         "title": "Robotica",
         "description": "We bouwen en programmeren robots.",
+        "bring": "Een laptop als je die hebt",
         "capacity": "10",
         "enrolment_opens_at": f"{today - dt.timedelta(days=1):%Y-%m-%d}T09:00",
         "enrolment_closes_at": f"{today + dt.timedelta(days=10):%Y-%m-%d}T18:00",
@@ -90,6 +92,7 @@ def test_staff_publish_an_activity_and_take_attendance(page, school):
 
     activity = Activity.objects.get(title="Robotica")
     assert activity.status == Activity.Status.PUBLISHED
+    assert activity.bring == "Een laptop als je die hebt"
     child = factories.ChildFactory(school=school, grade=6, first_name="Lina")
     services.enrolment_create(
         guardian=child.guardian, child=child, activity=activity, now=timezone.now()

@@ -127,7 +127,7 @@ def test_the_reminder_is_written_in_the_recipients_language(due, parent, languag
     reminders.reminders_send_due(now=START)
     notification = Notification.objects.get()
     assert notification.language == language
-    assert f'<html lang="{language}">' in notification.body_html
+    assert f'<html lang="{language}" dir="ltr">' in notification.body_html
     if greeting:
         assert notification.body_text.startswith(greeting)
 
