@@ -48,13 +48,14 @@ def _enrolment_description(enrolment: Enrolment) -> str:
     activity = enrolment.activity
     lines = [activity.description.strip()]
     if activity.bring:
-        lines.append(f"{_('What to bring:')} {activity.bring}")
+        # Not inside an f-string: gettext's extractor does not read those.
+        lines.append(_("What to bring:") + " " + activity.bring)
     lines.append(
         _("Can %(child)s not come? Report it on the website before the session starts.")
         % {"child": enrolment.child.first_name}
     )
     # Not every calendar shows the URL field; the description is read everywhere.
-    lines.append(f"{_('See all enrolments of your children:')} {_my_enrolments_url()}")
+    lines.append(_("See all enrolments of your children") + ": " + _my_enrolments_url())
     return "\n".join(line for line in lines if line)
 
 
