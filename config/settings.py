@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "activities",
     "notifications",
     "scheduler",
+    "campaigns",
     "demo",
 ]
 
@@ -281,6 +282,10 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-reminders": {
         "task": "notifications.tasks.send_due_reminders",
         "schedule": 300.0,
+    },
+    "campaigns-send-parent-messages": {
+        "task": "campaigns.tasks.send_due_parent_messages",
+        "schedule": 60.0,
     },
 }
 

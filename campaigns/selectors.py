@@ -1,0 +1,33 @@
+"""Reads of Be on Track messages, scoped: the sender sees their own, coordinators those of
+their municipality; anyone else gets 404."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from notifications.models import Notification
+
+from .models import ParentMessage
+
+
+def messages_visible_to(user, roles) -> QuerySet[ParentMessage]:
+    """With the families written to, delivered and failed, counted in the same query."""
+    sent = Notification.Status.SENT
+    failed = Notification.Status.FAILED
+    return (
+        ParentMessage.objects.filter(
+            Q(created_by=user) | Q(municipality_id__in=roles.coordinator_of)
+        )
+        .select_related("created_by", "neighbourhood", "school", "activity", "municipality")
+        .annotate(
+            recipients=Count("deliveries"),
+            delivered=Count("deliveries", filter=Q(deliveries__notification__status=sent)),
+            failed=Count("deliveries", filter=Q(deliveries__notification__status=failed)),
+        )
+        .order_by("-send_at", "-id")
+    )
+
+
+def get_message_for(user, roles, pk: int) -> ParentMessage:
+    return get_object_or_404(messages_visible_to(user, roles), pk=pk)
