@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core.refusals import Refusal
 from core.views import manager_required, posted, submit
@@ -21,6 +21,7 @@ LANGUAGE_NAMES = {"nl": "Nederlands", "tr": "Türkçe", "ar": "العربية", 
 
 
 @manager_required
+@require_safe
 def message_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.messages_visible_to(request.user, request.roles)[:100]
     return render(request, "campaigns/list.html", {"rows": rows})
@@ -67,6 +68,7 @@ def _preview(request: HttpRequest, form: ComposeForm) -> dict | None:
 
 
 @manager_required
+@require_safe
 def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     message = selectors.get_message_for(request.user, request.roles, pk)
     busy = message.status != ParentMessage.Status.SENT or message.waiting > 0

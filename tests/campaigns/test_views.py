@@ -125,3 +125,15 @@ def test_the_log_costs_the_same_at_any_size(client, size):
         page = client.get(LIST)
     assert len(page.context["rows"]) == size
     assert all(row.recipients == size for row in page.context["rows"])
+
+
+def test_a_parent_switches_messages_off_and_the_digest_on_in_settings(client):
+    guardian = factories.parent()
+    login(client, guardian)
+    assert "Send me Be on Track messages" in client.get(reverse("account_settings")).content.decode()
+    client.post(reverse("account_settings"), {"action": "parent_messages", "digest": "1"})
+    preference = MessagePreference.objects.get(user=guardian)
+    assert preference.messages_off and preference.digest
+    client.post(reverse("account_settings"), {"action": "parent_messages", "messages_on": "1"})
+    preference.refresh_from_db()
+    assert not preference.messages_off and not preference.digest
