@@ -130,7 +130,8 @@ def test_the_log_costs_the_same_at_any_size(client, size):
 def test_a_parent_switches_messages_off_and_the_digest_on_in_settings(client):
     guardian = factories.parent()
     login(client, guardian)
-    assert "Send me Be on Track messages" in client.get(reverse("account_settings")).content.decode()
+    page = client.get(reverse("account_settings")).content.decode()
+    assert "Send me Be on Track messages" in page
     client.post(reverse("account_settings"), {"action": "parent_messages", "digest": "1"})
     preference = MessagePreference.objects.get(user=guardian)
     assert preference.messages_off and preference.digest
