@@ -1,0 +1,70 @@
+"""Be on Track messages in a real browser on a phone-sized screen: a coordinator writes in
+Dutch and Arabic to one neighbourhood, previews, sends; each family of that neighbourhood gets
+it once in its language, a family that switched messages off gets nothing; the stop link in
+the mail works. Every page passes axe at 360 px."""
+
+import pytest
+
+from campaigns import services
+from campaigns.models import ParentMessage
+from notifications.models import Notification
+from schools.models import CoordinatorMembership
+from tests import factories
+from tests.campaigns.helpers import family
+
+from .helpers import assert_good_page, log_in, person
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_coordinator_writes_to_one_neighbourhood_in_dutch_and_arabic(page, municipality):
+    east = factories.NeighbourhoodFactory(municipality=municipality, name="Oost")
+    west = factories.NeighbourhoodFactory(municipality=municipality, name="West")
+    school = factories.SchoolFactory(neighbourhood=east)
+    dutch = family(school, neighbourhood=east)
+    arabic = family(school, neighbourhood=east, language="ar", children=2)
+    family(school, neighbourhood=west)
+    stopped = family(school, neighbourhood=east)
+    services.message_preference_set(user_pk=stopped.pk, messages_off=True)
+    coordinator = person(mfa_exempt=True)
+    CoordinatorMembership.objects.create(user=coordinator, municipality=municipality)
+
+    log_in(page, coordinator.email, factories.PASSWORD)
+    page.goto("/messages/new/")
+    assert_good_page(page)
+    page.get_by_label("Neighbourhood where they live").select_option(label="Oost")
+    page.get_by_label("Subject in Dutch").fill("Sportdag")
+    page.get_by_label("Text in Dutch").fill("Kom ook naar de sportdag!")
+    page.get_by_label("Subject in Arabic").fill("يوم رياضي")
+    page.get_by_label("Text in Arabic").fill("تعالوا إلى اليوم الرياضي!")
+    page.get_by_role("button", name="Preview").click()
+    page.wait_for_load_state()
+
+    assert_good_page(page)
+    assert "This message reaches < 5 families." in page.get_by_role("status").first.inner_text()
+    assert page.locator("article[lang=ar][dir=rtl]").count() == 1
+    page.get_by_role("button", name="Send", exact=True).click()
+    page.wait_for_load_state()
+
+    assert_good_page(page)
+    message = ParentMessage.objects.get()
+    assert page.url.endswith(f"/messages/{message.pk}/")
+    assert page.locator("#count-recipients").inner_text() == "2"
+    sent = {n.to_email: n.language for n in Notification.objects.filter(kind="parent_message")}
+    assert sent == {dutch.email: "nl", arabic.email: "ar"}
+
+    page.goto("/messages/")
+    assert_good_page(page)
+    assert page.get_by_role("link", name="Sportdag").count() == 1
+
+
+def test_the_stop_link_in_a_message_asks_then_stops(page, db):
+    guardian = factories.parent()
+    url = services.unsubscribe_url(guardian.pk)
+    page.goto(url[url.index("/messages/") :])
+    assert_good_page(page)
+    page.get_by_role("button", name="Stop these messages").click()
+    page.wait_for_load_state()
+    assert_good_page(page)
+    guardian.message_preference.refresh_from_db()
+    assert guardian.message_preference.messages_off
