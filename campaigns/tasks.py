@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from . import services
+from . import digest, services
 
 
 @shared_task(acks_late=True)
@@ -14,3 +14,9 @@ def send_parent_message(message_id: int) -> int:
 def send_due_parent_messages() -> int:
     """Send the messages whose time has come (beat runs this every minute)."""
     return services.parent_messages_send_due(now=timezone.now())
+
+
+@shared_task
+def send_monthly_digests() -> int:
+    """Write this month's digests (beat runs this daily; one per parent and month)."""
+    return digest.digests_send(now=timezone.now())

@@ -287,6 +287,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "campaigns.tasks.send_due_parent_messages",
         "schedule": 60.0,
     },
+    "campaigns-monthly-digest": {
+        "task": "campaigns.tasks.send_monthly_digests",
+        "schedule": 86400.0,
+    },
 }
 
 # Reminders (notifications/reminders.py): how long before the start each kind is sent, as
