@@ -41,7 +41,7 @@ def test_a_coordinator_writes_to_one_neighbourhood_in_dutch_and_arabic(page, mun
     page.wait_for_load_state()
 
     assert_good_page(page)
-    assert "This message reaches < 5 families." in page.get_by_role("status").first.inner_text()
+    assert "Families it reaches: < 5" in page.get_by_role("status").first.inner_text()
     assert page.locator("article[lang=ar][dir=rtl]").count() == 1
     page.get_by_role("button", name="Send", exact=True).click()
     page.wait_for_load_state()
