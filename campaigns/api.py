@@ -15,6 +15,7 @@ from core.api import bad_input
 from schools.models import Municipality, Neighbourhood, School
 
 from . import selectors, services
+from .audience import SMALL_COUNT
 from .models import ParentMessage
 
 TEXTS = [f"{part}_{code}" for code in ("nl", "tr", "ar", "en") for part in ("subject", "text")]
@@ -23,9 +24,11 @@ TEXTS = [f"{part}_{code}" for code in ("nl", "tr", "ar", "en") for part in ("sub
 class ParentMessageSerializer(serializers.ModelSerializer):
     sender = serializers.CharField(source="created_by", read_only=True, default="")
     audience = serializers.CharField(source="audience_label", read_only=True)
-    recipients = serializers.IntegerField(read_only=True, help_text=_("Families written to."))
-    delivered = serializers.IntegerField(read_only=True)
-    failed = serializers.IntegerField(read_only=True)
+    recipients = serializers.SerializerMethodField(
+        help_text=_("Families written to; empty for 1 to 4 when you are not staff of its school.")
+    )
+    delivered = serializers.SerializerMethodField()
+    failed = serializers.SerializerMethodField()
     municipality = serializers.PrimaryKeyRelatedField(
         queryset=Municipality.objects.none(), required=False
     )
@@ -83,6 +86,24 @@ class ParentMessageSerializer(serializers.ModelSerializer):
         self.fields["activity"].queryset = Activity.objects.filter(
             school__in=self.fields["school"].queryset
         )
+
+    def _count(self, message: ParentMessage, name: str) -> int | None:
+        """Exact for staff of the message's school; 1 to 4 is empty for others (a coordinator
+        may not single out a family), as the pages show "< 5"."""
+        count = getattr(message, name, 0)
+        roles = getattr(self.context.get("request"), "roles", None)
+        if roles is None or selectors.counts_exact_for(message, roles) or count == 0:
+            return count
+        return count if count >= SMALL_COUNT else None
+
+    def get_recipients(self, message: ParentMessage) -> int | None:
+        return self._count(message, "recipients")
+
+    def get_delivered(self, message: ParentMessage) -> int | None:
+        return self._count(message, "delivered")
+
+    def get_failed(self, message: ParentMessage) -> int | None:
+        return self._count(message, "failed")
 
     def validate(self, data):
         low, high = data.get("grade_min"), data.get("grade_max")

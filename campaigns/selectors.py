@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from notifications.models import Notification
 
+from .audience import shown_count
 from .models import ParentMessage
 
 
@@ -31,3 +32,16 @@ def messages_visible_to(user, roles) -> QuerySet[ParentMessage]:
 
 def get_message_for(user, roles, pk: int) -> ParentMessage:
     return get_object_or_404(messages_visible_to(user, roles), pk=pk)
+
+
+def counts_exact_for(message: ParentMessage, roles) -> bool:
+    """Staff of the message's school see its exact counts; others (coordinators) see "< 5" for
+    1 to 4 families: so few, with the filters, could point at one family."""
+    return message.school_id is not None and message.school_id in roles.staff_of
+
+
+def shown_counts(message: ParentMessage, roles) -> dict[str, str]:
+    """The log's counts (annotated by messages_visible_to) as this person may see them."""
+    exact = counts_exact_for(message, roles)
+    names = ("recipients", "waiting", "delivered", "failed")
+    return {name: shown_count(getattr(message, name), exact=exact) for name in names}

@@ -23,7 +23,9 @@ LANGUAGE_NAMES = {"nl": "Nederlands", "tr": "Türkçe", "ar": "العربية", 
 @manager_required
 @require_safe
 def message_list(request: HttpRequest) -> HttpResponse:
-    rows = selectors.messages_visible_to(request.user, request.roles)[:100]
+    rows = list(selectors.messages_visible_to(request.user, request.roles)[:100])
+    for row in rows:
+        row.shown = selectors.shown_counts(row, request.roles)
     return render(request, "campaigns/list.html", {"rows": rows})
 
 
@@ -71,7 +73,10 @@ def _preview(request: HttpRequest, form: ComposeForm) -> dict | None:
 @require_safe
 def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     message = selectors.get_message_for(request.user, request.roles, pk)
-    busy = message.status != ParentMessage.Status.SENT or message.waiting > 0
+    message.shown = selectors.shown_counts(message, request.roles)
+    # Polled while it goes out (its time has come) and until the outbox has delivered it all.
+    due = message.send_at <= timezone.now() and message.status != ParentMessage.Status.SENT
+    busy = due or message.waiting > 0
     context = {"message": message, "busy": busy}
     if request.htmx:
         return render(request, "campaigns/_progress.html", context)

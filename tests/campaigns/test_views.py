@@ -96,6 +96,7 @@ def test_progress_shows_the_counts_and_updates_itself(client):
     page = client.get(reverse("campaigns:detail", args=[message.pk]), HTTP_HX_REQUEST="true")
     assert page.templates[0].name == "campaigns/_progress.html"
     assert page.context["message"].delivered == 1
+    assert page.context["message"].shown["delivered"] == "< 5"  # a coordinator: so few hide
     assert not page.context["busy"]
 
 
