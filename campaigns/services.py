@@ -226,3 +226,14 @@ def parent_message_preview(*, roles, **fields) -> tuple[str, list[dict]]:
         )
         mails.append({"language": language, "subject": subject, "text": text, "html": html})
     return shown_count(count, exact=exact), mails
+
+
+def message_choices_of(user) -> dict:
+    """The person's choices about Be on Track messages, for their data export."""
+    preference = message_preference_of(user)
+    return {"messages": not preference.messages_off, "monthly_digest": preference.digest}
+
+
+def message_choices_forget(*, user_pk: int) -> None:
+    """Erase a person's choices (their account is being erased)."""
+    MessagePreference.objects.filter(user_id=user_pk).delete()

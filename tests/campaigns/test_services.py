@@ -160,3 +160,29 @@ def test_the_mail_carries_one_click_unsubscribe_headers():
     (sent,) = mail.outbox
     assert sent.extra_headers["List-Unsubscribe"] == f"<{services.unsubscribe_url(guardian.pk)}>"
     assert sent.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_staff_write_to_one_activity_of_their_school_only():
+    t = town()
+    placed = family(t.school)
+    family(t.school)  # same school, not in the activity
+    activity = factories.ActivityFactory(school=t.school)
+    factories.EnrolmentFactory(activity=activity, child=placed.children.get(), status="waitlisted")
+    roles = Roles(staff_of=frozenset({t.school.pk}))
+    message = write(roles, t.municipality, school=t.school, activity=activity)
+    assert set(_sent_to(message)) == {placed.email}
+    elsewhere = factories.ActivityFactory(school=t.other_school)
+    with pytest.raises(services.OutOfScope):
+        write(roles, t.municipality, school=t.school, activity=elsewhere)
+
+
+def test_an_erased_account_leaves_its_choices_and_gets_nothing():
+    t = town()
+    guardian = family(t.school)
+    services.message_preference_set(user_pk=guardian.pk, digest=True)
+    assert services.message_choices_of(guardian) == {"messages": True, "monthly_digest": True}
+    services.message_choices_forget(user_pk=guardian.pk)
+    assert services.message_choices_of(guardian)["monthly_digest"] is False
+    type(guardian).objects.filter(pk=guardian.pk).update(erased_at=NOW)
+    with pytest.raises(services.NoFamilies):
+        write(coordinator_roles(t.municipality), t.municipality)
