@@ -68,3 +68,17 @@ def test_the_stop_link_in_a_message_asks_then_stops(page, db):
     assert_good_page(page)
     guardian.message_preference.refresh_from_db()
     assert guardian.message_preference.messages_off
+
+
+def test_a_parent_switches_messages_off_in_settings(page, db):
+    guardian = person(is_parent=True)
+    log_in(page, guardian.email, factories.PASSWORD)
+    page.goto("/accounts/settings/")
+    assert_good_page(page)
+    page.get_by_label("Send me Be on Track messages").uncheck()
+    page.get_by_role("button", name="Save message choices").click()
+    page.wait_for_load_state()
+    assert_good_page(page)
+    assert not page.get_by_label("Send me Be on Track messages").is_checked()
+    guardian.message_preference.refresh_from_db()
+    assert guardian.message_preference.messages_off
