@@ -84,6 +84,8 @@ class ComposeForm(OnceForm):
             .exclude(status=Activity.Status.DRAFT)
             .order_by("title", "pk")
         )
+        if len(roles.staff_of) == 1 and not roles.is_coordinator:
+            self.fields["school"].initial = next(iter(roles.staff_of))
         if "municipality" in self.fields and len(roles.coordinator_of) == 1:
             self.fields["municipality"].initial = next(iter(roles.coordinator_of))
             self.fields["municipality"].widget = forms.HiddenInput()
@@ -113,6 +115,5 @@ class ComposeForm(OnceForm):
         else:
             data["sender_role"] = ParentMessage.SenderRole.STAFF
             data["municipality"] = data["school"].neighbourhood.municipality
-        for name in ("neighbourhood",):
-            data.setdefault(name, None)
+        data.setdefault("neighbourhood", None)  # not a choice for staff
         return data

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.pagination import paginate
 from core.refusals import Refusal
 from core.views import manager_required, posted, submit
 
@@ -23,10 +24,10 @@ LANGUAGE_NAMES = {"nl": "Nederlands", "tr": "Türkçe", "ar": "العربية", 
 @manager_required
 @require_safe
 def message_list(request: HttpRequest) -> HttpResponse:
-    rows = list(selectors.messages_visible_to(request.user, request.roles)[:100])
-    for row in rows:
+    page = paginate(request, selectors.messages_visible_to(request.user, request.roles))
+    for row in page.object_list:
         row.shown = selectors.shown_counts(row, request.roles)
-    return render(request, "campaigns/list.html", {"rows": rows})
+    return render(request, "campaigns/list.html", {"page": page, "rows": page.object_list})
 
 
 @manager_required
