@@ -104,6 +104,18 @@ class ComposeForm(OnceForm):
             self.add_error("send_at", _("Choose when to send it."))
         return data
 
+    @classmethod
+    def initial_from(cls, message: ParentMessage) -> dict:
+        """The form's values for a message being changed (sent later, so "later")."""
+        names = ["municipality", "neighbourhood", "school", "activity", "grade_min", "grade_max"]
+        initial = {name: getattr(message, f"{name}_id", None) for name in names[:4]}
+        initial |= {name: getattr(message, name) for name in names[4:]}
+        texts = [
+            f"{part}_{code}" for code in ("nl", "tr", "ar", "en") for part in ("subject", "text")
+        ]
+        initial |= {name: getattr(message, name) for name in [*texts, "link"]}
+        return initial | {"when": WHEN_LATER, "send_at": message.send_at}
+
     def message_fields(self, roles) -> dict:
         """The service's keyword arguments for this form's data."""
         data = dict(self.cleaned_data)

@@ -42,6 +42,11 @@ class NoFamilies(Refusal):
     status = 400
 
 
+class AlreadyGoing(Refusal):
+    code = "already_going"
+    status = 409
+
+
 def parent_message_create(*, sender, roles, now: datetime, **fields) -> ParentMessage:
     """Save a message within the sender's scope and queue it when its time has come.
 
@@ -55,6 +60,25 @@ def parent_message_create(*, sender, roles, now: datetime, **fields) -> ParentMe
     message.save()
     if message.send_at <= now:
         transaction.on_commit(lambda: _queue_send(message.pk))
+    return message
+
+
+def parent_message_update(*, message_id: int, roles, now: datetime, **fields) -> ParentMessage:
+    """Change a message before its time; once its time has come (the send may be running)
+    or it went out, it stays as the families got it."""
+    with transaction.atomic():
+        message = ParentMessage.objects.select_for_update().get(pk=message_id)
+        if message.status != ParentMessage.Status.SCHEDULED or message.send_at <= now:
+            raise AlreadyGoing(_("This message is going out or was sent: it can no longer change."))
+        for name, value in fields.items():
+            setattr(message, name, value)
+        message.send_at = message.send_at or now
+        _check_scope(message, roles)
+        if audience_count(Audience.of(message)) == 0:
+            raise NoFamilies(_("No family matches this choice. Choose a wider group."))
+        message.save()
+        if message.send_at <= now:
+            transaction.on_commit(lambda: _queue_send(message.pk))
     return message
 
 

@@ -71,6 +71,37 @@ def _preview(request: HttpRequest, form: ComposeForm) -> dict | None:
 
 
 @manager_required
+@require_http_methods(["GET", "POST"])
+def message_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a message before its time: only its sender (others: 404)."""
+    message = selectors.get_message_for(request.user, request.roles, pk)
+    if message.created_by_id != request.user.pk:
+        raise Http404
+    form = ComposeForm(
+        posted(request), roles=request.roles, initial=ComposeForm.initial_from(message)
+    )
+    preview = None
+    if request.POST.get("action") == "preview":
+        preview = _preview(request, form)
+    else:
+        changed = submit(
+            request,
+            form,
+            lambda _data: services.parent_message_update(
+                message_id=message.pk,
+                roles=request.roles,
+                now=timezone.now(),
+                **form.message_fields(request.roles),
+            ),
+            _("The message is changed. It goes out at its time."),
+        )
+        if changed is not None:
+            return redirect("campaigns:detail", pk=changed.pk)
+    context = {"form": form, "preview": preview, "message": message}
+    return render(request, "campaigns/compose.html", context)
+
+
+@manager_required
 @require_safe
 def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     message = selectors.get_message_for(request.user, request.roles, pk)
@@ -78,7 +109,12 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Polled while it goes out (its time has come) and until the outbox has delivered it all.
     due = message.send_at <= timezone.now() and message.status != ParentMessage.Status.SENT
     busy = due or message.waiting > 0
-    context = {"message": message, "busy": busy}
+    editable = (
+        message.created_by_id == request.user.pk
+        and message.status == ParentMessage.Status.SCHEDULED
+        and message.send_at > timezone.now()
+    )
+    context = {"message": message, "busy": busy, "editable": editable}
     if request.htmx:
         return render(request, "campaigns/_progress.html", context)
     return render(request, "campaigns/detail.html", context)

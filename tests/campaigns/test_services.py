@@ -186,3 +186,22 @@ def test_an_erased_account_leaves_its_choices_and_gets_nothing():
     type(guardian).objects.filter(pk=guardian.pk).update(erased_at=NOW)
     with pytest.raises(services.NoFamilies):
         write(coordinator_roles(t.municipality), t.municipality)
+
+
+def test_a_message_cannot_change_once_its_time_has_come():
+    t = town()
+    family(t.school)
+    roles = coordinator_roles(t.municipality)
+    later = write(roles, t.municipality, send_at=NOW + dt.timedelta(hours=1))
+    changed = services.parent_message_update(
+        message_id=later.pk, roles=roles, now=NOW, subject_nl="Nieuw"
+    )
+    assert changed.subject_nl == "Nieuw"
+    with pytest.raises(services.AlreadyGoing):
+        services.parent_message_update(
+            message_id=later.pk, roles=roles, now=NOW + dt.timedelta(hours=1), subject_nl="x"
+        )
+    with pytest.raises(services.OutOfScope):
+        services.parent_message_update(
+            message_id=later.pk, roles=coordinator_roles(factories.MunicipalityFactory()), now=NOW
+        )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from campaigns import services
 from campaigns.models import MessagePreference, ParentMessage
@@ -139,3 +142,26 @@ def test_a_parent_switches_messages_off_and_the_digest_on_in_settings(client):
     client.post(reverse("account_settings"), {"action": "parent_messages", "messages_on": "1"})
     preference.refresh_from_db()
     assert not preference.messages_off and not preference.digest
+
+
+def test_the_sender_changes_a_later_message_until_its_time(client):
+    t = town()
+    family(t.school, neighbourhood=t.east)
+    family(t.school, neighbourhood=t.west)
+    sender = factories.coordinator(t.municipality)
+    later = timezone.now() + dt.timedelta(days=2)
+    message = write(coordinator_roles(t.municipality), t.municipality, sender=sender, send_at=later)
+    edit = reverse("campaigns:edit", args=[message.pk])
+    login(client, sender)
+    assert "Sportdag" not in client.get(edit).content.decode()
+    form = _form(t, neighbourhood=t.west.pk, when="later", send_at=f"{later:%Y-%m-%dT%H:%M}")
+    client.post(edit, {**form, "action": "send"})
+    message.refresh_from_db()
+    assert (message.subject_nl, message.neighbourhood) == ("Sportdag", t.west)
+    assert not Notification.objects.exists()
+
+    ParentMessage.objects.filter(pk=message.pk).update(send_at=timezone.now())
+    page = client.post(edit, {**_form(t, subject_nl="Te laat"), "action": "send"})
+    assert "can no longer change" in page.content.decode()
+    login(client, factories.coordinator(t.municipality))  # a colleague: not theirs to change
+    assert client.get(edit).status_code == 404

@@ -420,6 +420,11 @@ PAGES: dict[str, Expect] = {
         },
     ),
     "campaigns:detail": E("B's message", fill=pk("parent_message")),
+    "campaigns:edit": E(
+        "B's message (only its sender may change it)",
+        fill=pk("parent_message"),
+        body=lambda b: {"subject_nl": "Indringer", "text_nl": "Indringer", "action": "send"},
+    ),
     "campaigns:unsubscribe": E(
         "the stop link in a message: the signed token is the key, so an outsider without it "
         "finds nothing",
