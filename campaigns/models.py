@@ -124,11 +124,6 @@ class ParentMessage(models.Model):
             )
         return ", ".join(parts) or str(_("all families of the municipality"))
 
-    @property
-    def waiting(self) -> int:
-        """Written to the outbox and not yet delivered or failed (with the log's counts)."""
-        return self.recipients - self.delivered - self.failed
-
     def languages(self) -> list[str]:
         """The languages this message is written in (Dutch always)."""
         return [code for code in LANGUAGES if self.text_for(code)[1]]

@@ -16,6 +16,8 @@ def messages_visible_to(user, roles) -> QuerySet[ParentMessage]:
     """With the families written to, delivered and failed, counted in the same query."""
     sent = Notification.Status.SENT
     failed = Notification.Status.FAILED
+    # An erased family's mail is gone from the outbox: it counts as written, not as waiting.
+    waiting = [Notification.Status.PENDING, Notification.Status.SENDING]
     return (
         ParentMessage.objects.filter(
             Q(created_by=user) | Q(municipality_id__in=roles.coordinator_of)
@@ -25,6 +27,7 @@ def messages_visible_to(user, roles) -> QuerySet[ParentMessage]:
             recipients=Count("deliveries"),
             delivered=Count("deliveries", filter=Q(deliveries__notification__status=sent)),
             failed=Count("deliveries", filter=Q(deliveries__notification__status=failed)),
+            waiting=Count("deliveries", filter=Q(deliveries__notification__status__in=waiting)),
         )
         .order_by("-send_at", "-id")
     )

@@ -165,3 +165,15 @@ def test_the_sender_changes_a_later_message_until_its_time(client):
     assert "can no longer change" in page.content.decode()
     login(client, factories.coordinator(t.municipality))  # a colleague: not theirs to change
     assert client.get(edit).status_code == 404
+
+
+def test_a_family_erased_after_sending_leaves_the_page_at_rest(client):
+    t = town()
+    guardian = family(t.school)
+    sender = factories.coordinator(t.municipality)
+    message = write(coordinator_roles(t.municipality), t.municipality, sender=sender)
+    Notification.objects.filter(recipient=guardian).delete()  # as notifications_forget does
+    login(client, sender)
+    page = client.get(reverse("campaigns:detail", args=[message.pk]))
+    assert page.context["message"].recipients == 1
+    assert page.context["message"].waiting == 0 and not page.context["busy"]
