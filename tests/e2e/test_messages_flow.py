@@ -3,12 +3,15 @@ Dutch and Arabic to one neighbourhood, previews, sends; each family of that neig
 it once in its language, a family that switched messages off gets nothing; the stop link in
 the mail works. Every page passes axe at 360 px."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from campaigns import services
 from campaigns.models import ParentMessage
 from notifications.models import Notification
-from schools.models import CoordinatorMembership
+from schools.models import CoordinatorMembership, StaffMembership
 from tests import factories
 from tests.campaigns.helpers import family
 
@@ -82,3 +85,31 @@ def test_a_parent_switches_messages_off_in_settings(page, db):
     assert not page.get_by_label("Send me Be on Track messages").is_checked()
     guardian.message_preference.refresh_from_db()
     assert guardian.message_preference.messages_off
+
+
+def test_the_sender_changes_a_later_message_before_its_time(page, municipality):
+    school = factories.SchoolFactory(neighbourhood__municipality=municipality)
+    family(school)
+    staff = person(mfa_exempt=True)
+    StaffMembership.objects.create(user=staff, school=school, role="teacher")
+    later = timezone.localtime() + dt.timedelta(days=3)
+
+    log_in(page, staff.email, factories.PASSWORD)
+    page.goto("/messages/new/")
+    page.get_by_label("Subject in Dutch").fill("Ouderavond")
+    page.get_by_label("Text in Dutch").fill("Donderdag om zeven uur.")
+    page.get_by_label("Send later").check()
+    page.get_by_label("Send at").fill(f"{later:%Y-%m-%dT%H:%M}")
+    page.get_by_role("button", name="Send", exact=True).click()
+    page.wait_for_load_state()
+    assert_good_page(page)
+    page.get_by_role("link", name="Change the message").click()
+    page.wait_for_load_state()
+    assert_good_page(page)
+    page.get_by_label("Subject in Dutch").fill("Ouderavond verzet")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_load_state()
+
+    assert page.get_by_role("heading", name="Ouderavond verzet").count() == 1
+    assert ParentMessage.objects.get().subject_nl == "Ouderavond verzet"
+    assert not Notification.objects.exists()  # not before its time
