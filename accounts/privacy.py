@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from activities import services as activity_services
 from activities.models import AbsenceNotice, Attendance, Child, Enrolment
+from campaigns import services as campaigns
 from core.audit import record_export
 from core.tasks import queue_task
 from core.urls import absolute_url
@@ -186,6 +187,7 @@ def personal_data(user: User) -> dict:
         "children": _children(user),
         "local_hero": _hero(user),
         "mail": _mail(user),
+        "message_choices": campaigns.message_choices_of(user),
     }
 
 
@@ -295,6 +297,7 @@ def account_erase(*, user: User, now: dt.datetime) -> User:
             hero_services.hero_erase(hero=hero, now=now)
         memberships_end(user_pk=user.pk)
         notifications_forget(user_pk=user.pk, email=email)
+        campaigns.message_choices_forget(user_pk=user.pk)
         Invitation.objects.filter(email__iexact=email).delete()
         EmailAddress.objects.filter(user=user).delete()
         Authenticator.objects.filter(user=user).delete()

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
 from activities import api as activities_api
+from campaigns import api as campaigns_api
 from heroes import api as heroes_api
 from notifications.api import CalendarFeedView
 from scheduler import api as scheduler_api
@@ -57,6 +58,7 @@ schools_api.register(router)
 activities_api.register(router)
 heroes_api.register(router)
 scheduler_api.register(router)
+campaigns_api.register(router)
 
 urlpatterns = [
     path("calendar-feed/", CalendarFeedView.as_view(), name="calendar-feed"),

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "activities",
     "notifications",
     "scheduler",
+    "campaigns",
     "demo",
 ]
 
@@ -286,6 +287,14 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-reminders": {
         "task": "notifications.tasks.send_due_reminders",
         "schedule": 300.0,
+    },
+    "campaigns-send-parent-messages": {
+        "task": "campaigns.tasks.send_due_parent_messages",
+        "schedule": 60.0,
+    },
+    "campaigns-monthly-digest": {
+        "task": "campaigns.tasks.send_monthly_digests",
+        "schedule": 86400.0,
     },
 }
 

@@ -44,6 +44,7 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("heroes/", include("heroes.urls")),
     path("sessions/", include("scheduler.urls")),
+    path("messages/", include("campaigns.urls")),
     path("outbox/", include("notifications.urls")),
     path("calendar/", include(notification_urls.feed_urlpatterns)),
     path("api/v1/", include("config.api_urls")),

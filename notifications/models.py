@@ -40,6 +40,9 @@ class Notification(models.Model):
     # Holds a login code or a link with a token (verification, password reset, invitation):
     # only the recipient may read it; the outbox pages never show its text.
     is_secret = models.BooleanField(default=False)
+    # For bulk mail a person may stop (programme messages): the one-click address sent as
+    # List-Unsubscribe with List-Unsubscribe-Post (RFC 8058); empty for all other mail.
+    list_unsubscribe = models.URLField(max_length=500, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

@@ -62,6 +62,7 @@ def notification_create(
     language: str = "nl",
     municipality_pk: int | None = None,
     is_secret: bool = False,
+    list_unsubscribe: str = "",
     queue: bool = True,
 ) -> tuple[Notification, bool]:
     """Add a message to the outbox once per key; returns (notification, created). With
@@ -82,6 +83,7 @@ def notification_create(
             "language": language,
             "municipality_pk": municipality_pk,
             "is_secret": is_secret,
+            "list_unsubscribe": list_unsubscribe,
         },
     )
     if created and queue:
@@ -318,11 +320,16 @@ def _mark_failed(notification: Notification, reason: str) -> None:
 
 
 def _build_message(notification: Notification) -> EmailMultiAlternatives:
+    headers = {"X-Backontrack-Key": notification.idempotency_key}
+    if notification.list_unsubscribe:
+        # RFC 8058: mail programs show an "unsubscribe" button that POSTs to the address.
+        headers["List-Unsubscribe"] = f"<{notification.list_unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = EmailMultiAlternatives(
         subject=notification.subject,
         body=notification.body_text,
         to=[notification.to_email],
-        headers={"X-Backontrack-Key": notification.idempotency_key},
+        headers=headers,
     )
     if notification.body_html:
         message.attach_alternative(notification.body_html, "text/html")

@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from campaigns import services as campaigns
 from core import once
 from core.pagination import paginate
 from core.views import act, coordinator_required, resubmitted
@@ -65,6 +66,14 @@ def account_settings(request):
         return redirect("account_settings")
     if action in FEED_ACTIONS:
         return _feed_action(request, action)
+    if action == "parent_messages":
+        campaigns.message_preference_set(
+            user_pk=request.user.pk,
+            messages_off=not request.POST.get("messages_on"),
+            digest=bool(request.POST.get("digest")),
+        )
+        messages.success(request, _("Your choices about messages are saved."))
+        return redirect(reverse("account_settings") + "#parent-messages")
     reminder_form = _reminder_form(request, request.POST if action == "reminders" else None)
     if action == "reminders" and reminder_form.is_valid():
         reminders.reminder_preferences_update(
@@ -121,6 +130,7 @@ def _render_settings(request, form, new_token: str = "", reminder_form=None):
             "reminder_form": reminder_form or _reminder_form(request),
             "feed_token": feed_token,
             "feed_url": feed_url,
+            "message_preference": campaigns.message_preference_of(request.user),
             "webcal_url": feed_url.replace("https://", "webcal://", 1).replace(
                 "http://", "webcal://", 1
             ),

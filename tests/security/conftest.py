@@ -36,6 +36,7 @@ from django.test.utils import override_settings
 from accounts.models import DataExport, Invitation
 from activities import services as activity_services
 from activities.models import Attendance, Enrolment
+from campaigns.models import ParentMessage
 from config.celery import app as celery_app
 from heroes import services as hero_services
 from notifications.models import FeedToken, Notification
@@ -434,6 +435,21 @@ def _second_municipality(world: World) -> None:
         ),
         PRIVATE,
         "Berichtgeheim Bmarker",
+    )
+    add(
+        "parent_message",
+        ParentMessage.objects.create(
+            municipality=municipality,
+            sender_role=ParentMessage.SenderRole.STAFF,
+            created_by=staff,
+            school=school,
+            subject_nl="Oudergeheim Bmarker",
+            text_nl="Oudertekst Bmarker",
+            send_at=NOW + dt.timedelta(days=30),
+            created_at=NOW,
+        ),
+        PRIVATE,
+        "Oudergeheim Bmarker",
     )
     feed = FeedToken.objects.create(user=guardian)
     add("feed_token", feed, PRIVATE, feed.token)

@@ -135,6 +135,18 @@ API: dict[str, Expect] = {
             "reason": "Indringer",
         },
     ),
+    "parent-message-list": E(
+        "one's own messages to families (none for parents and heroes); one to B's families is "
+        "refused (its neighbourhood and school are not choices)",
+        ok(SIGNED_IN),
+        body=lambda b: {
+            "neighbourhood": b.pk("neighbourhood"),
+            "school": b.pk("school"),
+            "subject_nl": "Indringer",
+            "text_nl": "Indringer",
+        },
+    ),
+    "parent-message-detail": E("B's message to families", fill=pk("parent_message")),
     "kit-block-list": E("blocks of one's own kits", ok((COORDINATOR,))),
     "kit-block-detail": E("B's kit's block"),
     "matching-run-list": E(

@@ -400,6 +400,36 @@ PAGES: dict[str, Expect] = {
     "scheduler:kit-detail": E("B's kit", fill=pk("kit")),
     "scheduler:kit-edit": E("B's kit", fill=pk("kit"), body=kit_body),
     "scheduler:block-delete": E("B's kit's block", fill=pk("block")),
+    # --- Be on Track messages to families ----------------------------------------------------
+    "campaigns:list": E(
+        "the messages the person sent, and those of the coordinator's own municipality",
+        ok((STAFF, COORDINATOR), ("GET",)),
+    ),
+    "campaigns:compose": E(
+        "writing to families of one's own school or municipality: B, its neighbourhood and its "
+        "school are not choices (the form says so)",
+        ok((STAFF, COORDINATOR), ("GET", "POST")),
+        body=lambda b: {
+            "municipality": b.pk("municipality"),
+            "neighbourhood": b.pk("neighbourhood"),
+            "school": b.pk("school"),
+            "subject_nl": "Indringer",
+            "text_nl": "Indringer",
+            "when": "now",
+            "action": "send",
+        },
+    ),
+    "campaigns:detail": E("B's message", fill=pk("parent_message")),
+    "campaigns:edit": E(
+        "B's message (only its sender may change it)",
+        fill=pk("parent_message"),
+        body=lambda b: {"subject_nl": "Indringer", "text_nl": "Indringer", "action": "send"},
+    ),
+    "campaigns:unsubscribe": E(
+        "the stop link in a message: the signed token is the key, so an outsider without it "
+        "finds nothing",
+        fill={"token": UNKNOWN_TOKEN},
+    ),
     # --- the outbox (a development aid: off without DEBUG) and calendar feeds -----------------
     "notifications:outbox": E(
         "the development outbox (a 404 without DEBUG), asked with DEBUG on: a coordinator reads "

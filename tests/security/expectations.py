@@ -58,6 +58,7 @@ MODEL_KEYS = {
     "accounts.user": "guardian",
     "accounts.invitation": "invitation",
     "notifications.notification": "notification",
+    "campaigns.parentmessage": "parent_message",
     "account.emailaddress": "guardian",
     "mfa.authenticator": "webauthn",
     "auditlog.logentry": "guardian",
