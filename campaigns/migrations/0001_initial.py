@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('activities', '0006_submission_keys'),
-        ('notifications', '0004_i12_msg_list_unsubscribe'),
+        ('notifications', '0004_list_unsubscribe'),
         ('schools', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
