@@ -1,11 +1,17 @@
-"""`{% when starts_at ends_at %}`: core.time.when_text in a page, in the reader's language."""
+"""Times in words in pages and mails (core.time), in the reader's language:
+
+- `{% when starts_at ends_at %}`: a `<time>` element, for pages;
+- `{{ deadline|when }}`, `{{ closes|when:"year" }}`: one moment, for a sentence;
+- `{{ session.starts_at|when:session.ends_at }}`: a range as plain text, for mail;
+- `{{ activity|weekly }}`: an activity's weekly series.
+"""
 
 import datetime as dt
 
 from django import template
 from django.utils.html import format_html
 
-from core.time import LOCAL_TZ, when_text
+from core.time import LOCAL_TZ, weekly_text, when_text
 
 register = template.Library()
 
@@ -23,8 +29,18 @@ def when_tag(starts_at: dt.datetime, ends_at: dt.datetime | None = None, year: b
 
 
 @register.filter(name="when")
-def when_filter(moment: dt.datetime | None, year: str = "") -> str:
-    """One moment as text, for a sentence: `{{ deadline|when }}`, `{{ closes|when:"year" }}`."""
+def when_filter(moment: dt.datetime | None, end_or_year: dt.datetime | str = "") -> str:
+    """One moment (with the year when asked: "year"), or a range up to an end datetime."""
     if moment is None:
         return ""
-    return when_text(moment, year=year == "year")
+    if isinstance(end_or_year, dt.datetime):
+        return when_text(moment, end_or_year)
+    return when_text(moment, year=end_or_year == "year")
+
+
+@register.filter
+def weekly(activity) -> str:
+    """An activity's weekly series: "elke woensdag 15:30-17:00, vanaf 13 januari"."""
+    return weekly_text(
+        first_date=activity.first_date, start_time=activity.start_time, end_time=activity.end_time
+    )
