@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 # Dutch first: every family can fall back on it.
 LANGUAGES = ("nl", "tr", "ar", "en")
-RTL_LANGUAGES = frozenset({"ar"})
 
 
 class ParentMessage(models.Model):

@@ -23,7 +23,7 @@ from core.urls import absolute_url
 from notifications.services import notification_create, notifications_queue
 
 from .audience import Audience, audience_count, audience_guardians, shown_count
-from .models import RTL_LANGUAGES, MessagePreference, ParentMessage, ParentMessageDelivery
+from .models import MessagePreference, ParentMessage, ParentMessageDelivery
 
 logger = logging.getLogger(__name__)
 
@@ -192,8 +192,6 @@ def parent_message_render(
         "subject": subject,
         "text": text,
         "link": message.link,
-        "language": language,
-        "direction": "rtl" if language in RTL_LANGUAGES else "ltr",
         "unsubscribe_url": unsubscribe_url,
         "settings_url": absolute_url("account_settings"),
     }

@@ -3,9 +3,10 @@ and the one-click stop link in every message (RFC 8058: it works without logging
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
@@ -17,8 +18,6 @@ from core.views import manager_required, posted, submit
 from . import selectors, services
 from .forms import ComposeForm
 from .models import ParentMessage
-
-LANGUAGE_NAMES = {"nl": "Nederlands", "tr": "Türkçe", "ar": "العربية", "en": "English"}
 
 
 @manager_required
@@ -64,9 +63,12 @@ def _preview(request: HttpRequest, form: ComposeForm) -> dict | None:
     except Refusal as refusal:
         form.add_error(None, str(refusal.message))
         return None
+    names = dict(settings.LANGUAGES)  # each language named in itself
     for mail in mails:
-        mail["name"] = LANGUAGE_NAMES.get(mail["language"], mail["language"])
-        mail["direction"] = "rtl" if mail["language"] == "ar" else "ltr"
+        mail["name"] = names.get(mail["language"], mail["language"])
+        mail["direction"] = (
+            "rtl" if translation.get_language_info(mail["language"])["bidi"] else "ltr"
+        )
     return {"count": count, "mails": mails}
 
 
