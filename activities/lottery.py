@@ -254,7 +254,7 @@ def _draw_once(round_pk: int, now: dt.datetime, seed: int | None) -> tuple[Lotte
 def _write(result: DrawResult, round: LotteryRound, now: dt.datetime) -> None:
     confirmed = [pk for pks in result.confirmed.values() for pk in pks]
     Enrolment.objects.filter(pk__in=confirmed).update(
-        status=Enrolment.Status.CONFIRMED, decided_at=now
+        status=Enrolment.Status.CONFIRMED, decided_at=now, placed_at=now
     )
     for activity_pk, pks in result.confirmed.items():
         Activity.objects.filter(pk=activity_pk).update(seats_taken=F("seats_taken") + len(pks))
@@ -278,9 +278,12 @@ def _write_waiting_lists(result: DrawResult, round: LotteryRound) -> None:
                     pk=pk,
                     status=Enrolment.Status.WAITLISTED,
                     applied_at=round.closes_at + dt.timedelta(microseconds=position),
+                    waitlisted_at=round.closes_at,
                 )
             )
-    Enrolment.objects.bulk_update(waitlisted, ["status", "applied_at"], batch_size=500)
+    Enrolment.objects.bulk_update(
+        waitlisted, ["status", "applied_at", "waitlisted_at"], batch_size=500
+    )
 
 
 def _tell_families(result: DrawResult, confirmed: list[int], now: dt.datetime) -> None:

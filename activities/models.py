@@ -320,6 +320,10 @@ class Enrolment(models.Model):
     applied_at = models.DateTimeField(_("applied at"))
     offer_expires_at = models.DateTimeField(_("answer before"), null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # When the child first held a place and first joined the waiting list; kept when the
+    # enrolment ends, for the steering figures (reports: waiting times, drop-out).
+    placed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    waitlisted_at = models.DateTimeField(null=True, blank=True, editable=False)
     placed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -424,6 +424,8 @@ def _enrol(activity, children, now, *, created_by, choice_rank=1, placed_by=None
             sibling_group=sibling_group,
             applied_at=now,
             decided_at=now if status == Enrolment.Status.CONFIRMED else None,
+            placed_at=now if status == Enrolment.Status.CONFIRMED else None,
+            waitlisted_at=now if status == Enrolment.Status.WAITLISTED else None,
             created_by=created_by,
             placed_by=placed_by,
         )
@@ -496,6 +498,7 @@ def enrolment_place(*, activity: Activity, child: Child, placed_by, now: dt.date
             priority_tier=0,
             applied_at=now,
             decided_at=now,
+            placed_at=now,
             created_by=placed_by,
             placed_by=placed_by,
         )

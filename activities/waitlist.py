@@ -80,7 +80,8 @@ def place_offer_accept(*, enrolment: Enrolment, now: dt.datetime) -> Enrolment:
         enrolment.status = Enrolment.Status.CONFIRMED
         enrolment.offer_expires_at = None
         enrolment.decided_at = now
-        enrolment.save(update_fields=["status", "offer_expires_at", "decided_at"])
+        enrolment.placed_at = enrolment.placed_at or now
+        enrolment.save(update_fields=["status", "offer_expires_at", "decided_at", "placed_at"])
         messages.tell_family_confirmed(enrolment=enrolment, now=now)
         return enrolment
 
