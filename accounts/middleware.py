@@ -111,7 +111,8 @@ def _start_the_idle_clock(sender, request, user, **kwargs) -> None:
 
 class IdleSessionMiddleware:
     """A signed-in session ends after a time without activity: settings.SESSION_IDLE_STAFF_S for
-    people who see children's data (staff, coordinators, admins), SESSION_IDLE_S for others.
+    people who see children's data or every municipality's figures (staff, coordinators,
+    admins, the programme team: Roles.needs_mfa), SESSION_IDLE_S for others.
     The last activity is written at most once a minute, so a busy page costs no extra writes."""
 
     WRITE_EVERY_S = 60
@@ -140,7 +141,8 @@ class IdleSessionMiddleware:
 
 
 class RequireMFAMiddleware:
-    """Staff and coordinators reach nothing but the MFA setup until they have a second factor."""
+    """Staff, coordinators and the programme team (Roles.needs_mfa) reach nothing but the MFA
+    setup until they have a second factor."""
 
     def __init__(self, get_response):
         self.get_response = get_response

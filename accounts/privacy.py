@@ -29,7 +29,7 @@ from notifications.models import Notification
 from notifications.services import notification_create_from_template, notifications_forget
 from scheduler import services as scheduler_services
 from scheduler.models import Offer, Visit
-from schools.models import CoordinatorMembership, StaffMembership
+from schools.models import CoordinatorMembership, ProgrammeMembership, StaffMembership
 from schools.services import memberships_end
 
 from .audit import audit_forget
@@ -166,6 +166,11 @@ def _roles(user: User) -> dict:
             m.municipality.name
             for m in CoordinatorMembership.objects.filter(user=user).select_related("municipality")
         ],
+        "programme_team_since": _when(
+            ProgrammeMembership.objects.filter(user=user)
+            .values_list("created_at", flat=True)
+            .first()
+        ),
     }
 
 
@@ -357,4 +362,5 @@ def erasure_pending_for(user: User, now: dt.datetime | None = None) -> dict:
         ).count(),
         "memberships": StaffMembership.objects.filter(user=user).count()
         + CoordinatorMembership.objects.filter(user=user).count(),
+        "is_programme": ProgrammeMembership.objects.filter(user=user).exists(),
     }

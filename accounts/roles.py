@@ -7,7 +7,7 @@ from django.db.models import IntegerField, Value
 
 from core.roles import NO_ROLES, Roles
 from heroes.models import Hero
-from schools.models import CoordinatorMembership, StaffMembership
+from schools.models import CoordinatorMembership, ProgrammeMembership, StaffMembership
 
 
 def roles_for(user) -> Roles:
@@ -25,6 +25,9 @@ def roles_for(user) -> Roles:
             .filter(user=user)
             .order_by()
             .values_list(Value("hero"), "municipality_id"),
+            ProgrammeMembership.objects.filter(user=user)
+            .order_by()
+            .values_list(Value("programme"), Value(0, output_field=IntegerField())),
             Authenticator.objects.filter(
                 user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
             )
@@ -33,7 +36,9 @@ def roles_for(user) -> Roles:
             all=True,
         )
     )
-    found: dict[str, set[int]] = {"staff": set(), "coordinator": set(), "hero": set(), "mfa": set()}
+    found: dict[str, set[int]] = {
+        kind: set() for kind in ("staff", "coordinator", "hero", "programme", "mfa")
+    }
     for kind, ident in kinds:
         found[kind].add(ident)
     return Roles(
@@ -41,6 +46,7 @@ def roles_for(user) -> Roles:
         staff_of=frozenset(found["staff"]),
         hero_municipality=min(found["hero"]) if found["hero"] else None,
         is_parent=user.is_parent,
+        is_programme=bool(found["programme"]),
         has_mfa=bool(found["mfa"]),
         is_site_admin=user.is_staff,
     )

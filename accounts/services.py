@@ -187,12 +187,15 @@ def user_language_set(*, user: User, language: str) -> None:
 class ApiTokenNotAllowed(Refusal):
     code = "api_token_not_allowed"
     status = 403
-    message = gettext_lazy("Only school staff and coordinators can make a key for other programs.")
+    message = gettext_lazy(
+        "Only school staff, coordinators and the programme team can make a key for other programs."
+    )
 
 
 def api_token_issue(*, user: User, roles: Roles, now: datetime) -> tuple[ApiToken, str]:
     """A person asks for a token for themselves on their account page: only staff,
-    coordinators and site admins may (Roles.may_hold_api_token); others are refused."""
+    coordinators, the programme team and site admins may (Roles.may_hold_api_token); others
+    are refused."""
     if not roles.may_hold_api_token:
         raise ApiTokenNotAllowed
     return api_token_create(user=user, now=now)

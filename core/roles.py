@@ -12,6 +12,8 @@ class Roles:
     staff_of: frozenset[int] = field(default_factory=frozenset)
     hero_municipality: int | None = None
     is_parent: bool = False
+    # On the national programme team: every municipality's figures, aggregates only.
+    is_programme: bool = False
     has_mfa: bool = False
     # May open the Django admin (User.is_staff, not school staff).
     is_site_admin: bool = False
@@ -30,15 +32,16 @@ class Roles:
 
     @property
     def needs_mfa(self) -> bool:
-        """Coordinators, school staff and site admins see children's data: they must use a
-        second factor."""
-        return self.is_coordinator or self.is_staff or self.is_site_admin
+        """Coordinators, school staff and site admins see children's data, the programme team
+        the figures of every municipality: they must use a second factor."""
+        return self.is_coordinator or self.is_staff or self.is_site_admin or self.is_programme
 
     @property
     def may_hold_api_token(self) -> bool:
         """API tokens are for the people who run the programme and the integrations that work
-        as them (school staff, coordinators, site admins); parents and heroes use the site."""
-        return self.is_coordinator or self.is_staff or self.is_site_admin
+        as them (school staff, coordinators, site admins, the programme team reading figures);
+        parents and heroes use the site."""
+        return self.is_coordinator or self.is_staff or self.is_site_admin or self.is_programme
 
     @property
     def names(self) -> list[str]:
@@ -47,6 +50,7 @@ class Roles:
             ("staff", self.is_staff),
             ("hero", self.is_hero),
             ("parent", self.is_parent),
+            ("programme", self.is_programme),
         ]
         return [name for name, held in pairs if held]
 

@@ -46,6 +46,8 @@ staff_required = role_required(lambda roles: roles.is_staff)
 manager_required = role_required(lambda roles: roles.is_coordinator or roles.is_staff)
 hero_required = role_required(lambda roles: roles.is_hero)
 parent_required = role_required(lambda roles: roles.is_parent)
+# The national programme team's pages: figures of every municipality, aggregates only.
+programme_required = role_required(lambda roles: roles.is_programme)
 
 
 def posted(request: HttpRequest):

@@ -5,6 +5,7 @@ from .models import (
     Group,
     Municipality,
     Neighbourhood,
+    ProgrammeMembership,
     School,
     SchoolClosure,
     StaffMembership,
@@ -69,6 +70,17 @@ class StaffMembershipAdmin(admin.ModelAdmin):
 class CoordinatorMembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "municipality", "created_at"]
     list_select_related = ["user", "municipality"]
+    search_fields = ["user__email", "user__name"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(ProgrammeMembership)
+class ProgrammeMembershipAdmin(admin.ModelAdmin):
+    """The national programme team: a site admin adds a member here (there is no invitation
+    for it: there are few of them, and they see every municipality's figures)."""
+
+    list_display = ["user", "created_at"]
+    list_select_related = ["user"]
     search_fields = ["user__email", "user__name"]
     raw_id_fields = ["user"]
 

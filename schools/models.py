@@ -221,6 +221,26 @@ class CoordinatorMembership(models.Model):
         return f"{self.user} @ {self.municipality}"
 
 
+class ProgrammeMembership(models.Model):
+    """A member of the national programme team: reads the figures of every municipality,
+    aggregates only, never a child or a person. A site admin adds them in the admin."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="programme_membership",
+        verbose_name=_("user"),
+    )
+    created_at = models.DateTimeField(_("added on"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("programme team member")
+        verbose_name_plural = _("programme team members")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
 class SchoolClosure(models.Model):
     """Days without lessons: a holiday or study day for one school or a whole municipality."""
 

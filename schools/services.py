@@ -19,6 +19,7 @@ from .models import (
     Group,
     Municipality,
     Neighbourhood,
+    ProgrammeMembership,
     School,
     SchoolClosure,
     StaffMembership,
@@ -307,7 +308,9 @@ def closure_delete(*, roles: Roles, closure: SchoolClosure) -> None:
 
 
 def memberships_end(*, user_pk: int) -> int:
-    """The person leaves: they are no longer staff at any school nor coordinator anywhere."""
+    """The person leaves: they are no longer staff at any school, coordinator anywhere nor on
+    the programme team."""
     staff, _ = StaffMembership.objects.filter(user_id=user_pk).delete()
     coordinators, _ = CoordinatorMembership.objects.filter(user_id=user_pk).delete()
-    return staff + coordinators
+    programme, _ = ProgrammeMembership.objects.filter(user_id=user_pk).delete()
+    return staff + coordinators + programme

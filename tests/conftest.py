@@ -124,3 +124,9 @@ def outsider_staff(municipality):
 @pytest.fixture
 def parent(db):
     return factories.parent()
+
+
+@pytest.fixture
+def programme(db):
+    """A member of the national programme team (no other role)."""
+    return factories.programme()

@@ -27,6 +27,7 @@ from schools.models import (
     Group,
     Municipality,
     Neighbourhood,
+    ProgrammeMembership,
     School,
     SchoolClosure,
     StaffMembership,
@@ -151,6 +152,13 @@ class CoordinatorMembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     municipality = factory.SubFactory(MunicipalityFactory)
+
+
+class ProgrammeMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgrammeMembership
+
+    user = factory.SubFactory(UserFactory)
 
 
 class HeroFactory(factory.django.DjangoModelFactory):
@@ -440,6 +448,14 @@ def coordinator(municipality=None, **kwargs) -> User:
 def staff(school=None, **kwargs) -> User:
     user = UserFactory(**kwargs)
     StaffMembershipFactory(user=user, school=school or SchoolFactory())
+    give_mfa(user)
+    return user
+
+
+def programme(**kwargs) -> User:
+    """A member of the national programme team, with a second factor."""
+    user = UserFactory(**kwargs)
+    ProgrammeMembershipFactory(user=user)
     give_mfa(user)
     return user
 

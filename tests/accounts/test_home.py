@@ -136,6 +136,31 @@ def test_person_with_no_role_gets_a_kind_explanation(client):
     assert "no-role" in response.content.decode()
 
 
+def test_programme_member_is_pointed_to_the_figures_and_nothing_else(client, programme):
+    response = login(client, programme).get(HOME)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-role-section="programme"' in html
+    assert "The figures of every municipality are under Figures." in html
+    assert "no-role" not in html and 'data-role-section="parent"' not in html
+    for other in ("municipalities", "staff_schools", "hero", "family"):
+        assert other not in response.context
+
+
+def test_programme_member_without_a_second_factor_is_told_why_they_need_one(client):
+    user = factories.UserFactory()
+    factories.ProgrammeMembershipFactory(user=user)
+    login(client, user)
+
+    response = client.get(HOME)
+    page = client.get(response.url).content.decode()
+
+    assert response.url == reverse("mfa_required")
+    assert "The national programme team sees the figures of every municipality." in page
+    assert "School staff and coordinators see information about children." not in page
+
+
 def test_person_with_two_roles_sees_both(client, school, municipality):
     user = factories.staff(school)
     factories.HeroFactory(user=user, municipality=municipality)

@@ -186,12 +186,15 @@ def test_api_token_create_replaces_the_old_one(parent):
         (Roles(staff_of=frozenset({1})), True),
         (Roles(coordinator_of=frozenset({1})), True),
         (Roles(is_site_admin=True), True),
+        (Roles(is_programme=True), True),
         (Roles(is_parent=True), False),
         (Roles(hero_municipality=1), False),
         (Roles(is_parent=True, hero_municipality=1), False),
     ],
 )
-def test_only_staff_coordinators_and_admins_are_issued_a_token(parent, roles, allowed):
+def test_only_staff_coordinators_the_programme_team_and_admins_are_issued_a_token(
+    parent, roles, allowed
+):
     now = timezone.now()
     if allowed:
         _token, key = services.api_token_issue(user=parent, roles=roles, now=now)

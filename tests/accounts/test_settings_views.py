@@ -76,6 +76,17 @@ def test_revoking_the_token_removes_it(client, staff):
     assert not ApiToken.objects.filter(user=staff).exists()
 
 
+def test_a_programme_member_may_make_a_token_to_read_figures(client, programme):
+    page = login(client, programme).get(URL).content.decode()
+    assert 'id="token-head"' in page
+
+    response = client.post(URL, {"action": "token_create"})
+
+    assert ApiToken.objects.get(user=programme).digest == token_digest(
+        response.context["new_token"]
+    )
+
+
 def test_a_site_admin_may_make_a_token_for_an_integration(client):
     admin = factories.UserFactory(is_staff=True)
     factories.give_mfa(admin)
@@ -97,7 +108,7 @@ def test_parents_and_heroes_see_no_token_and_cannot_make_one(client, municipalit
     response = client.post(URL, {"action": "token_create"})
 
     assert response.status_code == 403
-    assert "Only school staff and coordinators" in response.content.decode()
+    assert "Only school staff, coordinators and the programme team" in response.content.decode()
     assert not ApiToken.objects.filter(user=user).exists()
 
 

@@ -11,11 +11,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.privacy import account_erase
+from accounts.roles import roles_for
 from activities import services as activity_services
 from activities.models import Attendance, Child, Enrolment, Occurrence
 from heroes import services as hero_services
 from heroes.models import Hero
 from scheduler.models import Offer, SessionRequest, Visit
+from schools.models import ProgrammeMembership
 from tests import factories
 from tests.helpers import login
 
@@ -189,3 +191,18 @@ def test_a_hero_who_is_also_a_parent_stops_as_hero_and_keeps_the_account(client,
     user = User.objects.get(pk=hero.user_id)
     assert user.is_active and user.is_parent
     assert client.get(reverse("scheduler:hero-offers")).status_code == 403
+
+
+def test_a_programme_member_who_deletes_their_account_leaves_the_team(client):
+    member = factories.programme(email="landelijk-team@example.test", name="Quintijn Landelijk")
+    login(client, member)
+    client.post(reverse("account_reauthenticate"), {"password": factories.PASSWORD})
+
+    page = client.get(reverse("account_delete"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "You leave the national programme team." in page.text
+
+    account_erase(user=member, now=timezone.now())
+
+    assert not ProgrammeMembership.objects.filter(user_id=member.pk).exists()
+    assert roles_for(User.objects.get(pk=member.pk)).names == []
+    assert _found_anywhere(["Quintijn Landelijk", "landelijk-team@example.test"]) == []

@@ -41,6 +41,24 @@ def test_the_export_holds_the_account_the_children_and_their_activities(parent_w
     json.dumps(data)  # plain data, ready for the file
 
 
+def test_the_export_says_since_when_the_person_is_on_the_programme_team(client, programme):
+    since = programme.programme_membership.created_at
+    data = personal_data(programme)
+    assert data["roles"]["programme_team_since"] == since.isoformat()
+    assert personal_data(factories.parent())["roles"]["programme_team_since"] is None
+
+    export = DataExport.objects.create(
+        user=programme,
+        created_at=timezone.now(),
+        ready_at=timezone.now(),
+        expires_at=timezone.now() + dt.timedelta(days=1),
+        data=data,
+    )
+    page = login(client, programme).get(reverse("data_export", args=[export.token]))
+
+    assert f"On the national programme team since {since.date().isoformat()}" in page.text
+
+
 def test_asking_mails_a_secret_link_and_a_second_click_gives_the_same_export(
     client, parent_with_child, django_capture_on_commit_callbacks
 ):

@@ -228,13 +228,15 @@ def test_a_wrong_token_gets_403(client, school):
     assert response.json()["detail"] == "Invalid or expired token."
 
 
-@pytest.mark.parametrize("membership", ["coordinator", "staff"])
+@pytest.mark.parametrize("membership", ["coordinator", "staff", "programme"])
 def test_session_without_second_factor_gets_mfa_required(client, school, membership):
     user = factories.UserFactory()
     if membership == "coordinator":
         CoordinatorMembership.objects.create(
             user=user, municipality=school.neighbourhood.municipality
         )
+    elif membership == "programme":
+        factories.ProgrammeMembershipFactory(user=user)
     else:
         StaffMembership.objects.create(user=user, school=school)
 

@@ -2,14 +2,16 @@
 
 The people of the first municipality ("A": Zaanstad) are the outsiders: a parent of another
 family, school staff of two A schools, a coordinator of A (and of a second municipality, so
-that forms offer a choice of municipality, where B is none) and a Local Hero of A who is
-assigned to nothing; staff and coordinator have a second factor, so the two-step gate hides
-nothing. They have a little of their own (a child, an activity, a request, a kit), so that
-the API's deeper paths have something to act on.
+that forms offer a choice of municipality, where B is none), a Local Hero of A who is
+assigned to nothing and a member of the national programme team; staff, coordinator and
+programme member have a second factor, so the two-step gate hides nothing. They have a little
+of their own (a child, an activity, a request, a kit), so that the API's deeper paths have
+something to act on.
 The second municipality ("B": Veenhoven) is complete: schools, groups, venue, closures,
 activities with sessions and enrolments, a child with its guardian, a hero with availability,
 an away period and a VOG, a kit with a block, session requests with windows, an offer, a
-visit, a matching run, an invitation, a failed message, calendar feed tokens and a data export.
+visit, a matching run, an invitation, a failed message, calendar feed tokens, a data export
+and another member of the programme team.
 
 Every object of B carries a marker (a word found nowhere else) and a tier saying who may see
 it: `published` (a published activity, its school and neighbourhood: anyone signed in),
@@ -48,7 +50,8 @@ PARENT = "parent"
 STAFF = "staff"
 COORDINATOR = "coordinator"
 HERO = "hero"
-ROLES = (ANONYMOUS, PARENT, STAFF, COORDINATOR, HERO)
+PROGRAMME = "programme"
+ROLES = (ANONYMOUS, PARENT, STAFF, COORDINATOR, HERO, PROGRAMME)
 
 PUBLISHED = "published"
 DIRECTORY = "directory"
@@ -61,6 +64,10 @@ VISIBLE = {
     STAFF: frozenset({PUBLISHED}),
     COORDINATOR: frozenset({PUBLISHED}),
     HERO: frozenset({PUBLISHED}),
+    # The national team sees figures of every municipality, never a person or a child: on the
+    # pages and endpoints of this suite, what anyone signed in sees (published activities,
+    # and the schools any child form offers).
+    PROGRAMME: frozenset({PUBLISHED}),
 }
 
 # Tables whose rows change by merely being signed in (sessions), not by what a request did.
@@ -137,6 +144,9 @@ def _outsiders() -> tuple[dict[str, object], dict[str, object]]:
         municipality=factories.MunicipalityFactory(name="Wormerland", slug="wormerland"),
     )
     hero = factories.HeroFactory(municipality=municipality, display_name="Held Anders")
+    # The national programme team: no municipality of its own (its figures pages are the
+    # reports app's, aggregates only), with a second factor like staff and coordinators.
+    programme = factories.programme(name="Programma Anders")
     # Their own work, so that the API's deeper paths (a register, a cancellation, a block)
     # have something to act on when the schemathesis suite hits one of these ids.
     group = factories.GroupFactory(school=vo_school, name="Eigen groep", grade=2)
@@ -161,7 +171,14 @@ def _outsiders() -> tuple[dict[str, object], dict[str, object]]:
         "kit": kit,
         "hero": hero,
     }
-    return {PARENT: parent, STAFF: staff, COORDINATOR: coordinator, HERO: hero.user}, own
+    outsiders = {
+        PARENT: parent,
+        STAFF: staff,
+        COORDINATOR: coordinator,
+        HERO: hero.user,
+        PROGRAMME: programme,
+    }
+    return outsiders, own
 
 
 def _second_municipality(world: World) -> None:
@@ -251,6 +268,17 @@ def _second_municipality(world: World) -> None:
         PRIVATE,
         "Regisseur Geheim Bmarker",
         "regie-bmarker@example.test",
+    )
+    # Another member of the national team: nobody of A may see who they are.
+    programme_user = factories.programme(
+        name="Programmageheim Bmarker", email="programma-bmarker@example.test"
+    )
+    add(
+        "programme_member",
+        programme_user.programme_membership,
+        PRIVATE,
+        "Programmageheim Bmarker",
+        "programma-bmarker@example.test",
     )
     guardian = add(
         "guardian",

@@ -10,12 +10,13 @@ from .conftest import (
     COORDINATOR,
     HERO,
     PARENT,
+    PROGRAMME,
     ROLES,
     STAFF,
 )
 from .probe import Ids
 
-SIGNED_IN = (PARENT, STAFF, COORDINATOR, HERO)
+SIGNED_IN = (PARENT, STAFF, COORDINATOR, HERO, PROGRAMME)
 EVERYONE = ROLES
 
 

@@ -8,6 +8,7 @@ from .conftest import (
     DIRECTORY,
     HERO,
     PARENT,
+    PROGRAMME,
     STAFF,
     UNKNOWN_TOKEN,
 )
@@ -155,7 +156,7 @@ PAGES: dict[str, Expect] = {
     ),
     "mfa_reauthenticate": E(
         "confirming access with the person's own second factor (or their password)",
-        ok((STAFF, COORDINATOR), ("GET", "POST", "PUT")),
+        ok((STAFF, COORDINATOR, PROGRAMME), ("GET", "POST", "PUT")),
     ),
     "mfa_activate_totp": E(SELF_SERVICE),
     "mfa_deactivate_totp": E(SELF_SERVICE),

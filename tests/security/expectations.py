@@ -39,6 +39,7 @@ MODEL_KEYS = {
     "schools.schoolclosure": "closure",
     "schools.staffmembership": "staff_user",
     "schools.coordinatormembership": "coordinator_user",
+    "schools.programmemembership": "programme_member",
     "activities.activity": "draft_activity",
     "activities.child": "child",
     "activities.enrolment": "enrolment",

@@ -3,8 +3,9 @@
 The addresses come from the URL configuration (tests/security/routes.py), not from a list
 kept by hand: every route, with every method it accepts, is requested as each outsider of
 tests/security/conftest.py (anonymous, a parent of another family, staff of another school,
-the coordinator of the other municipality, a Local Hero assigned to nothing), about the
-objects of the second municipality B. Each request must be refused without effect:
+the coordinator of the other municipality, a Local Hero assigned to nothing, a member of the
+national programme team), about the objects of the second municipality B. Each request must
+be refused without effect:
 
 - a 403, 404 or 405; a redirect to the login page (the site's or the admin's, or to log in
   again before a change to the account) or to the two-step setup page; or, when the request

@@ -1,8 +1,9 @@
 """The API keeps the promises of its own schema: schemathesis generates requests from
 /api/schema/ for every operation and sends them, in-process, as each person who uses the API
-(a parent, school staff and a coordinator, both with a second factor, and a Local Hero), with
-their API token. Every answer must be a non-5xx, with a status code the schema documents for
-the operation, the documented content type and a body that matches the documented schema.
+(a parent, school staff, a coordinator and a member of the programme team, these three with a
+second factor, and a Local Hero), with their API token. Every answer must be a non-5xx, with
+a status code the schema documents for the operation, the documented content type and a body
+that matches the documented schema.
 
 The data is tests/security/conftest.py's two municipalities; each request runs in a savepoint
 that is rolled back, so every example finds the same database.
@@ -25,10 +26,10 @@ from hypothesis import HealthCheck, settings
 
 from accounts.services import api_token_create
 
-from .conftest import COORDINATOR, HERO, PARENT, STAFF
+from .conftest import COORDINATOR, HERO, PARENT, PROGRAMME, STAFF
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "5"))
-API_ROLES = (PARENT, STAFF, COORDINATOR, HERO)
+API_ROLES = (PARENT, STAFF, COORDINATOR, HERO, PROGRAMME)
 
 # No 5xx; the status code, content type and body as the schema documents them.
 CHECKS = [
