@@ -36,7 +36,7 @@ def test_a_decline_reaches_the_coordinator_and_kindly_the_school(page, setting):
     school, teacher, coordinator, _heroes = setting
     session_request = _request(school, teacher, _next_weekday(3), 13)
     first = Offer.objects.get(request=session_request)
-    services.offer_decline(offer=first, reason=REASON, now=timezone.now())
+    services.offer_decline(offer=first, code="personal", reason=REASON, now=timezone.now())
 
     log_in(page, coordinator.email, factories.PASSWORD)
     page.goto("/sessions/board/")

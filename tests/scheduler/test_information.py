@@ -17,14 +17,15 @@ from tests.clock import HOUR, NOW, TUESDAY, WEDNESDAY, at
 from tests.helpers import api_get, login
 from tests.scheduler.conftest import make_hero, make_request
 
-pytestmark = pytest.mark.django_db
+# in_english: the kind sentence is read outside a request, in the default language (Dutch).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 PRIVATE = "Mijn moeder ligt in het ziekenhuis"
 KIND = "A Local Hero could not come at this time. We are looking for someone else."
 
 
-def decline(offer: Offer, reason: str = PRIVATE, *, now=NOW) -> Offer:
-    return services.offer_decline(offer=offer, reason=reason, now=now)
+def decline(offer: Offer, reason: str = PRIVATE, *, code: str = "personal", now=NOW) -> Offer:
+    return services.offer_decline(offer=offer, code=code, reason=reason, now=now)
 
 
 def fetched(roles_user, session_request: SessionRequest) -> SessionRequest:
@@ -107,7 +108,7 @@ def test_the_api_gives_coordinators_the_reasons(client, offer, coordinator):
     data = api_get(login(client, coordinator), f"{URL}{offer.request_id}/").json()
 
     [row] = data["declines"]
-    assert (row["hero"], row["reason"]) == ("Dennis", PRIVATE)
+    assert (row["hero"], row["decline_code"], row["reason"]) == ("Dennis", "personal", PRIVATE)
     assert row["declined_at"] == "2026-11-02T09:00:00+01:00"
 
 
