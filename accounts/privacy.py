@@ -140,6 +140,7 @@ def _hero(user: User) -> dict | None:
                 "school": o.request.school.name,
                 "starts": _when(o.starts_at),
                 "status": o.status,
+                "decline_code": o.decline_code,
                 "decline_reason": o.decline_reason,
             }
             for o in offers

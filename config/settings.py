@@ -384,6 +384,8 @@ SPECTACULAR_SETTINGS = {
         "ActivityStatusEnum": "activities.models.Activity.Status",
         "EnrolmentStatusEnum": "activities.models.Enrolment.Status",
         "AttendanceStatusEnum": "activities.models.Attendance.Status",
+        # The hero's decline (`code`) and the offers and requests that show it (`decline_code`).
+        "DeclineCodeEnum": "scheduler.models.OfferDeclineCode",
     },
 }
 

@@ -235,6 +235,25 @@ class MatchingRun(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
+class OfferDeclineCode(models.TextChoices):
+    """Why a hero said no, as they pick it: coordinators count these, while the free text
+    beside it stays for what a choice cannot say. Nothing here names health or other
+    private matters: "personal" is enough to count."""
+
+    TIME = "time", _("The day or time does not suit me")
+    DISTANCE = "distance", _("The school is too far away for me")
+    TOPIC = "topic", _("The topic or class is not a good fit for me")
+    BUSY = "busy", _("I already have enough visits this month")
+    PERSONAL = "personal", _("Personal reasons")
+    OTHER = "other", _("Something else")
+
+    @classmethod
+    def label_for(cls, code: str) -> str:
+        """The words for a stored code, blank ("no reason chosen") included: for reports that
+        group declined offers by `decline_code`."""
+        return str(cls(code).label) if code else str(_("No reason chosen"))
+
+
 class Offer(models.Model):
     """A proposed visit: one hero (and kit) at one time, waiting for the hero's answer."""
 
@@ -244,6 +263,9 @@ class Offer(models.Model):
         DECLINED = "declined", _("Declined")
         EXPIRED = "expired", _("Expired")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # Module level so that Meta's constraint can name the codes.
+    DeclineCode = OfferDeclineCode
 
     request = models.ForeignKey(SessionRequest, on_delete=models.CASCADE, related_name="offers")
     hero = models.ForeignKey("heroes.Hero", on_delete=models.CASCADE, related_name="offers")
@@ -258,6 +280,12 @@ class Offer(models.Model):
     expires_at = models.DateTimeField(_("answer before"))
     responded_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # Blank when the offer was not declined, when it was declined before heroes picked a
+    # reason, and when a hero withdrew from an accepted visit (they tell the school why in
+    # `decline_reason` instead).
+    decline_code = models.CharField(
+        _("reason chosen"), max_length=10, choices=DeclineCode.choices, blank=True
+    )
     run = models.ForeignKey(
         MatchingRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="offers"
     )
@@ -279,6 +307,12 @@ class Offer(models.Model):
                 name="one_pending_offer_per_request",
             ),
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="offer_ends"),
+            # Only a declined offer has a reason chosen, and only one of the choices.
+            models.CheckConstraint(
+                condition=Q(decline_code="")
+                | Q(status="declined", decline_code__in=OfferDeclineCode.values),
+                name="offer_decline_code",
+            ),
         ]
         indexes = [models.Index(fields=["hero", "status"]), models.Index(fields=["status"])]
 

@@ -92,6 +92,15 @@ class OfferSerializer(SessionFieldsMixin, serializers.ModelSerializer):
     notes = serializers.CharField(
         source="request.notes", read_only=True, help_text=_("The school's notes.")
     )
+    decline_code = serializers.ChoiceField(
+        choices=Offer.DeclineCode.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_(
+            "The reason you chose when you declined; empty when the offer was not declined, "
+            "or declined before reasons could be chosen."
+        ),
+    )
     broken_rules = serializers.SerializerMethodField(
         help_text=_(
             "When a coordinator chose you by hand against the usual rules: those rules, in "
@@ -119,6 +128,7 @@ class OfferSerializer(SessionFieldsMixin, serializers.ModelSerializer):
             "expires_at",
             "responded_at",
             "decline_reason",
+            "decline_code",
             "broken_rules",
         ]
         read_only_fields = fields
@@ -152,12 +162,24 @@ class VisitSerializer(SessionFieldsMixin, serializers.ModelSerializer):
 
 
 class DeclineSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(
+        choices=Offer.DeclineCode.choices,
+        required=False,
+        default=Offer.DeclineCode.OTHER,
+        help_text=_(
+            "The reason that fits best; coordinators count these. Send it: it is optional "
+            "only so that older clients keep working, and a decline without it counts as "
+            "`other`."
+        ),
+    )
     reason = serializers.CharField(
         max_length=REASON_MAX,
         required=False,
         allow_blank=True,
         default="",
-        help_text=_("Optional; only the coordinator reads it, not the school."),
+        help_text=_(
+            "Optional, anything else in words; only the coordinator reads it, not the school."
+        ),
     )
 
 
@@ -261,7 +283,10 @@ class OfferViewSet(viewsets.ReadOnlyModelViewSet):
         form = DeclineSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         services.offer_decline(
-            offer=offer, reason=form.validated_data["reason"], now=timezone.now()
+            offer=offer,
+            code=form.validated_data["code"],
+            reason=form.validated_data["reason"],
+            now=timezone.now(),
         )
         return Response(OfferSerializer(self.get_queryset().get(pk=offer.pk)).data)
 

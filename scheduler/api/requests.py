@@ -83,6 +83,15 @@ class RequestDeclineSerializer(serializers.ModelSerializer):
     hero = serializers.CharField(
         source="hero.display_name", read_only=True, help_text=_("The hero's display name.")
     )
+    decline_code = serializers.ChoiceField(
+        choices=Offer.DeclineCode.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_(
+            "The reason the hero chose; empty when they chose none (declines from before "
+            "reasons could be chosen, and heroes who withdrew from a visit they had accepted)."
+        ),
+    )
     reason = serializers.CharField(
         source="decline_reason", read_only=True, help_text=_("Empty when they gave none.")
     )
@@ -90,7 +99,7 @@ class RequestDeclineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Offer
-        fields = ["hero", "reason", "declined_at", "starts_at"]
+        fields = ["hero", "decline_code", "reason", "declined_at", "starts_at"]
 
 
 class SessionRequestSerializer(serializers.ModelSerializer):

@@ -132,9 +132,10 @@ def _confirm(offer: Offer, now: dt.datetime) -> Visit:
     return visit
 
 
-def _reopen(offer: Offer, status: str, now: dt.datetime, reason: str = "") -> None:
-    offer.status, offer.responded_at, offer.decline_reason = status, now, reason
-    offer.save(update_fields=["status", "responded_at", "decline_reason"])
+def _reopen(offer: Offer, status: str, now: dt.datetime, reason: str = "", code: str = "") -> None:
+    offer.status, offer.responded_at = status, now
+    offer.decline_reason, offer.decline_code = reason, code
+    offer.save(update_fields=["status", "responded_at", "decline_reason", "decline_code"])
     session_request = offer.request
     if session_request.status == SessionRequest.Status.OFFERED:
         session_request.status = SessionRequest.Status.OPEN
@@ -144,8 +145,12 @@ def _reopen(offer: Offer, status: str, now: dt.datetime, reason: str = "") -> No
     )
 
 
-def offer_decline(*, offer: Offer, reason: str, now: dt.datetime) -> Offer:
-    """The hero says no: the request is open again and matching looks for someone else."""
+def offer_decline(*, offer: Offer, code: str, reason: str, now: dt.datetime) -> Offer:
+    """The hero says no, with one of the reasons coordinators count (`code`, an
+    Offer.DeclineCode) and anything else in words: the request is open again and matching
+    looks for someone else."""
+    if code not in Offer.DeclineCode.values:
+        raise ValidationError({"code": _("Choose the reason that fits best.")})
     reason = " ".join((reason or "").split())
     if len(reason) > 300:
         raise ValidationError({"reason": _("Keep the reason under 300 characters.")})
@@ -153,7 +158,7 @@ def offer_decline(*, offer: Offer, reason: str, now: dt.datetime) -> Offer:
         offer = _lock_offer(offer)
         if offer.status != Offer.Status.PENDING:
             raise errors.OfferNotPending
-        _reopen(offer, Offer.Status.DECLINED, now, reason)
+        _reopen(offer, Offer.Status.DECLINED, now, reason, code)
     return offer
 
 
@@ -212,6 +217,8 @@ def visit_withdraw(*, visit: Visit, reason: str, now: dt.datetime) -> Visit:
         visit.sequence += 1
         visit.save(update_fields=["status", "cancel_reason", "sequence", "updated_at"])
         offer.request.status = SessionRequest.Status.OFFERED  # so _reopen opens it
+        # No reason is chosen here: the hero wrote the school why, and guessing a code
+        # from it would make the counted reasons say what no hero said.
         _reopen(offer, Offer.Status.DECLINED, now, reason)
         tell_school(visit, "visit_withdrawn", now=now)
         # The hero asked for this; the message carries the CANCEL for their calendar.

@@ -125,7 +125,12 @@ def offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _detail(request, offer, decline_form=form)
     try:
-        services.offer_decline(offer=offer, reason=form.cleaned_data["reason"], now=timezone.now())
+        services.offer_decline(
+            offer=offer,
+            code=form.cleaned_data["code"],
+            reason=form.cleaned_data["reason"],
+            now=timezone.now(),
+        )
     except ValidationError as exc:
         apply_errors(form, exc)
         return _detail(request, offer, decline_form=form)

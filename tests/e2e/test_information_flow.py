@@ -36,12 +36,13 @@ def test_a_decline_reaches_the_coordinator_and_kindly_the_school(page, setting):
     school, teacher, coordinator, _heroes = setting
     session_request = _request(school, teacher, _next_weekday(3), 13)
     first = Offer.objects.get(request=session_request)
-    services.offer_decline(offer=first, reason=REASON, now=timezone.now())
+    services.offer_decline(offer=first, code="personal", reason=REASON, now=timezone.now())
 
     log_in(page, coordinator.email, factories.PASSWORD)
     page.goto("/sessions/board/")
     page.get_by_text("1 hero said no").first.click()
     assert page.get_by_text(REASON).count() == 1
+    assert page.get_by_text("Personal reasons").count() == 1
     assert_good_page(page)
     page.goto(f"/sessions/{session_request.pk}/")
     assert page.get_by_role("heading", name="Heroes who said no").count() == 1
@@ -53,6 +54,7 @@ def test_a_decline_reaches_the_coordinator_and_kindly_the_school(page, setting):
     page.goto(f"/sessions/{session_request.pk}/")
     assert page.get_by_text("A Local Hero could not come at this time.").count() == 1
     assert page.get_by_text(REASON).count() == 0
+    assert page.get_by_text("Personal reasons").count() == 0
     assert page.get_by_text(first.hero.display_name).count() == 0
     assert_good_page(page)
 

@@ -117,13 +117,21 @@ def test_a_decline_on_the_phone_goes_to_another_hero(page, setting):
     log_in(page, first.hero.user.email, factories.PASSWORD)
     page.goto(f"/sessions/offers/{first.pk}/")
     assert_good_page(page)
-    page.get_by_label("Why can you not take this visit?").fill("Then I am at work.")
+    # Saying no without choosing a reason shows the question again, with its error.
+    page.get_by_label("Anything else the coordinator should know?").fill("Then I am at work.")
+    page.get_by_role("button", name="No, I cannot come").click()
+    page.wait_for_load_state()
+    reasons = page.get_by_role("group", name="Why can you not take this visit?")
+    assert reasons.get_by_text("Choose the reason that fits best.").count() == 1
+    assert_good_page(page)
+    reasons.get_by_role("radio", name="The day or time does not suit me").check()
     page.get_by_role("button", name="No, I cannot come").click()
     page.wait_for_load_state()
     assert_good_page(page)
 
     first.refresh_from_db()
     assert first.status == Offer.Status.DECLINED
+    assert (first.decline_code, first.decline_reason) == ("time", "Then I am at work.")
     second = Offer.objects.get(request=session_request, status=Offer.Status.PENDING)
     assert second.hero != first.hero
     assert second.hero in heroes

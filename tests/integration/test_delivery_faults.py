@@ -334,7 +334,9 @@ def test_a_decline_with_redis_stopped_commits_and_matching_runs_once_it_is_back(
     redis_server.stop()
     try:
         with broker(redis_server.url):
-            scheduler_services.offer_decline(offer=offer, reason="Dan werk ik.", now=now)
+            scheduler_services.offer_decline(
+                offer=offer, code="time", reason="Dan werk ik.", now=now
+            )
     finally:
         redis_server.start()
 

@@ -12,6 +12,7 @@ from accounts.models import DataExport
 from accounts.privacy import data_export_request, personal_data
 from activities import services as activity_services
 from notifications.models import Notification
+from scheduler import services as scheduler_services
 from tests import factories
 from tests.helpers import login
 
@@ -57,6 +58,21 @@ def test_the_export_says_since_when_the_person_is_on_the_programme_team(client, 
     page = login(client, programme).get(reverse("data_export", args=[export.token]))
 
     assert f"On the national programme team since {since.date().isoformat()}" in page.text
+
+
+def test_a_heros_export_holds_the_reason_they_chose_and_their_words_for_a_decline():
+    offer = factories.OfferFactory()
+    scheduler_services.offer_decline(
+        offer=offer, code="distance", reason="Te ver fietsen", now=timezone.now()
+    )
+
+    [row] = personal_data(offer.hero.user)["local_hero"]["offers"]
+
+    assert (row["status"], row["decline_code"], row["decline_reason"]) == (
+        "declined",
+        "distance",
+        "Te ver fietsen",
+    )
 
 
 def test_asking_mails_a_secret_link_and_a_second_click_gives_the_same_export(

@@ -222,7 +222,7 @@ def test_declined_and_expired_offers_exclude_the_hero(municipality, vo_school, h
     other = make_hero(municipality, name="Samira")
     declined, expired, withdrawn, closed = (make_request(vo_school) for _ in range(4))
     services.offer_decline(
-        offer=factories.OfferFactory(request=declined, hero=hero), reason="", now=NOW
+        offer=factories.OfferFactory(request=declined, hero=hero), code="time", reason="", now=NOW
     )
     first = factories.OfferFactory(request=expired, hero=other)
     services.offers_expire(now=first.expires_at)
@@ -233,7 +233,7 @@ def test_declined_and_expired_offers_exclude_the_hero(municipality, vo_school, h
             offer=factories.OfferFactory(request=withdrawn, hero=hero, kit=kit), now=NOW
         )
     services.offer_decline(
-        offer=factories.OfferFactory(request=closed, hero=hero), reason="", now=NOW
+        offer=factories.OfferFactory(request=closed, hero=hero), code="time", reason="", now=NOW
     )
     services.request_cancel(session_request=closed, now=NOW)
 

@@ -46,6 +46,7 @@ def test_a_hero_lists_their_own_offers_with_the_details(
     assert row["notes"] == "Lokaal 2.14"
     assert row["kit"] == {"id": kit.pk, "name": "Kit Noord"}
     assert row["status"] == "pending"
+    assert (row["decline_code"], row["decline_reason"]) == ("", "")
     assert row["starts_at"] == "2026-11-10T10:00:00+01:00"
     assert row["expires_at"] == "2026-11-04T09:00:00+01:00"
 
@@ -177,7 +178,10 @@ def test_another_heroes_offer_cannot_be_answered(client, offer, other_hero):
     client = login(client, other_hero.user)
 
     assert api_post(client, f"{OFFERS}{offer.pk}/accept/").status_code == 404
-    assert api_post(client, f"{OFFERS}{offer.pk}/decline/", {"reason": "x"}).status_code == 404
+    decline = f"{OFFERS}{offer.pk}/decline/"
+    assert api_post(client, decline, {"code": "time", "reason": "x"}).status_code == 404
+    # Asking for another's offer with a bad body still says nothing about it.
+    assert api_post(client, decline, {"code": "holiday"}).status_code == 404
     offer.refresh_from_db()
     assert offer.status == Offer.Status.PENDING
 
@@ -187,23 +191,41 @@ def test_decline_opens_the_request_and_queues_a_run(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = api_post(
-            login(client, hero.user), f"{OFFERS}{offer.pk}/decline/", {"reason": "Op vakantie"}
+            login(client, hero.user),
+            f"{OFFERS}{offer.pk}/decline/",
+            {"code": "distance", "reason": "Op vakantie"},
         )
 
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "declined"
-    assert body["decline_reason"] == "Op vakantie"
+    assert (body["decline_code"], body["decline_reason"]) == ("distance", "Op vakantie")
+    offer.refresh_from_db()
+    assert offer.decline_code == Offer.DeclineCode.DISTANCE
     offer.request.refresh_from_db()
     assert offer.request.status == SessionRequest.Status.OPEN
     assert MatchingRun.objects.filter(trigger=MatchingRun.Trigger.DECLINE).exists()
 
 
-def test_decline_without_a_body_is_fine(client, offer, hero):
+def test_decline_without_a_body_counts_as_something_else_for_older_clients(client, offer, hero):
     response = api_post(login(client, hero.user), f"{OFFERS}{offer.pk}/decline/")
 
     assert response.status_code == 200
-    assert response.json()["decline_reason"] == ""
+    assert (response.json()["decline_code"], response.json()["decline_reason"]) == ("other", "")
+    offer.refresh_from_db()
+    assert offer.decline_code == Offer.DeclineCode.OTHER
+
+
+@pytest.mark.parametrize("code", ["holiday", "", None, "TIME"])
+def test_an_unknown_decline_code_is_a_400_naming_code(client, offer, hero, code):
+    response = api_post(
+        login(client, hero.user), f"{OFFERS}{offer.pk}/decline/", {"code": code, "reason": "x"}
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["code"]
+    offer.refresh_from_db()
+    assert (offer.status, offer.decline_code) == (Offer.Status.PENDING, "")
 
 
 def test_a_too_long_decline_reason_is_a_400_naming_the_field(client, offer, hero):

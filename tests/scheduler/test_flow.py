@@ -68,7 +68,7 @@ def test_decline_rematches_to_someone_else(
     first = Offer.objects.get(request=session_request)
     # The decline queues a new run once it commits (tasks run eagerly in tests).
     with django_capture_on_commit_callbacks(execute=True):
-        services.offer_decline(offer=first, reason="Ik ben dan op vakantie", now=NOW)
+        services.offer_decline(offer=first, code="time", reason="Ik ben dan op vakantie", now=NOW)
     second = Offer.objects.get(request=session_request, status=Offer.Status.PENDING)
     assert second.hero != first.hero
     assert {first.hero, second.hero} == {hero, other}

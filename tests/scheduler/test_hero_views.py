@@ -9,6 +9,7 @@ from django.urls import reverse
 from heroes.models import Topic
 from notifications.models import Notification
 from scheduler import services
+from scheduler.forms.hero import DeclineForm
 from scheduler.models import MatchingRun, Offer, SessionRequest, Visit
 from tests import factories
 from tests.clock import NOW
@@ -162,11 +163,15 @@ def test_detail_shows_all_details_and_both_forms(client, vo_school, group, vo_st
     assert "Local Hero visit" in text
     assert reverse("scheduler:offer-accept", args=[offer.pk]) in text
     assert reverse("scheduler:offer-decline", args=[offer.pk]) in text
+    # The reasons are one radio group: a fieldset whose legend asks the question.
+    assert "<legend>Why can you not take this visit?</legend>" in text
+    assert 'for="decline-code_0"' in text and 'value="personal"' in text
     assert 'for="decline-reason"' in text
+    assert "Anything else the coordinator should know?" in text
 
 
 def test_detail_of_an_answered_offer_shows_its_state_and_no_answer_forms(client, offer, hero):
-    services.offer_decline(offer=offer, reason="", now=NOW)
+    services.offer_decline(offer=offer, code="other", reason="", now=NOW)
 
     text = login(client, hero.user).get(reverse("scheduler:offer-detail", args=[offer.pk])).text
 
@@ -191,7 +196,7 @@ def test_someone_elses_offer_is_a_404_and_stays_pending(client, request, offer, 
     assert client.get(reverse("scheduler:offer-detail", args=[offer.pk])).status_code == 404
     assert client.post(reverse("scheduler:offer-accept", args=[offer.pk])).status_code == 404
     decline = reverse("scheduler:offer-decline", args=[offer.pk])
-    assert client.post(decline, {"reason": "x"}).status_code == 404
+    assert client.post(decline, {"code": "time", "reason": "x"}).status_code == 404
     offer.refresh_from_db()
     assert offer.status == Offer.Status.PENDING
 
@@ -256,13 +261,14 @@ def test_decline_opens_the_request_again_and_queues_a_new_run(
     with django_capture_on_commit_callbacks(execute=True):
         response = login(client, hero.user).post(
             reverse("scheduler:offer-decline", args=[offer.pk]),
-            {"reason": "  Dan  ben ik op vakantie "},
+            {"code": "time", "reason": "  Dan  ben ik op vakantie "},
             follow=True,
         )
 
     assert "We will ask another hero for this class." in response.text
     offer.refresh_from_db()
     assert offer.status == Offer.Status.DECLINED
+    assert offer.decline_code == Offer.DeclineCode.TIME
     assert offer.decline_reason == "Dan ben ik op vakantie"
     assert MatchingRun.objects.filter(trigger=MatchingRun.Trigger.DECLINE).exists()
     offer.request.refresh_from_db()
@@ -270,17 +276,46 @@ def test_decline_opens_the_request_again_and_queues_a_new_run(
     assert offer.request.status == SessionRequest.Status.OPEN
 
 
-def test_decline_without_a_reason_is_fine(client, offer, hero):
-    login(client, hero.user).post(reverse("scheduler:offer-decline", args=[offer.pk]), {})
+def test_decline_with_a_chosen_reason_and_no_words_is_fine(client, offer, hero):
+    login(client, hero.user).post(
+        reverse("scheduler:offer-decline", args=[offer.pk]), {"code": "busy"}
+    )
 
     offer.refresh_from_db()
     assert offer.status == Offer.Status.DECLINED
-    assert offer.decline_reason == ""
+    assert (offer.decline_code, offer.decline_reason) == (Offer.DeclineCode.BUSY, "")
+
+
+@pytest.mark.parametrize("code", [None, "", "holiday"])
+def test_decline_without_a_chosen_reason_shows_the_form_again_and_keeps_the_words(
+    client, offer, hero, code
+):
+    data = {"reason": "Dan werk ik"} | ({} if code is None else {"code": code})
+
+    response = login(client, hero.user).post(
+        reverse("scheduler:offer-decline", args=[offer.pk]), data
+    )
+
+    assert response.status_code == 200
+    assert '<ul class="errorlist" id="decline-code_error">' in response.text
+    assert "Choose the reason that fits best." in response.text
+    assert "Dan werk ik</textarea>" in response.text
+    offer.refresh_from_db()
+    assert (offer.status, offer.decline_code) == (Offer.Status.PENDING, "")
+
+
+@pytest.mark.usefixtures("in_english")
+def test_the_decline_form_needs_one_of_the_reasons():
+    assert DeclineForm({"reason": "Te ver"}).errors == {
+        "code": ["Choose the reason that fits best."]
+    }
+    assert DeclineForm({"code": "distance"}).is_valid()
+    assert list(DeclineForm().fields) == ["code", "reason"]
 
 
 def test_a_too_long_decline_reason_shows_the_form_again_and_changes_nothing(client, offer, hero):
     response = login(client, hero.user).post(
-        reverse("scheduler:offer-decline", args=[offer.pk]), {"reason": "x" * 301}
+        reverse("scheduler:offer-decline", args=[offer.pk]), {"code": "time", "reason": "x" * 301}
     )
 
     assert response.status_code == 200
@@ -294,7 +329,9 @@ def test_declining_an_answered_offer_is_refused(client, offer, hero):
     services.offer_accept(offer=offer, now=NOW)
 
     response = login(client, hero.user).post(
-        reverse("scheduler:offer-decline", args=[offer.pk]), {"reason": ""}, follow=True
+        reverse("scheduler:offer-decline", args=[offer.pk]),
+        {"code": "time", "reason": ""},
+        follow=True,
     )
 
     assert "This offer has already been answered or withdrawn." in response.text

@@ -17,14 +17,18 @@ from tests.clock import HOUR, NOW, TUESDAY, WEDNESDAY, at
 from tests.helpers import api_get, login
 from tests.scheduler.conftest import make_hero, make_request
 
-pytestmark = pytest.mark.django_db
+# in_english: the kind sentence is read outside a request, in the default language (Dutch).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 PRIVATE = "Mijn moeder ligt in het ziekenhuis"
 KIND = "A Local Hero could not come at this time. We are looking for someone else."
 
 
-def decline(offer: Offer, reason: str = PRIVATE, *, now=NOW) -> Offer:
-    return services.offer_decline(offer=offer, reason=reason, now=now)
+PERSONAL = "Personal reasons"  # the label of Offer.DeclineCode.PERSONAL
+
+
+def decline(offer: Offer, reason: str = PRIVATE, *, code: str = "personal", now=NOW) -> Offer:
+    return services.offer_decline(offer=offer, code=code, reason=reason, now=now)
 
 
 def fetched(roles_user, session_request: SessionRequest) -> SessionRequest:
@@ -73,6 +77,7 @@ def test_the_board_shows_who_declined_an_open_request_and_why(client, offer, coo
 
     assert "1 hero said no" in response.text
     assert "Dennis" in response.text and PRIVATE in response.text
+    assert f"{PERSONAL} \u2013 “{PRIVATE}”" in response.text
 
 
 def test_the_coordinator_reads_who_declined_on_the_request_page(client, offer, coordinator):
@@ -83,6 +88,32 @@ def test_the_coordinator_reads_who_declined_on_the_request_page(client, offer, c
 
     assert "Heroes who said no" in response.text
     assert "Dennis" in response.text and PRIVATE in response.text
+    assert f"{PERSONAL} \u2013 “{PRIVATE}”" in response.text
+
+
+def test_the_request_page_shows_what_each_hero_gave_a_chosen_reason_words_or_neither(
+    client, offer, coordinator, other_hero
+):
+    decline(offer, "", code="distance")
+    ali, bo = (make_hero(offer.hero.municipality, name=name) for name in ("Ali", "Bo"))
+    # Declined before heroes chose a reason: the words only, or nothing at all.
+    for hero, words in ((other_hero, "Ik werk dan"), (ali, "")):
+        old = factories.OfferFactory(request=offer.request, hero=hero)
+        Offer.objects.filter(pk=old.pk).update(
+            status=Offer.Status.DECLINED, decline_reason=words, responded_at=NOW
+        )
+    decline(factories.OfferFactory(request=offer.request, hero=bo), "Te druk", code="busy")
+
+    text = (
+        login(client, coordinator)
+        .get(reverse("scheduler:request-detail", args=[offer.request_id]))
+        .text
+    )
+
+    assert "The school is too far away for me</li>" in text
+    assert "I already have enough visits this month \u2013 “Te druk”" in text
+    assert ": “Ik werk dan”</li>" in " ".join(text.split())
+    assert "no reason given" in text
 
 
 def test_the_school_reads_a_kind_sentence_without_name_or_reason(client, offer, vo_staff):
@@ -92,7 +123,7 @@ def test_the_school_reads_a_kind_sentence_without_name_or_reason(client, offer, 
     response = login(client, vo_staff).get(url)
 
     assert KIND in response.text
-    assert PRIVATE not in response.text
+    assert PRIVATE not in response.text and PERSONAL not in response.text
     assert "Dennis" not in response.text
 
 
@@ -107,7 +138,7 @@ def test_the_api_gives_coordinators_the_reasons(client, offer, coordinator):
     data = api_get(login(client, coordinator), f"{URL}{offer.request_id}/").json()
 
     [row] = data["declines"]
-    assert (row["hero"], row["reason"]) == ("Dennis", PRIVATE)
+    assert (row["hero"], row["decline_code"], row["reason"]) == ("Dennis", "personal", PRIVATE)
     assert row["declined_at"] == "2026-11-02T09:00:00+01:00"
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from core.refusals import Refusal
 from heroes import services as hero_services
@@ -110,7 +111,7 @@ def test_an_expired_offer_cannot_be_accepted(vo_school, group, vo_staff, hero):
 def test_a_declined_offer_cannot_be_accepted(vo_school, group, vo_staff, hero):
     session_request = make_request(vo_school, group, vo_staff)
     offer = factories.OfferFactory(request=session_request, hero=hero)
-    services.offer_decline(offer=offer, reason="Ziek", now=NOW)
+    services.offer_decline(offer=offer, code="personal", reason="Ziek", now=NOW)
     with pytest.raises(errors.OfferNotPending):
         services.offer_accept(offer=offer, now=NOW)
     offer.refresh_from_db()
@@ -300,18 +301,53 @@ def test_decline_opens_the_request_and_queues_a_run(
     session_request = make_request(vo_school, group, vo_staff)
     offer = factories.OfferFactory(request=session_request, hero=hero)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.offer_decline(offer=offer, reason="  Ik   kan niet ", now=NOW)
+        services.offer_decline(offer=offer, code="time", reason="  Ik   kan niet ", now=NOW)
     offer.refresh_from_db()
     session_request.refresh_from_db()
     assert (offer.status, offer.decline_reason) == (Offer.Status.DECLINED, "Ik kan niet")
+    assert offer.decline_code == Offer.DeclineCode.TIME
     assert session_request.status == SessionRequest.Status.OPEN
     assert_rematch_queued(callbacks)
+
+
+@pytest.mark.parametrize("code", ["", "holiday", "TIME", None])
+def test_decline_without_a_known_reason_is_refused_naming_code(
+    vo_school, group, vo_staff, hero, code, django_capture_on_commit_callbacks
+):
+    offer = factories.OfferFactory(request=make_request(vo_school, group, vo_staff), hero=hero)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError) as exc:
+        services.offer_decline(offer=offer, code=code, reason="Op vakantie", now=NOW)
+    assert list(exc.value.message_dict) == ["code"]
+    offer.refresh_from_db()
+    assert (offer.status, offer.decline_code, offer.decline_reason) == (
+        Offer.Status.PENDING,
+        "",
+        "",
+    )
+    assert not MatchingRun.objects.exists()
+
+
+def test_only_a_declined_offer_can_hold_a_known_reason_in_the_database(
+    vo_school, group, vo_staff, hero
+):
+    offer = factories.OfferFactory(request=make_request(vo_school, group, vo_staff), hero=hero)
+    pending = Offer.objects.filter(pk=offer.pk)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        pending.update(decline_code=Offer.DeclineCode.TIME)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        pending.update(status=Offer.Status.DECLINED, decline_code="holiday")
+    pending.update(status=Offer.Status.DECLINED, decline_code=Offer.DeclineCode.TIME)
+
+
+def test_reports_name_every_reason_and_a_missing_one():
+    assert Offer.DeclineCode.label_for("distance") == "The school is too far away for me"
+    assert Offer.DeclineCode.label_for("") == "No reason chosen"
 
 
 def test_decline_reason_too_long_changes_nothing(vo_school, group, vo_staff, hero):
     offer = factories.OfferFactory(request=make_request(vo_school, group, vo_staff), hero=hero)
     with pytest.raises(ValidationError) as exc:
-        services.offer_decline(offer=offer, reason="x" * 301, now=NOW)
+        services.offer_decline(offer=offer, code="time", reason="x" * 301, now=NOW)
     assert "reason" in exc.value.message_dict
     offer.refresh_from_db()
     assert offer.status == Offer.Status.PENDING
@@ -397,6 +433,8 @@ def test_withdraw_cancels_reopens_and_excludes_the_hero(
         "Mijn auto is kapot",
     )
     assert visit.offer.status == Offer.Status.DECLINED
+    # The hero told the school why in words; no counted reason is made up for them.
+    assert (visit.offer.decline_code, visit.offer.decline_reason) == ("", "Mijn auto is kapot")
     assert session_request.status == SessionRequest.Status.OPEN
     assert "scheduler:school_visit_withdrawn" in kinds(vo_staff)
 
