@@ -8,13 +8,13 @@ rows, however many children and sessions there are.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
+
+from core.exports import csv_text
 
 from .models import Activity, Attendance, Child, Enrolment, Occurrence
 
@@ -105,36 +105,25 @@ def child_summary(*, child: Child, activities: QuerySet[Activity], now: dt.datet
     return [_line(enrolment, sessions.get(enrolment.activity_id, 0)) for enrolment in rows]
 
 
-def _cell(value) -> str:
-    """Excel runs a cell that starts with = + - or @ as a formula: neutralise it."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def activity_summary_csv(lines: list[Line]) -> str:
-    """Semicolons and a byte order mark, as Dutch Excel expects; first names only."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
+    """First names only."""
+    header = [
+        _("First name"),
+        _("Present"),
+        _("Absent"),
+        _("Excused"),
+        _("Not recorded"),
+        _("Attendance (%)"),
+    ]
+    rows = [
         [
-            _("First name"),
-            _("Present"),
-            _("Absent"),
-            _("Excused"),
-            _("Not recorded"),
-            _("Attendance (%)"),
+            line.enrolment.child.first_name,
+            line.present,
+            line.absent,
+            line.excused,
+            line.unrecorded,
+            "" if line.rate is None else line.rate,
         ]
-    )
-    for line in lines:
-        writer.writerow(
-            [
-                _cell(line.enrolment.child.first_name),
-                line.present,
-                line.absent,
-                line.excused,
-                line.unrecorded,
-                "" if line.rate is None else line.rate,
-            ]
-        )
-    return out.getvalue()
+        for line in lines
+    ]
+    return csv_text([header, *rows])

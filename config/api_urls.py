@@ -1,5 +1,6 @@
-"""Every app's API under /api/v1/, on one router so the root lists them all (plus the one
-address that is not a collection: your calendar feed, and a JSON 404 for any other address)."""
+"""Every app's API under /api/v1/, on one router so the root lists them all (plus the
+addresses that are not collections: your calendar feed and the steering figures, and a JSON 404
+for any other address)."""
 
 from django.urls import path, re_path
 from rest_framework import exceptions
@@ -10,6 +11,7 @@ from activities import api as activities_api
 from campaigns import api as campaigns_api
 from heroes import api as heroes_api
 from notifications.api import CalendarFeedView
+from reports import api as reports_api
 from scheduler import api as scheduler_api
 from schools import api as schools_api
 
@@ -62,6 +64,7 @@ campaigns_api.register(router)
 
 urlpatterns = [
     path("calendar-feed/", CalendarFeedView.as_view(), name="calendar-feed"),
+    *reports_api.urlpatterns,
     *router.urls,
     re_path(r"^[\s\S]*/$", NotFoundView.as_view(), name="api-not-found"),
 ]

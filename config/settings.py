@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "notifications",
     "scheduler",
     "campaigns",
+    "reports",
     "demo",
 ]
 
@@ -386,6 +387,9 @@ SPECTACULAR_SETTINGS = {
         "AttendanceStatusEnum": "activities.models.Attendance.Status",
         # The hero's decline (`code`) and the offers and requests that show it (`decline_code`).
         "DeclineCodeEnum": "scheduler.models.OfferDeclineCode",
+        # What a figure is (reports): a count, a percentage, days, hours.
+        "FigureKindEnum": "reports.tables.KIND_CHOICES",
+        "SessionRequestKindEnum": "scheduler.models.SessionRequest.Kind",
     },
 }
 

@@ -45,6 +45,7 @@ urlpatterns = [
     path("heroes/", include("heroes.urls")),
     path("sessions/", include("scheduler.urls")),
     path("messages/", include("campaigns.urls")),
+    path("reports/", include("reports.urls")),
     path("outbox/", include("notifications.urls")),
     path("calendar/", include(notification_urls.feed_urlpatterns)),
     path("api/v1/", include("config.api_urls")),

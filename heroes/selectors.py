@@ -53,7 +53,11 @@ def hero_profile_parts(hero: Hero, *, today: dt.date) -> dict:
     }
 
 
-def heroes_for_coordinator(roles, *, today: dt.date, vog_problem: bool = False) -> QuerySet[Hero]:
+def heroes_for_coordinator(
+    roles, *, today: dt.date, vog_problem: bool = False, vog_soon: bool = False
+) -> QuerySet[Hero]:
+    """The coordinator's heroes; `vog_problem`: only those whose VOG is expired or missing;
+    `vog_soon`: only those whose VOG ends within the warning period."""
     qs = with_vog(
         Hero.objects.active()
         .filter(municipality_id__in=roles.coordinator_of)
@@ -62,6 +66,9 @@ def heroes_for_coordinator(roles, *, today: dt.date, vog_problem: bool = False) 
     )
     if vog_problem:
         qs = qs.filter(Q(vog_valid_until__isnull=True) | Q(vog_valid_until__lt=today))
+    if vog_soon:
+        soon = today + dt.timedelta(days=VOG_WARNING_DAYS)
+        qs = qs.filter(vog_valid_until__gte=today, vog_valid_until__lte=soon)
     return qs.order_by("display_name", "pk")
 
 

@@ -114,13 +114,17 @@ def away_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def hero_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     vog_problem = request.GET.get("vog") == "problem"
-    heroes = selectors.heroes_for_coordinator(request.roles, today=today, vog_problem=vog_problem)
+    vog_soon = request.GET.get("vog") == "soon"
+    heroes = selectors.heroes_for_coordinator(
+        request.roles, today=today, vog_problem=vog_problem, vog_soon=vog_soon
+    )
     page_obj = paginate(request, heroes)
     for hero in page_obj:
         hero.vog_status = vog_status(hero.vog_valid_until, today)
     context = {
         "page_obj": page_obj,
         "vog_problem": vog_problem,
+        "vog_soon": vog_soon,
         "several_municipalities": len(request.roles.coordinator_of) > 1,
     }
     return render(request, "heroes/hero_list.html", context)

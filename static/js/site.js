@@ -7,6 +7,11 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 
+  // A print button (the council report): the browser's print dialog, which also saves a PDF.
+  document.querySelectorAll("button[data-print]").forEach((button) => {
+    button.addEventListener("click", () => window.print());
+  });
+
   // A table's wrapper is a tab stop so keyboard users can scroll it sideways; a table that
   // fits needs no such stop (the board has six tables). Without JavaScript every one keeps it.
   const wraps = document.querySelectorAll(".table-wrap[tabindex]");

@@ -45,6 +45,7 @@ def _same_site_links(page, base: str) -> set[str]:
             f"{url.scheme}://{url.netloc}" != base
             or url.path.startswith(SKIP_PREFIXES)
             or url.path.endswith(SKIP_SUFFIXES)
+            or "format=" in url.query  # a download (the figures' CSV and Excel), not a page
         ):
             continue
         links.add(url.path + (f"?{url.query}" if url.query else ""))

@@ -6,6 +6,7 @@ from .conftest import (
     COORDINATOR,
     HERO,
     PARENT,
+    PROGRAMME,
     STAFF,
 )
 from .expect import (
@@ -19,6 +20,7 @@ from .expect import (
     ok,
     pk,
 )
+from .expect_pages import PLACES_IN_FIGURES
 
 API: dict[str, Expect] = {
     # --- the API ------------------------------------------------------------------------------
@@ -27,6 +29,19 @@ API: dict[str, Expect] = {
         ok(SIGNED_IN, ("GET",)),
         ok(SIGNED_IN, ("POST",), status=(201,), effects=("notifications_feedtoken",)),
         ok(SIGNED_IN, ("DELETE",), status=(204,), effects=("notifications_feedtoken",)),
+    ),
+    "report-municipality": E(
+        "a municipality's figures: B is a 400 for its coordinators (not a choice); the programme "
+        "team sees any municipality's figures, so B's names of places",
+        ok((PROGRAMME,)),
+        query=lambda b: {"municipality": b.pk("municipality")},
+        shows=PLACES_IN_FIGURES,
+    ),
+    "report-school": E("B's school's figures", fill=pk("school")),
+    "report-national": E(
+        "every municipality side by side, for the programme team",
+        ok((PROGRAMME,)),
+        shows=("municipality",),
     ),
     "municipality-list": E("municipalities one may see", ok(SIGNED_IN)),
     "municipality-detail": E("B: directory, public to parents", ok((PARENT,))),

@@ -25,6 +25,16 @@ from .expect import (
     pk,
 )
 
+# What a municipality's figures name: its places (a neighbourhood, a school, a VR kit).
+PLACES_IN_FIGURES = (
+    "municipality",
+    "neighbourhood",
+    "neighbourhood_dir",
+    "school",
+    "vo_school",
+    "kit",
+)
+
 PAGES: dict[str, Expect] = {
     # --- the site's own pages for everyone -------------------------------------------------
     "home": E(
@@ -430,6 +440,30 @@ PAGES: dict[str, Expect] = {
         "the stop link in a message: the signed token is the key, so an outsider without it "
         "finds nothing",
         fill={"token": UNKNOWN_TOKEN},
+    ),
+    # --- the steering figures: aggregates only ------------------------------------------------
+    "reports:dashboard": E(
+        "a municipality's figures: a coordinator's own (B is not a choice: the form says so and "
+        "shows their own); staff go to their own school's; the programme team sees any "
+        "municipality's figures, so B's names of places (never a person, a class or a child)",
+        ok((COORDINATOR, PROGRAMME), ("GET",)),
+        goes((STAFF,), ("GET",), "/reports/schools/"),
+        query=lambda b: {"municipality": b.pk("municipality")},
+        shows=PLACES_IN_FIGURES,
+    ),
+    "reports:council": E(
+        "the council report of the coordinator's own municipality (B is not a choice); the text "
+        "is saved for their own",
+        ok((COORDINATOR,), ("GET", "POST"), effects=("reports_councilreport",)),
+        goes((COORDINATOR,), ("POST",), "/reports/council/", effects=("reports_councilreport",)),
+        query=lambda b: {"municipality": b.pk("municipality")},
+        body=lambda b: {"text": "Indringer"},
+    ),
+    "reports:school": E("B's school's figures", fill=pk("school")),
+    "reports:national": E(
+        "every municipality side by side, for the programme team: B's name and nothing else",
+        ok((PROGRAMME,), ("GET",)),
+        shows=("municipality",),
     ),
     # --- the outbox (a development aid: off without DEBUG) and calendar feeds -----------------
     "notifications:outbox": E(
