@@ -91,7 +91,9 @@ def _record_error(page, message) -> None:
 
 def _open(page):
     page.goto(CHART_PAGE)
-    page.wait_for_function("document.querySelectorAll('canvas[data-chart]').length === 3")
+    # Predicates as functions: Playwright evaluates a bare expression string with eval, which
+    # the page's Content-Security-Policy refuses.
+    page.wait_for_function("() => document.querySelectorAll('canvas[data-chart]').length === 3")
     charts = {chart["id"]: chart for chart in page.evaluate(CHARTS_JS) if chart}
     assert set(charts) == {"chart-data-places", "chart-data-schools", "chart-data-attendance"}
     return charts
@@ -106,7 +108,7 @@ def _assert_clean(page):
 def _hover(page, chart_id: str, index: int) -> dict:
     point = page.evaluate(CATEGORY_POINT_JS, [chart_id, index])
     page.mouse.move(point["x"], point["y"])
-    page.wait_for_function(f"({TOOLTIP_JS})('{chart_id}') !== null")
+    page.wait_for_function(f"(id) => ({TOOLTIP_JS})(id) !== null", arg=chart_id)
     return page.evaluate(TOOLTIP_JS, chart_id)
 
 
@@ -199,9 +201,9 @@ def test_no_animation_for_readers_who_ask_for_less_motion(reader):
     # The setting changed while reading: the charts follow (media queries report changes at
     # the browser's next frame, so wait for it).
     reader.emulate_media(reduced_motion="reduce")
-    reader.wait_for_function("matchMedia('(prefers-reduced-motion: reduce)').matches")
+    reader.wait_for_function("() => matchMedia('(prefers-reduced-motion: reduce)').matches")
     reader.wait_for_function(
-        "Object.values(Chart.instances).every((chart) => chart.options.animation === false)"
+        "() => Object.values(Chart.instances).every((chart) => chart.options.animation === false)"
     )
     reader.reload()
     charts = _open(reader)
