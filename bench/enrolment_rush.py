@@ -102,10 +102,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def database_urls(url: str) -> tuple[str, str, str]:
-    """(maintenance URL, bench URL, bench database name) on the server in `url`."""
+def database_urls(url: str, suffix: str = "rush") -> tuple[str, str, str]:
+    """(maintenance URL, bench URL, bench database name `<name>_<suffix>`) on the server in
+    `url`."""
     parts = urllib.parse.urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'postgres'}_rush"
+    name = f"{parts.path.lstrip('/') or 'postgres'}_{suffix}"
     return (
         urllib.parse.urlunsplit(parts._replace(path="/postgres")),
         urllib.parse.urlunsplit(parts._replace(path=f"/{name}")),

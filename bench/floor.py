@@ -1,18 +1,25 @@
-"""The least work an enrolment can be: find the token's user, lock a counter row, bump it and
-insert one row, in one transaction. Served by the same gunicorn and middleware as the app, it is
-the most this machine can do, and so the yardstick for the real endpoint (see enrolment_rush)."""
+"""Floors: the least work a request of a kind can be, served by the same middleware as the app,
+so the yardstick for the real thing.
+
+- `floor`, for an enrolment: find the token's user, lock a counter row, bump it and insert one
+  row, in one transaction (see enrolment_rush).
+- `page`, for a page: one trivial query and a tiny template rendered with the app's context
+  processors, for the signed-in person of the session (see dashboards).
+"""
 
 from __future__ import annotations
 
 import json
 
 from django.db import connection, transaction
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.authentication import token_digest
 from accounts.models import ApiToken
+from schools.models import Municipality
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS bench_counter (id integer PRIMARY KEY, n integer NOT NULL);
@@ -54,3 +61,13 @@ def floor(request: HttpRequest) -> JsonResponse:
         )
         (row_id,) = cursor.fetchone()
     return JsonResponse({"id": row_id, "status": "ok"}, status=201)
+
+
+@require_GET
+def page(request: HttpRequest) -> HttpResponse:
+    name = (
+        Municipality.objects.filter(pk=request.GET.get("municipality") or 0)
+        .values_list("name", flat=True)
+        .first()
+    )
+    return render(request, "bench/floor.html", {"name": name or "-"})

@@ -1,14 +1,26 @@
-"""The app's settings plus the benchmark's floor view (bench.urls); never used in production."""
+"""The app's settings plus the benchmarks' floor views (bench.urls, bench/templates); never
+used in production."""
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_DEBUG", "1")  # as measured so far: the development defaults
 
 from config.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
-# The API answers JSON only, so the static manifest (built by collectstatic) is not needed.
+# Served without collectstatic: plain static URLs, no manifest to build first.
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The page floor's tiny template (bench.floor.page).
+TEMPLATES = [
+    {
+        **TEMPLATES[0],  # noqa: F405
+        "DIRS": [*TEMPLATES[0]["DIRS"], Path(__file__).resolve().parent / "templates"],  # noqa: F405
+    }
+]
+# bench.dashboards --cache none: every request computes its figures, as on a first view.
+if os.environ.get("BENCH_CACHE") == "none":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

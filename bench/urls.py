@@ -1,4 +1,4 @@
-"""The whole app, plus the floor view the enrolment benchmark compares it with."""
+"""The whole app, plus the floor views the benchmarks compare it with."""
 
 from django.urls import include, path
 
@@ -6,5 +6,6 @@ from . import floor
 
 urlpatterns = [
     path("bench/floor/", floor.floor, name="bench_floor"),
+    path("bench/page/", floor.page, name="bench_page_floor"),
     path("", include("config.urls")),
 ]
