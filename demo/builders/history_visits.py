@@ -202,7 +202,7 @@ def plan_on(world: World, hero: Hero, day: dt.date, window, rng: random.Random) 
         topic=topic_for(hero, kind, rng),
         language=language_for(hero, rng),
         start=begins,
-        asked=asked_at(day, rng),
+        asked=asked_at(world, day, rng),
         windows=school_windows(world, school, begins, DURATION[kind], rng),
         notes=rng.choice(REQUEST_NOTES) if rng.random() < 0.15 else "",
         requested_by=world.staff.get(school.pk),
@@ -242,11 +242,12 @@ def language_for(hero: Hero, rng: random.Random) -> str:
     return rng.choice(others) if others and rng.random() < OTHER_LANGUAGE_SHARE else "nl"
 
 
-def asked_at(day: dt.date, rng: random.Random) -> dt.datetime:
-    """One to three weeks before, on a weekday during school hours."""
+def asked_at(world: World, day: dt.date, rng: random.Random) -> dt.datetime:
+    """One to three weeks before, on a school day (the last one before a holiday or a
+    weekend), during school hours."""
     asked = day - dt.timedelta(days=rng.randint(8, 20))
-    if asked.weekday() >= 5:
-        asked -= dt.timedelta(days=asked.weekday() - 4)
+    while asked.weekday() >= 5 or world.closed(None, asked):
+        asked -= dt.timedelta(days=1)
     return local_datetime(asked, dt.time(9)) + dt.timedelta(minutes=rng.randint(0, 420))
 
 
@@ -265,7 +266,9 @@ def school_windows(
 
 
 def other_hero(world: World, plan: Plan, day: dt.date, rng: random.Random) -> Hero | None:
-    """Another hero matching could have asked first: the language, VR training, a VOG."""
+    """Another hero matching could have asked first: free at that time, with the language,
+    VR training and a VOG."""
+    start, end = plan.start.time(), plan.end.time()  # wall clock: both are local times
     fitting = [
         h
         for h in world.heroes
@@ -273,6 +276,11 @@ def other_hero(world: World, plan: Plan, day: dt.date, rng: random.Random) -> He
         and plan.language in h.languages
         and (plan.kind == SessionRequest.Kind.HERO or h.vr_trained_on)
         and world.vog_valid(h, day)
+        and ("hero", h.pk, day) not in world.busy
+        and any(
+            w.weekday == day.weekday() and w.start_time <= start and end <= w.end_time
+            for w in h.availability.all()
+        )
     ]
     return rng.choice(fitting) if fitting else None
 
