@@ -60,9 +60,22 @@ SCHOOLS = [
     ),
     SchoolSpec("99ZH", "Het Zaanpoort Lyceum", "vo", "Zaandam-Zuid", "Poortlaan 5", "1506 ML"),
 ]
-AMSTERDAM_SCHOOL = SchoolSpec(
-    "99AM", "Basisschool Het Amstelpad", "po", "Slotervaart", "Amstelpad 9", "1065 AB", "Amsterdam"
-)
+# Amsterdam: fewer schools, so a coordinator sees others' data stays out of view and the
+# national figures compare two municipalities. (name, target area) as above.
+AMSTERDAM_NEIGHBOURHOODS = [("Slotervaart", True), ("Osdorp", True), ("Bos en Lommer", False)]
+AMSTERDAM_SCHOOLS = [
+    SchoolSpec(
+        "99AM", "Basisschool Het Amstelpad", "po", "Slotervaart", "Amstelpad 9", "1065 AB",
+        "Amsterdam",
+    ),
+    SchoolSpec(
+        "99AN", "IKC De Notenboom", "po", "Osdorp", "Notenlaan 31", "1068 MK", "Amsterdam"
+    ),
+    SchoolSpec(
+        "99AP", "Westpoort College", "vo", "Bos en Lommer", "Havenstraat 77", "1055 AT",
+        "Amsterdam",
+    ),
+]  # fmt: skip
 
 HUB = "jongerenHUB Poelenburg"
 
@@ -124,7 +137,11 @@ OFFICIAL_SCHOOL_HOLIDAYS: dict[str, dict[str, list[tuple[str, str, str]]]] = {
     },
 }
 
-PO_GROUPS = [("Groep 5", 5, 26), ("Groep 6", 6, 24), ("Groep 7", 7, 27), ("Groep 8", 8, 25)]
+# Groups of this school year, with their pupils; last year's had one pupil less each.
+PO_GROUPS = [
+    ("Groep 3", 3, 23), ("Groep 4", 4, 25),
+    ("Groep 5", 5, 26), ("Groep 6", 6, 24), ("Groep 7", 7, 27), ("Groep 8", 8, 25),
+]  # fmt: skip
 VO_GROUPS = [("1A", 1, 28), ("1B", 1, 26), ("2A", 2, 27), ("3A", 3, 24)]
 
 
@@ -282,7 +299,8 @@ HEROES = [
              "Westerwatering", ("Westerwatering", "Rosmolenwijk"), ((0, 9, 12), (2, 13, 16)),
              800, vr_trained=True),
     HeroSpec("hero.mustafa@demo.test", "Mustafa Yildiz", ("Geld en schulden", "Groepsdruk"),
-             ("nl", "tr"), "Poelenburg", ("Poelenburg", "Kogerveld"), ((4, 9, 12),), 500),
+             ("nl", "tr"), "Poelenburg", ("Poelenburg", "Kogerveld"), ((4, 9, 12),),
+             50),  # expires within 60 days
     HeroSpec("hero.naima@demo.test", "Naima Ouali", ("Social media", "Weerbaarheid"),
              ("nl", "ber", "ar"), "Peldersveld", ("Peldersveld",), ((1, 13, 16), (3, 9, 12)),
              1000),

@@ -14,24 +14,36 @@ from schools.models import Municipality, Neighbourhood
 
 
 def build_heroes(zaanstad: Municipality, today: dt.date, now: dt.datetime) -> None:
-    """Topics and heroes of Zaanstad, each filled once through heroes.services: a hero who
-    already has availability windows is left as they are (and may have been edited)."""
+    """Topics and heroes of Zaanstad; their VOGs seen by the demo coordinator."""
+    coordinator = User.objects.get(email="coordinator@demo.test")
+    build_hero_team(zaanstad, HEROES, today, now, recorded_by=coordinator)
+
+
+def build_hero_team(
+    municipality: Municipality,
+    specs: list[HeroSpec],
+    today: dt.date,
+    now: dt.datetime,
+    *,
+    recorded_by: User | None,
+) -> None:
+    """The municipality's topics and heroes, each filled once through heroes.services: a
+    hero who already has availability windows is left as they are (and may have been edited)."""
     topics = {
-        name: Topic.objects.get_or_create(municipality=zaanstad, name=name)[0]
+        name: Topic.objects.get_or_create(municipality=municipality, name=name)[0]
         for name in HERO_TOPICS
     }
-    wijken = {w.name: w for w in Neighbourhood.objects.filter(municipality=zaanstad)}
-    coordinator = User.objects.get(email="coordinator@demo.test")
-    for spec in HEROES:
-        hero = demo_hero(spec, zaanstad)
+    wijken = {w.name: w for w in Neighbourhood.objects.filter(municipality=municipality)}
+    for spec in specs:
+        hero = demo_hero(spec, municipality)
         if hero.availability.exists():
             continue
         fill_profile(spec, hero, topics, wijken)
         fill_availability(spec, hero, today, now)
-        record_vog(spec, hero, today, now, coordinator)
+        record_vog(spec, hero, today, now, recorded_by)
 
 
-def demo_hero(spec: HeroSpec, zaanstad: Municipality) -> Hero:
+def demo_hero(spec: HeroSpec, municipality: Municipality) -> Hero:
     """The hero of this email; a new user gets no usable password."""
     user = User.objects.filter(email=spec.email).first()
     if user is None:
@@ -40,7 +52,7 @@ def demo_hero(spec: HeroSpec, zaanstad: Municipality) -> Hero:
         )
     return Hero.objects.get_or_create(
         user=user,
-        defaults={"municipality": zaanstad, "display_name": spec.name.split()[0]},
+        defaults={"municipality": municipality, "display_name": spec.name.split()[0]},
     )[0]
 
 
@@ -74,7 +86,7 @@ def fill_availability(spec: HeroSpec, hero: Hero, today: dt.date, now: dt.dateti
 
 
 def record_vog(
-    spec: HeroSpec, hero: Hero, today: dt.date, now: dt.datetime, coordinator: User
+    spec: HeroSpec, hero: Hero, today: dt.date, now: dt.datetime, recorded_by: User | None
 ) -> None:
     """A VOG valid until `vog_days` from today, issued three years before (or today)."""
     if spec.vog_days is None:
@@ -84,6 +96,6 @@ def record_vog(
         hero=hero,
         issued_on=min(valid_until - dt.timedelta(days=3 * 365), today),
         valid_until=valid_until,
-        recorded_by=coordinator,
+        recorded_by=recorded_by,
         now=now,
     )

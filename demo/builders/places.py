@@ -6,7 +6,8 @@ import datetime as dt
 
 from demo import holidays
 from demo.data import (
-    AMSTERDAM_SCHOOL,
+    AMSTERDAM_NEIGHBOURHOODS,
+    AMSTERDAM_SCHOOLS,
     NEIGHBOURHOODS,
     PO_GROUPS,
     SCHOOLS,
@@ -37,24 +38,36 @@ def build_zaanstad(today: dt.date) -> Municipality:
         )[0]
         for name, target in NEIGHBOURHOODS
     }
-    build_schools(wijken, current_school_year(today))
+    build_schools(SCHOOLS, wijken, today)
     build_venues(wijken)
     build_holidays(zaanstad, today)
     build_study_day(School.objects.get(brin="99ZA"), today)
     return zaanstad
 
 
-def build_schools(wijken: dict[str, Neighbourhood], year: str) -> None:
-    """The schools of SCHOOLS, each with its groups of this school year."""
-    for spec in SCHOOLS:
+def build_schools(
+    specs: list[SchoolSpec], wijken: dict[str, Neighbourhood], today: dt.date
+) -> None:
+    """The schools, each with its groups of this school year and the last (one pupil less a
+    group then): the steering figures count the pupils of a school year."""
+    this_year = current_school_year(today)
+    last_year = previous_school_year(this_year)
+    for spec in specs:
         school = upsert_school(spec, wijken[spec.wijk])
         for group_name, grade, pupils in PO_GROUPS if spec.level == "po" else VO_GROUPS:
-            Group.objects.update_or_create(
-                school=school,
-                school_year=year,
-                name=group_name,
-                defaults={"grade": grade, "pupils": pupils},
-            )
+            for year, size in ((last_year, pupils - 1), (this_year, pupils)):
+                Group.objects.update_or_create(
+                    school=school,
+                    school_year=year,
+                    name=group_name,
+                    defaults={"grade": grade, "pupils": size},
+                )
+
+
+def previous_school_year(school_year: str) -> str:
+    """ "2026-2027" -> "2025-2026"."""
+    start = int(school_year[:4])
+    return f"{start - 1}-{start}"
 
 
 def build_venues(wijken: dict[str, Neighbourhood]) -> None:
@@ -94,12 +107,17 @@ def school_years(today: dt.date) -> list[str]:
 def build_holidays(municipality: Municipality, today: dt.date) -> None:
     """The school holidays of this school year and the next, for the municipality's region,
     and the public holidays outside them on which schools are closed too."""
-    region = municipality.holiday_region
     for year in school_years(today):
-        for holiday in holidays.school_holidays(region, year):
-            upsert_closure(municipality, holiday, SchoolClosure.Kind.HOLIDAY)
-        for day_off in holidays.public_closing_days(region, year):
-            upsert_closure(municipality, day_off, SchoolClosure.Kind.OTHER)
+        build_closures_of_year(municipality, year)
+
+
+def build_closures_of_year(municipality: Municipality, year: str) -> None:
+    """The school holidays and the public closing days of one school year."""
+    region = municipality.holiday_region
+    for holiday in holidays.school_holidays(region, year):
+        upsert_closure(municipality, holiday, SchoolClosure.Kind.HOLIDAY)
+    for day_off in holidays.public_closing_days(region, year):
+        upsert_closure(municipality, day_off, SchoolClosure.Kind.OTHER)
 
 
 def upsert_closure(
@@ -126,19 +144,19 @@ def build_study_day(school: School, today: dt.date) -> None:
     )
 
 
-def build_amsterdam(today: dt.date) -> None:
-    """A second municipality, so a coordinator sees that others' data stays out of view."""
+def build_amsterdam(today: dt.date) -> Municipality:
+    """A second, smaller municipality: a coordinator sees that others' data stays out of
+    view, and the national figures compare two municipalities."""
     amsterdam, _ = Municipality.objects.update_or_create(
         slug="amsterdam",
         defaults={"name": "Amsterdam", "holiday_region": Municipality.HolidayRegion.NORTH},
     )
-    wijk, _ = Neighbourhood.objects.update_or_create(
-        municipality=amsterdam, name=AMSTERDAM_SCHOOL.wijk, defaults={"is_target_area": True}
-    )
-    school = upsert_school(AMSTERDAM_SCHOOL, wijk)
-    Group.objects.update_or_create(
-        school=school,
-        school_year=current_school_year(today),
-        name="Groep 7",
-        defaults={"grade": 7, "pupils": 25},
-    )
+    wijken = {
+        name: Neighbourhood.objects.update_or_create(
+            municipality=amsterdam, name=name, defaults={"is_target_area": target}
+        )[0]
+        for name, target in AMSTERDAM_NEIGHBOURHOODS
+    }
+    build_schools(AMSTERDAM_SCHOOLS, wijken, today)
+    build_holidays(amsterdam, today)
+    return amsterdam

@@ -25,11 +25,12 @@ def build_sessions(zaanstad: Municipality, today: dt.date, now: dt.datetime) -> 
     run_matching(zaanstad, now)
 
 
-def build_kits(zaanstad: Municipality) -> None:
-    for name, headsets, venue in KITS:
-        if not Kit.objects.filter(municipality=zaanstad, name=name).exists():
+def build_kits(municipality: Municipality, kits=KITS) -> None:
+    """The municipality's VR kits: (name, headsets, home venue), each made once."""
+    for name, headsets, venue in kits:
+        if not Kit.objects.filter(municipality=municipality, name=name).exists():
             scheduler_services.kit_create(
-                municipality=zaanstad,
+                municipality=municipality,
                 name=name,
                 headsets=headsets,
                 home_venue=Venue.objects.filter(name=venue).first() if venue else None,

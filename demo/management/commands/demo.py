@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from demo.builders.activities import build_activities
 from demo.builders.heroes import build_heroes
+from demo.builders.history import build_history
 from demo.builders.people import build_logins, mark_demo_mail_delivered
 from demo.builders.places import build_amsterdam, build_zaanstad
 from demo.builders.sessions import build_sessions
@@ -26,8 +27,8 @@ from notifications.models import Notification
 
 class Command(BaseCommand):
     help = (
-        "Build the demo data (Zaanstad, schools, holidays, activities, one login per role). "
-        "Idempotent."
+        "Build the demo data (Zaanstad, schools, holidays, activities, one login per role, and "
+        "the past term for the steering figures). Idempotent."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -44,11 +45,12 @@ class Command(BaseCommand):
         last_mail = Notification.objects.order_by("-pk").values_list("pk", flat=True).first()
         with transaction.atomic():
             zaanstad = build_zaanstad(today)
-            build_amsterdam(today)
+            amsterdam = build_amsterdam(today)
             build_logins(zaanstad)
             build_activities(today, timezone.now())
             build_heroes(zaanstad, today, timezone.now())
             build_sessions(zaanstad, today, timezone.now())
+            build_history([zaanstad, amsterdam], today, timezone.now())
             mark_demo_mail_delivered(last_mail or 0, timezone.now())
         if options["verbosity"] > 0:
             self.print_logins()
