@@ -1,15 +1,16 @@
-"""Protected tables as spreadsheet rows: hidden figures stay "< 5" in every file."""
+"""Protected tables as spreadsheet rows: hidden figures stay hidden ("< 5", "x") in every
+file."""
 
 from __future__ import annotations
 
 from django.utils.formats import number_format
 
-from .tables import SUPPRESSED, Cell, Kind, ProtectedTable
+from .tables import Cell, Kind, ProtectedTable
 
 
 def value(cell: Cell):
     if cell.suppressed:
-        return SUPPRESSED
+        return cell.text
     return "" if cell.value is None else cell.value
 
 

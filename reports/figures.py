@@ -23,7 +23,6 @@ from scheduler.reasons_text import reason_text
 from . import facts as f
 from .filters import Scope
 from .tables import (
-    SUPPRESSED,
     Cell,
     Column,
     Kind,
@@ -243,7 +242,7 @@ def _table(
 def municipality_dashboard(
     scope: Scope, *, today: dt.date, now: dt.datetime, links: bool
 ) -> Dashboard:
-    """A coordinator's (or the programme team's) dashboard of one municipality: fifteen
+    """A coordinator's (or the programme team's) dashboard of one municipality: seventeen
     queries, whatever its size."""
     schools = f.school_infos(scope)
     facts = f.school_facts(scope, schools, now)
@@ -347,7 +346,7 @@ def _side_tables(scope, schools, facts, whole, today, link) -> dict[str, Protect
     heroes = Table(
         "heroes",
         str(_("Local Heroes")),
-        "",
+        str(_("Figure")),
         COUNT,
         [
             Row("active", str(_("Heroes who visited a school")), {"n": len(whole.heroes)}),
@@ -452,7 +451,7 @@ def bar(table: ProtectedTable, columns: list[str], *, rows=None, horizontal=Fals
             {"label": str(table.column(key).label), "data": [row.cells[key].value for row in rows]}
             for key in columns
         ],
-        "suppressed": SUPPRESSED,
+        "suppressed": str(_("not shown")),
         "stacked": False,
     }
 

@@ -3,12 +3,13 @@
 A figure reaches a page, a chart, an export or the API only as a `Cell` of a protected table
 (`protect`), so the rule is applied once, in one place (docs/privacy.md, "Figures"):
 
-1. Primary suppression: a count from 1 to 4 is shown as "< 5"; a percentage is hidden when
-   its part is 1 to 4 children or its whole is fewer than 5; a median of fewer than 5
+1. Primary suppression: a count from 1 to 4 is shown as "< 5"; a percentage is hidden ("x")
+   when its part is 1 to 4 children or its whole is fewer than 5; a median of fewer than 5
    children likewise. Zero is shown: it singles out nobody.
 2. Secondary suppression: where a published total (the table's total row, or a row of the
    parent table: a neighbourhood above its schools) would let one hidden cell be worked out
-   by subtraction, the smallest other non-zero cell of that set is hidden too. A set whose
+   by subtraction, the smallest other non-zero cell of that set is hidden too ("x": it is not
+   small, so "< 5" would be untrue). A set whose
    own total is hidden (a neighbourhood shown as "< 5") must hide at least one of its cells,
    or adding them up would give the hidden total away.
 3. A percentage whose part is a hidden count is hidden with it.
@@ -24,8 +25,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 THRESHOLD = 5
-SUPPRESSED = "< 5"
-NOT_APPLICABLE = "\u2013"  # an en dash
+SUPPRESSED = "< 5"  # a count from 1 to 4
+HIDDEN = "x"  # any other hidden figure, as Statistics Netherlands (CBS) marks it
+NOT_APPLICABLE = "\u2013"  # an en dash: nothing to count
 
 
 class Kind(StrEnum):
@@ -98,11 +100,12 @@ class Cell:
     kind: Kind
     value: float | int | None  # None when hidden or not applicable
     suppressed: bool = False
+    small: bool = False  # hidden because it is a count from 1 to 4
 
     @property
     def text(self) -> str:
         if self.suppressed:
-            return SUPPRESSED
+            return SUPPRESSED if self.small else HIDDEN
         if self.value is None:
             return NOT_APPLICABLE
         if self.kind == Kind.PERCENT:
@@ -183,7 +186,7 @@ def _primary(kind: Kind, raw: Raw) -> Cell:
         small = raw.count < THRESHOLD
         return Cell(kind, None if small else raw.days, suppressed=small)
     small = 0 < raw < THRESHOLD
-    return Cell(kind, None if small else raw, suppressed=small)
+    return Cell(kind, None if small else raw, suppressed=small, small=small)
 
 
 def protect(table: Table, parent: ProtectedTable | None = None) -> ProtectedTable:
@@ -205,7 +208,7 @@ def protect(table: Table, parent: ProtectedTable | None = None) -> ProtectedTabl
             raw = row.values.get(column.key)
             cell = _primary(column.kind, raw)
             part_hidden = column.part_of and hidden.get((index, column.part_of))
-            if hidden[index, column.key] or part_hidden:
+            if (hidden[index, column.key] or part_hidden) and not cell.suppressed:
                 cell = Cell(column.kind, None, suppressed=True)
             cells[column.key] = cell
         protected.append(ProtectedRow(row.key, row.label, cells, row.link, row.group))

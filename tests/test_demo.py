@@ -25,6 +25,7 @@ LOGINS = {
     "staff.vo@demo.test": ["staff"],
     "hero@demo.test": ["hero"],
     "parent@demo.test": ["parent"],
+    "programma@demo.test": ["programme"],
 }
 
 

@@ -18,6 +18,7 @@ from schools.models import (
     CoordinatorMembership,
     Municipality,
     Neighbourhood,
+    ProgrammeMembership,
     School,
     StaffMembership,
 )
@@ -45,6 +46,7 @@ def build_logins(zaanstad: Municipality) -> None:
         user=users["hero@demo.test"],
         defaults={"municipality": zaanstad, "display_name": "Dennis"},
     )
+    ProgrammeMembership.objects.get_or_create(user=users["programma@demo.test"])
 
 
 def upsert_user(login: Login, password: str) -> User:

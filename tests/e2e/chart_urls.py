@@ -1,13 +1,15 @@
 """The site's URLs plus one page of charts, for tests/e2e/test_charts.py alone: the charts'
-building blocks (templates/reports/_chart.html, static/js/charts.js) before a reports page
-uses them. Three charts as the reports app sends them: bars with a suppressed value and a
-table, a horizontal bar chart of long school names, a line of percentages with a gap."""
+building blocks (templates/reports/_chart.html, static/js/charts.js) apart from the reports
+pages. Three charts as the reports app sends them: bars with a suppressed value and its
+protected table, a horizontal bar chart of long school names, a line of percentages with a
+gap."""
 
 from django.http import HttpResponse
 from django.template import engines
 from django.urls import path
 
 from config.urls import urlpatterns as site_urlpatterns
+from reports.tables import Column, Row, Table, protect
 
 PAGE = """{% extends "base.html" %}
 {% block title %}Charts{% endblock %}
@@ -20,7 +22,9 @@ PAGE = """{% extends "base.html" %}
   {% endfor %}
 </dl>
 <div class="charts">
-  {% for chart in charts %}{% include "reports/_chart.html" with chart=chart %}{% endfor %}
+  {% for chart in charts %}
+    {% include "reports/_chart.html" with chart=chart collapsed=True %}
+  {% endfor %}
 </div>
 {% endblock %}
 {% block extra_body %}{% include "reports/_chart_scripts.html" %}{% endblock %}
@@ -47,10 +51,19 @@ CHARTS = [
             "suppressed": "< 5",
             "stacked": False,
         },
-        "table": {
-            "head": ["Wijk", "Plaatsen"],
-            "rows": list(zip(NEIGHBOURHOODS, PLACES, strict=True)),
-        },
+        # The table as the reports app makes it: Zuid's 3 places hidden, as in the chart.
+        "table": protect(
+            Table(
+                "places",
+                "Plaatsen per wijk",
+                "Wijk",
+                [Column("places", "Plaatsen")],
+                [
+                    Row(name, name, {"places": 3 if value is None else value})
+                    for name, value in zip(NEIGHBOURHOODS, PLACES, strict=True)
+                ],
+            )
+        ),
     },
     {
         "key": "schools",

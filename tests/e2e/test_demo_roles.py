@@ -15,6 +15,7 @@ ROLES = {
     "staff.vo@demo.test": "staff",
     "hero@demo.test": "hero",
     "parent@demo.test": "parent",
+    "programma@demo.test": "programme",
 }
 # Not pages to crawl: leaving the session, the admin, machine-readable endpoints.
 SKIP_PREFIXES = (

@@ -1,6 +1,7 @@
 """The privacy rule on figures (reports.tables.protect; docs/privacy.md, "Figures")."""
 
 from reports.tables import (
+    HIDDEN,
     NOT_APPLICABLE,
     SUPPRESSED,
     Column,
@@ -43,7 +44,7 @@ def test_one_hidden_cell_under_a_total_takes_the_smallest_other_cell_with_it():
     protected = protect(_table([{"n": 3}, {"n": 20}, {"n": 7}, {"n": 0}]))
 
     # 30 - 20 - 7 would give the 3 away: the 7 goes too; the 0 cannot protect anything.
-    assert _shown(protected) == [SUPPRESSED, "20", SUPPRESSED, "0", "30"]
+    assert _shown(protected) == [SUPPRESSED, "20", HIDDEN, "0", "30"]
 
 
 def test_two_hidden_cells_need_no_third():
@@ -96,7 +97,7 @@ def test_schools_hide_a_second_school_where_their_neighbourhood_total_is_shown()
     protected = protect(schools, parent=hoods)
 
     # Neighbourhood A shows 12: hiding only the 4 would leave 12 - 8 = 4; the 8 goes too.
-    assert _shown(protected) == [SUPPRESSED, SUPPRESSED, "15", "15", "42"]
+    assert _shown(protected) == [HIDDEN, SUPPRESSED, "15", "15", "42"]
 
 
 def test_a_hidden_neighbourhood_hides_one_of_its_schools_or_their_sum_would_show_it():
@@ -133,9 +134,9 @@ def test_a_percentage_of_fewer_than_five_or_of_a_hidden_count_is_hidden():
         )
     )
 
-    assert _shown(protected, "rate")[:4] == [SUPPRESSED, SUPPRESSED, SUPPRESSED, "50 %"]
+    assert _shown(protected, "rate")[:4] == [HIDDEN, HIDDEN, HIDDEN, "50 %"]
     # The 10 was hidden beside the 3 (secondary), so its 25 % would give it away.
-    assert _shown(protected)[:4] == [SUPPRESSED, SUPPRESSED, "0", "50"]
+    assert _shown(protected)[:4] == [SUPPRESSED, HIDDEN, "0", "50"]
 
 
 def test_a_median_of_fewer_than_five_children_is_hidden():
@@ -148,4 +149,4 @@ def test_a_median_of_fewer_than_five_children_is_hidden():
         )
     )
 
-    assert _shown(protected, "days") == [SUPPRESSED, "2", NOT_APPLICABLE]
+    assert _shown(protected, "days") == [HIDDEN, "2", NOT_APPLICABLE]
