@@ -242,7 +242,7 @@ def _table(
 def municipality_dashboard(
     scope: Scope, *, today: dt.date, now: dt.datetime, links: bool
 ) -> Dashboard:
-    """A coordinator's (or the programme team's) dashboard of one municipality: seventeen
+    """A coordinator's (or the programme team's) dashboard of one municipality: nineteen
     queries, whatever its size."""
     schools = f.school_infos(scope)
     facts = f.school_facts(scope, schools, now)
@@ -314,7 +314,7 @@ def municipality_dashboard(
         **by_school,
     )
     tables.update(_side_tables(scope, schools, facts, whole, today, link))
-    tables["weeks"] = _weeks_table(scope, schools)
+    tables["weeks"] = _weeks_table(scope, schools, whole.marks_by_week)
     dashboard = Dashboard(scope, tables)
     dashboard.charts = _charts(tables)
     dashboard.activity_figures = [
@@ -405,8 +405,8 @@ def _side_tables(scope, schools, facts, whole, today, link) -> dict[str, Protect
     }
 
 
-def _weeks_table(scope: Scope, schools) -> ProtectedTable:
-    weeks = f.weeks(scope, schools)
+def _weeks_table(scope: Scope, schools, marks) -> ProtectedTable:
+    weeks = f.weeks(scope, schools, marks)
 
     def values(week: f.Week) -> dict:
         return {

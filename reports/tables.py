@@ -20,9 +20,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 from django.utils.formats import number_format
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 THRESHOLD = 5
 SUPPRESSED = "< 5"  # a count from 1 to 4
@@ -108,11 +110,7 @@ class Cell:
             return SUPPRESSED if self.small else HIDDEN
         if self.value is None:
             return NOT_APPLICABLE
-        if self.kind == Kind.PERCENT:
-            return _("%(value)s %%") % {"value": number_format(round(self.value))}
-        if self.kind in (Kind.DAYS, Kind.HOURS):
-            return number_format(self.value, decimal_pos=1 if self.value % 1 else 0)
-        return number_format(self.value, force_grouping=True)
+        return _text(self.kind, self.value, get_language())
 
     def as_json(self) -> dict:
         return {"value": self.value, "suppressed": self.suppressed}
@@ -151,18 +149,6 @@ class ProtectedTable:
     def column(self, key: str) -> Column:
         return next(column for column in self.columns if column.key == key)
 
-    @property
-    def lines(self) -> list[tuple[ProtectedRow, list[tuple[Column, Cell]]]]:
-        """Each row with its cells beside their columns, for templates."""
-        return [(row, self._line(row)) for row in self.rows]
-
-    @property
-    def total_line(self) -> list[tuple[Column, Cell]]:
-        return self._line(self.total) if self.total else []
-
-    def _line(self, row: ProtectedRow) -> list[tuple[Column, Cell]]:
-        return [(column, row.cells[column.key]) for column in self.columns]
-
     def cell(self, column: str, row: str | None = None) -> Cell:
         """A cell of the row `row`, or of the total row."""
         return (self.by_key[row] if row else self.total).cells[column]
@@ -170,6 +156,17 @@ class ProtectedTable:
     def series(self, column: str) -> list[float | int | None]:
         """A column's values for a chart: None where hidden."""
         return [row.cells[column].value for row in self.rows]
+
+
+@lru_cache(maxsize=4096)
+def _text(kind: Kind, value: float | int, language: str | None) -> str:
+    """A figure in the reader's language (cached: a city's dashboard writes thousands, most of
+    them the same few numbers)."""
+    if kind == Kind.PERCENT:
+        return _("%(value)s %%") % {"value": number_format(round(value))}
+    if kind in (Kind.DAYS, Kind.HOURS):
+        return number_format(value, decimal_pos=1 if value % 1 else 0)
+    return number_format(value, force_grouping=True)
 
 
 def _primary(kind: Kind, raw: Raw) -> Cell:
@@ -194,10 +191,12 @@ def protect(table: Table, parent: ProtectedTable | None = None) -> ProtectedTabl
     protected table one level up whose rows are this table's row groups (neighbourhoods above
     schools); its totals are published too, so they count as sums here."""
     rows = [*table.rows, *([table.total] if table.total else [])]
-    hidden: dict[tuple[int, str], bool] = {}
-    for index, row in enumerate(rows):
-        for column in table.columns:
-            hidden[index, column.key] = _primary(column.kind, row.values.get(column.key)).suppressed
+    primary = {
+        (index, column.key): _primary(column.kind, row.values.get(column.key))
+        for index, row in enumerate(rows)
+        for column in table.columns
+    }
+    hidden = {place: cell.suppressed for place, cell in primary.items()}
     counts = [column for column in table.columns if column.kind == Kind.COUNT]
     for column in counts:
         _hide_complements(table, parent, column.key, hidden)
@@ -205,8 +204,7 @@ def protect(table: Table, parent: ProtectedTable | None = None) -> ProtectedTabl
     for index, row in enumerate(rows):
         cells = {}
         for column in table.columns:
-            raw = row.values.get(column.key)
-            cell = _primary(column.kind, raw)
+            cell = primary[index, column.key]
             part_hidden = column.part_of and hidden.get((index, column.part_of))
             if (hidden[index, column.key] or part_hidden) and not cell.suppressed:
                 cell = Cell(column.kind, None, suppressed=True)

@@ -69,11 +69,11 @@ def _query(request: HttpRequest) -> str:
 
 def _export(request: HttpRequest, dashboard: figures.Dashboard, *, prefix: str):
     """`?format=csv|xlsx&table=KEY`: one table as a file, or with table "all" every table as
-    one workbook; None when the page itself is asked for."""
+    one workbook (always XLSX: a CSV holds one table); None when the page itself is asked
+    for."""
     fmt, key = request.GET.get("format"), request.GET.get("table", "all")
     if fmt not in ("csv", "xlsx"):
         return None
-    """One table as CSV or XLSX, or every table as one workbook (key "all", XLSX only)."""
     period = dashboard.scope.period
     name = slugify(f"{prefix} {key} {period.start} {period.end}")
     if key == "all":
