@@ -474,21 +474,3 @@ def _count(queryset) -> Coalesce:
     """A correlated COUNT(*) as a subquery (two counts over joins would multiply)."""
     counted = queryset.order_by().values("occurrence__activity").annotate(n=Count("pk"))
     return Coalesce(Subquery(counted.values("n")[:1]), 0)
-
-
-def upcoming_visits(school_id: int, now: dt.datetime, limit: int = 20):
-    return (
-        Visit.objects.filter(
-            request__school_id=school_id, status=Visit.Status.CONFIRMED, starts_at__gte=now
-        )
-        .select_related("request__group", "request__topic")
-        .order_by("starts_at", "pk")[:limit]
-    )
-
-
-def open_requests(school_id: int, limit: int = 50):
-    return (
-        SessionRequest.objects.filter(school_id=school_id, status__in=OPEN)
-        .select_related("group", "topic")
-        .order_by("created_at", "pk")[:limit]
-    )

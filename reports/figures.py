@@ -513,6 +513,9 @@ SCHOOL_ACTIVITIES = [
 ]
 
 
+SCHOOL_SUMS = ("places", "taken", "waiting", "present", "recorded")
+
+
 def school_dashboard(scope: Scope, school_id: int, *, links: bool) -> Dashboard:
     """One school's activities with their places and attendance: one query."""
     activities = f.activity_facts(scope, school_id)
@@ -559,9 +562,6 @@ def school_dashboard(scope: Scope, school_id: int, *, links: bool) -> Dashboard:
         )
     }
     return dashboard
-
-
-SCHOOL_SUMS = ("places", "taken", "waiting", "present", "recorded")
 
 
 def national_dashboard(scope: Scope, *, now: dt.datetime) -> Dashboard:

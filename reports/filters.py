@@ -96,10 +96,6 @@ class Scope:
             rows = rows.filter(neighbourhood__is_target_area=True)
         return rows
 
-    @property
-    def narrowed(self) -> bool:
-        return bool(self.neighbourhood_id or self.school_id or self.level or self.target_only)
-
     def with_neighbourhood(self, pk: int) -> Scope:
         return replace(self, neighbourhood_id=pk, school_id=None)
 

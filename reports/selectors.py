@@ -6,11 +6,12 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
+from scheduler.models import SessionRequest, Visit
 from scheduler.reasons_text import reason_text
 from schools.models import Municipality, School
 from schools.selectors import get_school_for_manager
 
-from . import facts
+from .facts import OPEN
 from .filters import Period
 from .models import CouncilReport
 
@@ -34,13 +35,23 @@ def council_report_for(municipality: Municipality, period: Period) -> CouncilRep
     ).first()
 
 
-def upcoming_visits(school_id: int, now: dt.datetime):
-    return facts.upcoming_visits(school_id, now)
+def upcoming_visits(school_id: int, now: dt.datetime, limit: int = 20) -> QuerySet[Visit]:
+    return (
+        Visit.objects.filter(
+            request__school_id=school_id, status=Visit.Status.CONFIRMED, starts_at__gte=now
+        )
+        .select_related("request__group", "request__topic")
+        .order_by("starts_at", "pk")[:limit]
+    )
 
 
-def open_requests(school_id: int) -> list:
+def open_requests(school_id: int, limit: int = 50) -> list[SessionRequest]:
     """The school's requests still waiting for a hero, each with the engine's reason."""
-    found = list(facts.open_requests(school_id))
+    found = list(
+        SessionRequest.objects.filter(school_id=school_id, status__in=OPEN)
+        .select_related("group", "topic")
+        .order_by("created_at", "pk")[:limit]
+    )
     for session_request in found:
         session_request.reason = reason_text(session_request.unmatched_reason)
     return found

@@ -93,9 +93,6 @@ class Table:
     total: Row | None = None
     note: str = ""
 
-    def column(self, key: str) -> Column:
-        return next(column for column in self.columns if column.key == key)
-
 
 @dataclass(frozen=True)
 class Cell:
@@ -152,10 +149,6 @@ class ProtectedTable:
     def cell(self, column: str, row: str | None = None) -> Cell:
         """A cell of the row `row`, or of the total row."""
         return (self.by_key[row] if row else self.total).cells[column]
-
-    def series(self, column: str) -> list[float | int | None]:
-        """A column's values for a chart: None where hidden."""
-        return [row.cells[column].value for row in self.rows]
 
 
 @lru_cache(maxsize=4096)
