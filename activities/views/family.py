@@ -187,7 +187,7 @@ def _enrol(request: HttpRequest, form: EnrolForm, activity: Activity) -> list[En
                     services.child_consent_renew(child=child, agreed=True, now=now)
         return services.enrolments_create(
             guardian=request.user,
-            children=list(data["children"]),
+            child_ids=[child.pk for child in data["children"]],
             activity=activity,
             now=now,
             choice_rank=data.get("choice_rank") or 1,
