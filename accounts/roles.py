@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from allauth.mfa.models import Authenticator
-from django.db.models import IntegerField, Value
+from django.db.models import Case, IntegerField, Value, When
 
 from core.roles import NO_ROLES, Roles
 from heroes.models import Hero
@@ -25,9 +25,13 @@ def roles_for(user) -> Roles:
             .filter(user=user)
             .order_by()
             .values_list(Value("hero"), "municipality_id"),
+            # 1 for a programme administrator, 0 for a member.
             ProgrammeMembership.objects.filter(user=user)
             .order_by()
-            .values_list(Value("programme"), Value(0, output_field=IntegerField())),
+            .values_list(
+                Value("programme"),
+                Case(When(is_admin=True, then=Value(1)), default=Value(0)),
+            ),
             Authenticator.objects.filter(
                 user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
             )
@@ -47,6 +51,7 @@ def roles_for(user) -> Roles:
         hero_municipality=min(found["hero"]) if found["hero"] else None,
         is_parent=user.is_parent,
         is_programme=bool(found["programme"]),
+        is_programme_admin=1 in found["programme"],
         has_mfa=bool(found["mfa"]),
         is_site_admin=user.is_staff,
     )
