@@ -189,15 +189,12 @@ class MunicipalityStartForm(OnceForm):
             "their children priority."
         ),
     )
-    coordinator_name = forms.CharField(
-        label=_("Name of the first coordinator"),
-        max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
+    # No autocomplete="off" here: the browser would not put these back after the Back
+    # button, and the form sent again would not be known as the same one (core.once).
+    coordinator_name = forms.CharField(label=_("Name of the first coordinator"), max_length=100)
     coordinator_email = forms.EmailField(
         label=_("Email address of the first coordinator"),
         help_text=_("We send an invitation to this address to make an account."),
-        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
 
     def clean_coordinator_email(self) -> str:
