@@ -82,8 +82,8 @@ def _municipality_name_taken(name: str) -> ValidationError:
 
 
 def _free_slug(name: str) -> str:
-    """The municipality's address word: its name in plain letters, numbered when taken (say
-    "Bergen" in Noord-Holland and in Limburg write "bergen" and "bergen-2")."""
+    """The municipality's address word: its name in plain letters, numbered when taken
+    ("Bergen (NH)" is "bergen-nh"; a later "Bergen NH" gets "bergen-nh-2")."""
     base = slugify(name)[:90] or "gemeente"
     taken = set(Municipality.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, number = base, 1
