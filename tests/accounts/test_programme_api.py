@@ -190,7 +190,9 @@ def test_the_list_costs_the_same_queries_for_few_and_many(client, admin, count_q
             factories.coordinator(school.neighbourhood.municipality)
         return count_queries(lambda: api_get(client, URL))
 
-    assert grow(2) == grow(8)
+    few, many = grow(2), grow(8)
+    # The session, the person, their roles, the count and the page of municipalities.
+    assert few == many <= 5
 
 
 def test_the_schema_documents_the_create(client):

@@ -162,4 +162,6 @@ def test_the_list_costs_the_same_queries_for_few_and_many(client, admin, count_q
             )
         return count_queries(lambda: client.get(LIST))
 
-    assert grow(2) == grow(8)
+    few, many = grow(2), grow(8)
+    # The session, the person, their roles, the count and the page of municipalities.
+    assert few == many <= 5
