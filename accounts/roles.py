@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from allauth.mfa.models import Authenticator
 from django.core.cache import cache
-from django.db.models import IntegerField, Value
+from django.db.models import Case, IntegerField, Value, When
 from django.db.models.signals import post_delete, post_save
 
 from core.roles import NO_ROLES, Roles
@@ -56,9 +56,13 @@ def _read(user) -> Roles:
             .filter(user=user)
             .order_by()
             .values_list(Value("hero"), "municipality_id"),
+            # 1 for a programme administrator, 0 for a member.
             ProgrammeMembership.objects.filter(user=user)
             .order_by()
-            .values_list(Value("programme"), Value(0, output_field=IntegerField())),
+            .values_list(
+                Value("programme"),
+                Case(When(is_admin=True, then=Value(1)), default=Value(0)),
+            ),
             Authenticator.objects.filter(
                 user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
             )
@@ -78,6 +82,7 @@ def _read(user) -> Roles:
         hero_municipality=min(found["hero"]) if found["hero"] else None,
         is_parent=user.is_parent,
         is_programme=bool(found["programme"]),
+        is_programme_admin=1 in found["programme"],
         has_mfa=bool(found["mfa"]),
     )
 
