@@ -23,7 +23,10 @@ emptied), and runs the periodic re-match (`runs_periodic`), which queues one run
 municipality. Wall time is from that call to the last run's end. It checks every written offer
 against every hard rule (`rules.validate`). Figures are ratios within the run: served against
 the bound per municipality, fit against the fit bound, speedup = wall with the first worker
-count / wall with the last. The last line printed is one JSON object.
+count / wall with the last, beside what the split allows (the first configuration's run
+durations dealt largest first to the last count of workers) and the cores the workers got
+(their CPU seconds / wall seconds): on a shared machine the speedup is capped by the cores it
+gives. The last line printed is one JSON object.
 """
 
 from __future__ import annotations
@@ -407,6 +410,19 @@ def start_workers(stack, n: int, *, url: str, broker: str, time_limit: float, lo
         )
         if process.poll() is not None:
             raise RuntimeError(f"{log.name} exited:\n{log.read_text()[-3000:]}")
+    return [process for process, _log in workers]
+
+
+def cpu_seconds(processes) -> float:
+    """CPU time (user + system) the processes have used so far (Linux /proc; 0 elsewhere)."""
+    total = 0.0
+    for process in processes:
+        try:
+            fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def national_run(timeout: float) -> dict:
@@ -458,9 +474,13 @@ def configuration(stack, args, n: int, *, admin_url: str, seed_name: str, broker
     connections["default"].settings_dict["NAME"] = run_name
     url = admin_url.rsplit("/", 1)[0] + f"/{run_name}"
     with ExitStack() as workers:
-        start_workers(workers, n, url=url, broker=broker, time_limit=args.time_limit, logs=logs)
+        processes = start_workers(
+            workers, n, url=url, broker=broker, time_limit=args.time_limit, logs=logs
+        )
+        before = cpu_seconds(processes)
         try:
             result = national_run(args.timeout)
+            result["cpu_s"] = cpu_seconds(processes) - before
         except BaseException:
             for log in sorted(logs.glob(f"worker{n}-*.log")):
                 sys.stderr.write(f"--- {log.name}\n{log.read_text(errors='replace')[-3000:]}\n")
@@ -547,7 +567,7 @@ def makespan(durations: list[float], workers: int) -> float:
     return max(ends)
 
 
-def report(rows, walls: dict[int, float], works: dict[int, float]) -> None:
+def report(rows, walls: dict[int, float], works: dict[int, float], cpus: dict[int, float]):
     print(
         f"{'municipality':<11} {'requests':>8} {'heroes':>6} {'served':>6} {'bound':>6}"
         f" {'ratio':>6} {'fit':>6} {'fit max':>7} {'run s':>6}"
@@ -559,7 +579,10 @@ def report(rows, walls: dict[int, float], works: dict[int, float]) -> None:
             f" {r['fit_bound_share']:>7.1%} {r['run_s']:>6.1f}"
         )
     for n, wall in walls.items():
-        print(f"{n} worker(s): national run in {wall:.1f} s wall, {works[n]:.1f} s of runs")
+        print(
+            f"{n} worker(s): national run in {wall:.1f} s wall, {works[n]:.1f} s of runs,"
+            f" {cpus[n]:.1f} s of CPU = {cpus[n] / wall:.2f} cores on average"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -623,8 +646,9 @@ def run(args, admin_url: str, seed_url: str, seed_name: str) -> dict:
     base, last = args.worker_counts[0], args.worker_counts[-1]
     walls = {n: r["wall_s"] for n, r in results.items()}
     works = {n: sum(x["run_s"] for x in rows) for n, rows in judged.items()}
+    cpus = {n: r["cpu_s"] for n, r in results.items()}
     rows = judged[base]
-    report(rows, walls, works)
+    report(rows, walls, works, cpus)
     same = all(
         [(r["served"], r["fit"]) for r in judged[n]] == [(r["served"], r["fit"]) for r in rows]
         for n in judged
@@ -655,6 +679,9 @@ def run(args, admin_url: str, seed_url: str, seed_name: str) -> dict:
         ),
         "wall_s": {str(n): round(w, 2) for n, w in walls.items()},
         "work_s": {str(n): round(w, 2) for n, w in works.items()},
+        # CPU the workers got: cores_used near the worker count means each had a core.
+        "cpu_s": {str(n): round(c, 2) for n, c in cpus.items()},
+        "cores_used": {str(n): round(cpus[n] / walls[n], 2) for n in walls},
         "speedup": round(speedup, 3),
         "speedup_allowed": round(allowed, 3),
         "same_answers": same,
