@@ -492,7 +492,13 @@ def _enrol(activity, children, now, *, created_by, choice_rank=1, placed_by=None
     ]
     if status == Enrolment.Status.CONFIRMED:
         Activity.objects.filter(pk=activity.pk).update(seats_taken=F("seats_taken") + len(children))
-    if status == Enrolment.Status.WAITLISTED and waitlist_advance(activity=activity, now=now):
+    # Only while a place is free (the activity is locked, so places_left is current): in a
+    # rush most children join a full activity's list, and that needs no look at the list.
+    if (
+        status == Enrolment.Status.WAITLISTED
+        and activity.places_left > 0
+        and waitlist_advance(activity=activity, now=now)
+    ):
         # A place was free but a pair of siblings ahead needed two: it may be this child's.
         for enrolment in enrolments:
             enrolment.refresh_from_db()

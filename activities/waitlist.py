@@ -31,6 +31,8 @@ def waitlist_advance(*, activity: Activity, now: dt.datetime) -> list[Enrolment]
     if activity.status != Activity.Status.PUBLISHED:
         return []
     free = activity.places_left
+    if free <= 0:
+        return []  # nothing to offer: the list is not read (in a rush it is long)
     offered: list[Enrolment] = []
     seen_groups = set()
     for enrolment in waiting_list(activity).select_related("child__guardian", "activity"):
