@@ -14,3 +14,8 @@ class AccountsConfig(AppConfig):
         from .audit import register as register_audit_trail
 
         register_audit_trail()
+
+        # Cached roles are forgotten when a membership, a hero or a second factor changes.
+        from .roles import connect_signals
+
+        connect_signals()

@@ -53,6 +53,8 @@ TRACKED: dict[str, tuple[str, ...]] = {
     "heroes.hero": ("created_at", "story"),
     "schools.staffmembership": ("created_at",),
     "schools.coordinatormembership": ("created_at",),
+    # Added by a programme administrator (accounts.services.municipality_start).
+    "schools.municipality": ("submission_key",),
 }
 
 # The way from a record to its municipality: foreign keys to follow, the last one pointing at
@@ -79,6 +81,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "heroes.hero": ("municipality",),
     "schools.staffmembership": ("school", "neighbourhood", "municipality"),
     "schools.coordinatormembership": ("municipality",),
+    "schools.municipality": ("id",),
 }
 
 # The request being answered (its person is the actor of the entries written meanwhile), and

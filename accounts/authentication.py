@@ -41,7 +41,10 @@ class ApiTokenAuthentication(TokenAuthentication):
             or not constant_time_compare(token.password_hash, password_fingerprint(token.user))
         ):
             raise exceptions.AuthenticationFailed(_("Invalid or expired token."))
-        ApiToken.objects.filter(pk=token.pk).exclude(
-            last_used_at__gt=now - LAST_USE_PRECISION
-        ).update(last_used_at=now)
+        recently = now - LAST_USE_PRECISION
+        if token.last_used_at is None or token.last_used_at <= recently:
+            # Conditional, so many requests at once write it once.
+            ApiToken.objects.filter(pk=token.pk).exclude(last_used_at__gt=recently).update(
+                last_used_at=now
+            )
         return token.user, token

@@ -157,3 +157,55 @@ class InvitationSignupForm(_LanguageChoice, forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class MunicipalityStartForm(OnceForm):
+    """A programme administrator adds a municipality and invites its first coordinator
+    (accounts.services.municipality_start). Neighbourhoods are typed one per line; those in the
+    second box are target neighbourhoods."""
+
+    name = forms.CharField(label=_("Name of the municipality"), max_length=100)
+    holiday_region = forms.ChoiceField(
+        label=_("Holiday region"),
+        choices=Municipality.HolidayRegion.choices,
+        help_text=_("The region whose school holidays the schools follow."),
+    )
+    neighbourhoods = forms.CharField(
+        label=_("Neighbourhoods"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line. You can also add them later."),
+    )
+    target_neighbourhoods = forms.CharField(
+        label=_("Target neighbourhoods"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One per line: the neighbourhoods the programme focuses on. Activities may give "
+            "their children priority."
+        ),
+    )
+    # No autocomplete="off" here: the browser would not put these back after the Back
+    # button, and the form sent again would not be known as the same one (core.once).
+    coordinator_name = forms.CharField(label=_("Name of the first coordinator"), max_length=100)
+    coordinator_email = forms.EmailField(
+        label=_("Email address of the first coordinator"),
+        help_text=_("We send an invitation to this address to make an account."),
+    )
+
+    def clean_coordinator_email(self) -> str:
+        return self.cleaned_data["coordinator_email"].strip().lower()
+
+    def clean(self):
+        """The service takes (name, is target area) pairs; a name in both boxes is a target."""
+        data = super().clean()
+        plain = _lines(data.pop("neighbourhoods", "") or "")
+        targets = _lines(data.pop("target_neighbourhoods", "") or "")
+        data["neighbourhoods"] = [(name, False) for name in plain] + [
+            (name, True) for name in targets
+        ]
+        return data

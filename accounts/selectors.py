@@ -14,6 +14,7 @@ from heroes.models import Hero
 from notifications.models import Notification
 from notifications.selectors import notifications_about
 from schools.models import (
+    CoordinatorMembership,
     Municipality,
     Neighbourhood,
     School,
@@ -86,6 +87,27 @@ def coordinator_overview(roles, now: datetime) -> list[Municipality]:
             ),
         )
     )
+
+
+def municipalities_for_programme(roles, now: datetime) -> QuerySet[Municipality]:
+    """Every municipality with its counts, for the programme team (names and numbers, never a
+    person): one query for any number of municipalities, schools or people."""
+    if not roles.is_programme:
+        return Municipality.objects.none()
+    coordinator_invitations = Invitation.objects.filter(
+        open_invitations(now), role=Invitation.Role.COORDINATOR
+    )
+    return Municipality.objects.annotate(
+        neighbourhood_count=_count_per_municipality(Neighbourhood.objects.all(), "municipality"),
+        target_area_count=_count_per_municipality(
+            Neighbourhood.objects.filter(is_target_area=True), "municipality"
+        ),
+        school_count=_count_per_municipality(School.objects.all(), "neighbourhood__municipality"),
+        coordinator_count=_count_per_municipality(
+            CoordinatorMembership.objects.all(), "municipality"
+        ),
+        invited_coordinator_count=_count_per_municipality(coordinator_invitations, "municipality"),
+    ).order_by("name", "pk")
 
 
 def staff_overview(roles, today: date) -> list[School]:

@@ -1,13 +1,16 @@
-"""Writes for accounts: invitations to a role, and the API token of a person."""
+"""Writes for accounts: invitations to a role, a new municipality with its first coordinator,
+and the API token of a person."""
 
 from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +23,7 @@ from core.urls import absolute_url
 from heroes.models import Hero
 from notifications.models import Notification
 from notifications.services import notification_create_from_template
+from schools import services as schools
 from schools.models import CoordinatorMembership, Municipality, School, StaffMembership
 
 from .authentication import password_fingerprint, token_digest
@@ -63,7 +67,8 @@ def invitation_create(
         "municipality": municipality,
         "school": school if is_staff else None,
         "staff_role": (staff_role or StaffMembership.Role.TEACHER) if is_staff else "",
-        "display_name": display_name if role == Invitation.Role.HERO else "",
+        # A hero's name for schools and pupils; a coordinator's name to greet them by.
+        "display_name": display_name if role != Invitation.Role.STAFF else "",
     }
     try:
         with locking():
@@ -116,6 +121,62 @@ def _invite(fields: dict, *, invited_by: User, now: datetime, key) -> Invitation
     _send(invitation)
     invitation.resent = bool(pending)
     return invitation
+
+
+def municipality_start(
+    *,
+    started_by: User,
+    name: str,
+    holiday_region: str,
+    coordinator_name: str,
+    coordinator_email: str,
+    now: datetime,
+    neighbourhoods: Sequence[tuple[str, bool]] = (),
+    submission_key: uuid.UUID | None = None,
+) -> Municipality:
+    """A programme administrator adds a municipality (with its neighbourhoods) and invites its
+    first coordinator, in one transaction: the invitation mail is in the outbox when the
+    municipality exists, and neither is there without the other.
+
+    Sent twice with the same `submission_key` (core.once: a double click, the Back button, a
+    client's retry), the first municipality comes back and no second mail goes out; a name
+    that exists in any case is a ValidationError on `name`."""
+    try:
+        with transaction.atomic():
+            return create_once(
+                Municipality,
+                submission_key,
+                lambda: _start(
+                    started_by=started_by,
+                    data={
+                        "name": name,
+                        "holiday_region": holiday_region,
+                        "neighbourhoods": neighbourhoods,
+                    },
+                    coordinator=(coordinator_name.strip(), coordinator_email),
+                    now=now,
+                    key=submission_key,
+                ),
+            )
+    except IntegrityError as exc:
+        # Another administrator added the same name at the same moment.
+        raise ValidationError(
+            {"name": _("There is already a municipality with this name.")}
+        ) from exc
+
+
+def _start(*, started_by: User, data: dict, coordinator: tuple[str, str], now, key):
+    municipality = schools.municipality_create(**data, submission_key=key)
+    name, email = coordinator
+    invitation_create(
+        invited_by=started_by,
+        municipality=municipality,
+        role=Invitation.Role.COORDINATOR,
+        email=email,
+        display_name=name,
+        now=now,
+    )
+    return municipality
 
 
 def invitation_resend(*, invitation: Invitation, now: datetime) -> Invitation:

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import account as views
-from .views import audit, privacy, undelivered
+from .views import audit, privacy, programme, undelivered
 
 urlpatterns = [
     path("two-step-required/", views.mfa_required, name="mfa_required"),
@@ -24,3 +24,12 @@ urlpatterns = [
         name="undelivered_resend",
     ),
 ]
+
+# The programme team's pages about the municipalities, under /programme/ (config.urls).
+programme_urlpatterns = (
+    [
+        path("municipalities/", programme.municipality_list, name="municipality_list"),
+        path("municipalities/new/", programme.municipality_create, name="municipality_create"),
+    ],
+    "programme",
+)

@@ -7,6 +7,6 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("After-school activities")
 
     def ready(self) -> None:
-        from . import calendar
+        from . import calendar, messages  # noqa: F401 (messages registers its composer)
 
         calendar.register()

@@ -18,11 +18,23 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from core.urls import absolute_url
-from notifications import ical
-from notifications.services import notification_create_from_template
+from notifications import composers, ical
+from notifications.services import (
+    notification_create_from_template,
+    notification_create_later,
+    render_message,
+)
 
 from .calendar import enrolment_event, enrolment_session_event, future_sessions
 from .models import Enrolment, Occurrence
+
+FAMILY_TEMPLATE = "activities/email/family"
+ENROLLED = "activities.enrolled"
+ENROLLED_EVENTS = {
+    Enrolment.Status.CONFIRMED: "confirmed",
+    Enrolment.Status.WAITLISTED: "waitlisted",
+    Enrolment.Status.APPLIED: "applied",
+}
 
 # Events a family hears about, each rendered by templates/activities/email/family_*.
 EVENTS = {
@@ -53,17 +65,8 @@ def tell_family(
         raise ValueError(f"unknown family event {event!r}")
     guardian = enrolment.child.guardian
     notification_create_from_template(
-        template="activities/email/family",
-        context={
-            "event": event,
-            "enrolment": enrolment,
-            "child": enrolment.child,
-            "activity": enrolment.activity,
-            "guardian": guardian,
-            "url": absolute_url("activities:my_enrolments"),
-            "browse_url": absolute_url("activities:browse"),
-            **context,
-        },
+        template=FAMILY_TEMPLATE,
+        context=_family_context(enrolment, event, **context),
         to_email=guardian.email,
         recipient=guardian,
         kind=f"activity:{event}",
@@ -72,6 +75,64 @@ def tell_family(
         ics_method=ics_method,
         municipality_pk=enrolment.activity.school.municipality_id,
     )
+
+
+def _family_context(enrolment: Enrolment, event: str, **context) -> dict:
+    return {
+        "event": event,
+        "enrolment": enrolment,
+        "child": enrolment.child,
+        "activity": enrolment.activity,
+        "guardian": enrolment.child.guardian,
+        "url": absolute_url("activities:my_enrolments"),
+        "browse_url": absolute_url("activities:browse"),
+        **context,
+    }
+
+
+def tell_family_enrolled(*, enrolment: Enrolment, now: dt.datetime, position: int | None) -> None:
+    """A new enrolment is confirmed (with the invite for the series), waitlisted or applied
+    for: the message is written when it is delivered (`write_enrolled`), so a rush of parents
+    renders no template while holding the activity's lock. Its key is new: the enrolment was
+    made in this transaction."""
+    guardian = enrolment.child.guardian
+    event = ENROLLED_EVENTS[enrolment.status]
+    notification_create_later(
+        compose=ENROLLED,
+        args={
+            "enrolment": enrolment.pk,
+            "event": event,
+            "position": position,
+            "now": now.isoformat(),
+            "sequence": enrolment.calendar_sequence,
+        },
+        to_email=guardian.email,
+        recipient=guardian,
+        kind=f"activity:{event}",
+        idempotency_key=f"enrolment:{enrolment.pk}:{event}",
+        municipality_pk=enrolment.activity.school.municipality_id,
+    )
+
+
+@composers.register(ENROLLED)
+def write_enrolled(args: dict, language: str) -> composers.Written | None:
+    """The message tell_family_enrolled queued, as the family would have read it then: the
+    waiting-list position and the invite's sessions as they were at enrolment."""
+    enrolment = (
+        Enrolment.objects.select_related(
+            "child__guardian", "activity__school__neighbourhood", "activity__venue"
+        )
+        .filter(pk=args["enrolment"])
+        .first()
+    )
+    if enrolment is None:
+        return None
+    enrolment.calendar_sequence = args["sequence"]
+    invite = {}
+    if args["event"] == "confirmed":
+        invite = series_invite(enrolment, ical.REQUEST, now=dt.datetime.fromisoformat(args["now"]))
+    context = _family_context(enrolment, args["event"], position=args["position"])
+    return render_message(FAMILY_TEMPLATE, context, language, **invite)
 
 
 # Invites

@@ -59,6 +59,12 @@ def get_published_activity(pk: int) -> Activity:
     return get_object_or_404(activities_published(), pk=pk)
 
 
+def get_published_activity_to_enrol(pk: int) -> Activity:
+    """The published activity without its counts: what enrolling reads."""
+    published = Activity.objects.filter(status=Activity.Status.PUBLISHED)
+    return get_object_or_404(published.select_related("school__neighbourhood", "venue"), pk=pk)
+
+
 def activities_managed_by(roles) -> QuerySet[Activity]:
     """Activities of the person's schools (staff) or municipality (coordinator)."""
     return _with_counts(

@@ -1,16 +1,24 @@
 """Enrolment rush: many parents enrol their children the moment enrolment opens.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bot python -m bench.enrolment_rush \
-        [--clients 50] [--children 2000] [--activities 20] [--capacity 40] [--seconds N] [--tiny]
+        [--path api|page|both] [--clients 50] [--children 2000] [--activities 20] \
+        [--capacity 40] [--seconds N] [--tiny]
 
 It makes a fresh database beside the one in DATABASE_URL (`<name>_rush`), migrates it, adds
-parents with API tokens, children and open first-come activities, and serves the app with
-gunicorn on a free local port. All clients start together (a barrier) and POST
-/api/v1/enrolments/ over keep-alive connections. Then it checks the database: no activity
-oversold, no answered enrolment missing, no 5xx. In the same run the same load goes to a bare
-view (bench.floor: a locked counter update and an insert), the most this machine can do; the
-ratio of the two rates says how much the app costs on top. The last line printed is one JSON
-object (see docs/benchmarks.md). The database is dropped at the end.
+parents (each with an API token and a signed-in session), children and open first-come
+activities, and serves the app with gunicorn on a free local port. All clients start together
+(a barrier) and enrol over keep-alive connections, by one of two paths:
+
+- `api`: POST /api/v1/enrolments/ with the token, as an integration does;
+- `page`: the family's enrol form, POST /activities/<id>/ with the session cookie and the CSRF
+  token, answered with a redirect, as a parent's phone does.
+
+Then it checks the database: no activity oversold, no answered enrolment missing, no 5xx. In
+the same run the same load goes to a bare view behind the same middleware (bench.floor: a
+locked counter update and an insert, for the token or for the session and its CSRF check), the
+most this machine can do; the ratio of the two rates says how much the app costs on top. Each
+path has its own activities and children. The last line printed is one JSON object (see
+docs/benchmarks.md). The database is dropped at the end.
 """
 
 from __future__ import annotations
@@ -35,15 +43,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ENROL_PATH = "/api/v1/enrolments/"
-FLOOR_PATH = "/bench/floor/"
+PATHS = {
+    # path: (the app's URL, the floor's URL); {activity} is filled in per request
+    "api": ("/api/v1/enrolments/", "/bench/floor/"),
+    "page": ("/activities/{activity}/", "/bench/enrol/{activity}/"),
+}
 CHILDREN_PER_PARENT = 2
 MAX_ACTIVITIES = 70  # 5 weekdays x 14 hourly slots, so no two activities overlap
 
 
 @dataclass(frozen=True)
 class Job:
-    token: str
+    token: str  # the parent's API token
+    cookie: str  # the parent's session and CSRF cookies
+    csrf: str  # the CSRF token the form carries
     child: int
     activity: int
 
@@ -76,6 +89,9 @@ def flush_broker(url: str) -> None:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.enrolment_rush", description=__doc__)
+    parser.add_argument(
+        "--path", choices=["api", "page", "both"], default="both", help="how parents enrol"
+    )
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients")
     parser.add_argument("--children", type=int, default=2000)
     parser.add_argument("--activities", type=int, default=20)
@@ -138,6 +154,8 @@ def drop_database(maintenance_url: str, name: str) -> None:
 
 def setup_django(bench_url: str) -> None:
     os.environ["DATABASE_URL"] = bench_url
+    # The server signs sessions with the same key the seeding signs them with.
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ.pop("REDIS_URL", None)
     import django
@@ -150,21 +168,30 @@ def setup_django(bench_url: str) -> None:
 # --- data ----------------------------------------------------------------------------------
 
 
-def seed(args: argparse.Namespace, rng: random.Random) -> tuple[list[int], list[list[Job]]]:
-    """Activities open now, parents with tokens and children; returns the activity ids and,
-    for each client, the enrolments it will send (its parents' children, parent by parent)."""
+def seed(
+    args: argparse.Namespace, rng: random.Random, tag: str
+) -> tuple[list[int], list[list[Job]]]:
+    """Activities open now, parents with tokens and sessions, and children; returns the
+    activity ids and, for each client, the enrolments it will send (its parents' children,
+    parent by parent). `tag` keeps each path's town, people and floor counters apart."""
     from accounts.authentication import password_fingerprint, token_digest
     from accounts.models import ApiToken, User
     from activities.models import Child
     from bench.floor import create_tables
 
     now = dt.datetime.now(dt.UTC)
-    school = _school()
+    school = _school(tag)
     activity_ids = _activities(args, school, now)
     create_tables(activity_ids)
     n_parents = -(-args.children // CHILDREN_PER_PARENT)
     parents = User.objects.bulk_create(
-        User(email=f"parent{i}@bench.test", name=f"Parent {i}", is_parent=True, password="!")
+        User(
+            email=f"parent{i}@{tag}.bench.test",
+            name=f"Parent {i}",
+            is_parent=True,
+            password="!",
+            language="nl",
+        )
         for i in range(n_parents)
     )
     keys = [secrets.token_urlsafe(32) for _ in parents]
@@ -190,22 +217,53 @@ def seed(args: argparse.Namespace, rng: random.Random) -> tuple[list[int], list[
         )
         for i in range(args.children)
     )
+    cookies = _signed_in(parents, now)
     plans: list[list[Job]] = [[] for _ in range(args.clients)]
     for index, child in enumerate(children):
         parent = index // CHILDREN_PER_PARENT
         for activity in rng.sample(activity_ids, args.per_child):
-            plans[parent % args.clients].append(Job(keys[parent], child.pk, activity))
+            cookie, csrf = cookies[parent]
+            job = Job(keys[parent], cookie, csrf, child.pk, activity)
+            plans[parent % args.clients].append(job)
     return activity_ids, plans
 
 
-def _school():
+def _signed_in(parents, now: dt.datetime) -> list[tuple[str, str]]:
+    """A session per parent, as the login leaves it (bulk-made: the login itself is not what
+    is measured), and a CSRF cookie; returns each parent's Cookie header and form token."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+
+    store = SessionStore()
+    sessions, cookies = [], []
+    for parent in parents:
+        key, csrf = secrets.token_hex(16), secrets.token_hex(16)  # 32 characters each
+        data = {
+            SESSION_KEY: str(parent.pk),
+            BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
+            HASH_SESSION_KEY: parent.get_session_auth_hash(),
+            "seen_at": int(now.timestamp()),
+        }
+        expires = now + dt.timedelta(days=1)
+        sessions.append(
+            Session(session_key=key, session_data=store.encode(data), expire_date=expires)
+        )
+        cookie = f"{settings.SESSION_COOKIE_NAME}={key}; {settings.CSRF_COOKIE_NAME}={csrf}"
+        cookies.append((cookie, csrf))
+    Session.objects.bulk_create(sessions)
+    return cookies
+
+
+def _school(tag: str):
     from schools.models import Municipality, Neighbourhood, School
 
-    municipality = Municipality.objects.create(name="Benchstad", slug="benchstad")
+    municipality = Municipality.objects.create(name=f"Benchstad {tag}", slug=f"benchstad-{tag}")
     neighbourhood = Neighbourhood.objects.create(municipality=municipality, name="Centrum")
     return School.objects.create(
-        name="Basisschool De Bank",
-        brin="99ZZ",
+        name=f"Basisschool De Bank {tag}",
+        brin=f"99Z{tag[0].upper()}",
         level=School.Level.PO,
         street="Schoolstraat 1",
         postcode="1506 AB",
@@ -260,7 +318,7 @@ def start_server(args: argparse.Namespace, bench_url: str, port: int, log) -> su
         "DATABASE_CONN_MAX_AGE": "600",
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_SECRET_KEY": os.environ["DJANGO_SECRET_KEY"],
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "SITE_URL": "http://127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
@@ -336,28 +394,56 @@ def warm_up(port: int, token: str, requests: int) -> None:
 
 
 def post(conn: http.client.HTTPConnection, path: str, job: Job) -> Answer:
-    body = json.dumps({"child": job.child, "activity": job.activity})
-    headers = {
-        "Authorization": f"Token {job.token}",
-        "Content-Type": "application/json",
-        "Accept": "application/json",
-        "Accept-Language": "en",
-    }
+    """One enrolment: JSON with the token to the API (or its floor), or the form with the
+    session and CSRF token to a page (or its floor), which answers with a redirect."""
+    path = path.format(activity=job.activity)
+    if path.startswith("/api/") or path == "/bench/floor/":
+        body = json.dumps({"child": job.child, "activity": job.activity})
+        headers = {
+            "Authorization": f"Token {job.token}",
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        }
+    else:
+        body = urllib.parse.urlencode({"csrfmiddlewaretoken": job.csrf, "children": job.child})
+        headers = {
+            "Cookie": job.cookie,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "text/html",
+        }
+    headers["Accept-Language"] = "en"
     started = time.perf_counter()
     try:
         conn.request("POST", path, body=body, headers=headers)
         response = conn.getresponse()
         raw = response.read()
         code = response.status
+        location = response.getheader("Location", "")
     except (OSError, http.client.HTTPException):
         conn.close()  # the next request opens a new connection
-        code, raw = 0, b""
+        code, raw, location = 0, b"", ""
     ms = (time.perf_counter() - started) * 1000
     try:
         data = json.loads(raw) if raw else {}
     except ValueError:
-        data = {}
-    return Answer(job, code, data if isinstance(data, dict) else {}, ms)
+        data = {}  # a page, or a redirect to one
+    data = data if isinstance(data, dict) else {}
+    if location:
+        data = {"location": location}
+    return Answer(job, code, data, ms)
+
+
+# Where the enrol form sends a parent once it is done (the floor sends to its own page).
+DONE_PAGES = ("/activities/enrolled/", "/bench/enrolled/")
+
+
+def done(answer: Answer) -> bool:
+    """The request did what it was sent for: 201 from the API, from the form a redirect to
+    its result page (a form sent back with 200 shows an error; a redirect elsewhere, such as
+    to the login page, did nothing)."""
+    if answer.code in (302, 303):
+        return answer.body.get("location", "").startswith(DONE_PAGES)
+    return 200 < answer.code < 300
 
 
 def rush(port: int, path: str, plans: list[list[Job]], seconds: float | None):
@@ -415,7 +501,7 @@ def check_enrolments(answers: list[Answer], activity_ids: list[int]) -> dict:
             activity_id__in=activity_ids, status__in=Enrolment.ACTIVE
         ).values_list("child_id", "activity_id", "status")
     }
-    answered = [a for a in answers if 200 <= a.code < 300]
+    answered = [a for a in answers if done(a)]
     statuses = Counter(rows.values())
     return {
         "attempts": len(answers),
@@ -425,7 +511,7 @@ def check_enrolments(answers: list[Answer], activity_ids: list[int]) -> dict:
         "errors": sum(a.code == 0 or a.code >= 500 for a in answers),
         "lost": sum((a.job.child, a.job.activity) not in rows for a in answered)
         + sum(a.code == 0 for a in answers),
-        "refused": sum(400 <= a.code < 500 for a in answers),
+        "refused": sum(not done(a) and 0 < a.code < 500 for a in answers),
         "told_wrong_status": sum(
             a.body.get("status") not in (None, rows.get((a.job.child, a.job.activity)))
             for a in answered
@@ -435,15 +521,19 @@ def check_enrolments(answers: list[Answer], activity_ids: list[int]) -> dict:
     }
 
 
-def check_floor(answers: list[Answer]) -> dict:
+def check_floor(answers: list[Answer], activity_ids: list[int]) -> dict:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT coalesce(sum(n), 0) FROM bench_counter")
+        cursor.execute(
+            "SELECT coalesce(sum(n), 0) FROM bench_counter WHERE id = ANY(%s)", [activity_ids]
+        )
         (counted,) = cursor.fetchone()
-        cursor.execute("SELECT count(*) FROM bench_floor_row")
+        cursor.execute(
+            "SELECT count(*) FROM bench_floor_row WHERE counter_id = ANY(%s)", [activity_ids]
+        )
         (rows,) = cursor.fetchone()
-    ok = sum(200 <= a.code < 300 for a in answers)
+    ok = sum(done(a) for a in answers)
     return {
         "floor_errors": sum(a.code == 0 or a.code >= 500 for a in answers),
         "floor_lost": ok - rows,
@@ -459,27 +549,37 @@ def flatten(answers: list[list[Answer]]) -> list[Answer]:
 
 
 def run(args: argparse.Namespace, bench_url: str) -> dict:
+    """Seed each path's town, serve the app, and rush each path and its floor in turn;
+    returns each path's figures."""
     rng = random.Random(args.seed)
     setup_django(bench_url)
-    activity_ids, plans = seed(args, rng)
-    total = sum(map(len, plans))
+    paths = ["api", "page"] if args.path == "both" else [args.path]
+    towns = {path: seed(args, rng, path) for path in paths}
+    total = sum(map(len, towns[paths[0]][1]))
     print(
         f"Seeded {args.children} children of {-(-args.children // CHILDREN_PER_PARENT)} parents,"
-        f" {args.activities} activities of {args.capacity} places; {total} enrolments to send"
-        f" from {args.clients} clients."
+        f" {args.activities} activities of {args.capacity} places per path ({', '.join(paths)});"
+        f" {total} enrolments to send from {args.clients} clients per path."
     )
     port = free_port()
     flush_broker(args.broker)
+    results = {}
     with tempfile.TemporaryFile("w+") as log:
         server = start_server(args, bench_url, port, log)
         try:
             wait_until_ready(server, port)
-            warm_up(port, plans[0][0].token, args.workers * args.threads * 4)
+            warm_up(port, towns[paths[0]][1][0][0].token, args.workers * args.threads * 4)
             print(f"gunicorn on 127.0.0.1:{port}: {args.workers} workers x {args.threads} threads")
-            app, app_seconds = rush(port, ENROL_PATH, plans, args.seconds)
-            # The floor gets exactly the requests the app got, from the same clients.
-            floor_plans = [[a.job for a in per_client] for per_client in app]
-            floor, floor_seconds = rush(port, FLOOR_PATH, floor_plans, None)
+            for path in paths:
+                activity_ids, plans = towns[path]
+                app_path, floor_path = PATHS[path]
+                app, app_seconds = rush(port, app_path, plans, args.seconds)
+                # The floor gets exactly the requests the app got, from the same clients.
+                floor_plans = [[a.job for a in per_client] for per_client in app]
+                floor, floor_seconds = rush(port, floor_path, floor_plans, None)
+                results[path] = summarise(
+                    args, flatten(app), app_seconds, flatten(floor), floor_seconds, activity_ids
+                )
         except BaseException:
             log.seek(0)
             sys.stderr.write(log.read()[-5000:])
@@ -487,7 +587,7 @@ def run(args: argparse.Namespace, bench_url: str) -> dict:
         finally:
             stop_server(server)
             flush_broker(args.broker)
-    return summarise(args, flatten(app), app_seconds, flatten(floor), floor_seconds, activity_ids)
+    return results
 
 
 def summarise(args, app, app_seconds, floor, floor_seconds, activity_ids) -> dict:
@@ -497,7 +597,7 @@ def summarise(args, app, app_seconds, floor, floor_seconds, activity_ids) -> dic
     result["floor_per_s"] = len(floor) / floor_seconds if floor_seconds else 0.0
     result["ratio"] = result["per_s"] / result["floor_per_s"] if result["floor_per_s"] else 0.0
     result.update({f"floor_{k}": v for k, v in latency(floor).items()})
-    result.update(check_floor(floor))
+    result.update(check_floor(floor, activity_ids))
     result["codes"] = dict(Counter(str(a.code) for a in app))
     result.update(
         broker="redis" if args.broker else "in-process",
@@ -511,8 +611,9 @@ def summarise(args, app, app_seconds, floor, floor_seconds, activity_ids) -> dic
     return {k: round(v, 2) if isinstance(v, float) else v for k, v in result.items()}
 
 
-def report(result: dict) -> None:
+def report(path: str, result: dict) -> None:
     r = result
+    print(f"--- {path}: {' '.join(PATHS[path])}")
     print(
         f"Enrolments: {r['attempts']} in {r['seconds']} s = {r['per_s']:.1f}/s;"
         f" p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms"
@@ -550,9 +651,11 @@ def main(argv: list[str] | None = None) -> int:
         result = run(args, bench_url)
     finally:
         drop_database(maintenance_url, name)
-    report(result)
+    for path, figures in result.items():
+        report(path, figures)
     print(json.dumps(result), flush=True)
-    return 0 if result["oversold"] == result["lost"] == result["errors"] == 0 else 1
+    wrong = [r["oversold"] + r["lost"] + r["errors"] + r["floor_errors"] for r in result.values()]
+    return 0 if not any(wrong) else 1
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@ so the yardstick for the real thing.
 
 - `floor`, for an enrolment: find the token's user, lock a counter row, bump it and insert one
   row, in one transaction (see enrolment_rush).
+- `enrol_page`, for the family's enrol form: the same, for the signed-in person of the session,
+  posted as a form with its CSRF token and answered with a redirect, as the real page is.
 - `page`, for a page: one trivial query and a tiny template rendered with the app's context
   processors, for the signed-in person of the session (see dashboards).
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 import json
 
 from django.db import connection, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -51,16 +53,30 @@ def floor(request: HttpRequest) -> JsonResponse:
     if user_id is None:
         return JsonResponse({"detail": "Not signed in."}, status=401)
     body = json.loads(request.body)
+    row_id = _count(body["activity"], body["child"], user_id)
+    return JsonResponse({"id": row_id, "status": "ok"}, status=201)
+
+
+def _count(counter_id: int, child_id: int, user_id: int) -> int:
+    """Lock the counter row, bump it and insert one row, in one transaction."""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT n FROM bench_counter WHERE id = %s FOR UPDATE", [body["activity"]])
-        cursor.execute("UPDATE bench_counter SET n = n + 1 WHERE id = %s", [body["activity"]])
+        cursor.execute("SELECT n FROM bench_counter WHERE id = %s FOR UPDATE", [counter_id])
+        cursor.execute("UPDATE bench_counter SET n = n + 1 WHERE id = %s", [counter_id])
         cursor.execute(
             "INSERT INTO bench_floor_row (counter_id, child_id, user_id) VALUES (%s, %s, %s)"
             " RETURNING id",
-            [body["activity"], body["child"], user_id],
+            [counter_id, child_id, user_id],
         )
         (row_id,) = cursor.fetchone()
-    return JsonResponse({"id": row_id, "status": "ok"}, status=201)
+    return row_id
+
+
+@require_POST
+def enrol_page(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return HttpResponse("Not signed in.", status=403)
+    row_id = _count(pk, int(request.POST["children"]), request.user.pk)
+    return HttpResponseRedirect(f"/bench/enrolled/?e={row_id}")
 
 
 @require_GET

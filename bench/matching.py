@@ -42,15 +42,25 @@ def _pick(rng: random.Random, weighted) -> str:
     return rng.choices([v for v, _ in weighted], [w for _, w in weighted])[0]
 
 
-def generate(requests: int, heroes: int, kits: int, weeks: int, seed: int) -> Instance:
-    """A realistic instance; the same arguments always give the same instance."""
+def generate(
+    requests: int,
+    heroes: int,
+    kits: int,
+    weeks: int,
+    seed: int,
+    *,
+    schools: int = 60,
+    first_day: dt.date = FIRST_DAY,
+) -> Instance:
+    """A realistic instance; the same arguments always give the same instance. `first_day`
+    is a Monday; bench.matching_national moves it ahead of today."""
     rng = random.Random(seed)
-    days = [FIRST_DAY + dt.timedelta(days=7 * w + d) for w in range(weeks) for d in range(5)]
-    now = _at(FIRST_DAY - dt.timedelta(days=3), 9 * 60)
-    schools = [(f"S{i:02d}", rng.choice(NEIGHBOURHOODS)) for i in range(60)]
+    days = [first_day + dt.timedelta(days=7 * w + d) for w in range(weeks) for d in range(5)]
+    now = _at(first_day - dt.timedelta(days=3), 9 * 60)
+    places = [(f"S{i:02d}", rng.choice(NEIGHBOURHOODS)) for i in range(schools)]
     return Instance(
-        requests=tuple(_request(rng, i, days, schools, now) for i in range(requests)),
-        heroes=tuple(_hero(rng, i, weeks, schools) for i in range(heroes)),
+        requests=tuple(_request(rng, i, days, places, now) for i in range(requests)),
+        heroes=tuple(_hero(rng, i, weeks, places, first_day) for i in range(heroes)),
         kits=tuple(_kit(rng, i, days) for i in range(kits)),
         now=now,
     )
@@ -80,7 +90,7 @@ def _request(rng: random.Random, i: int, days, schools, now) -> Request:
     )
 
 
-def _hero(rng: random.Random, i: int, weeks: int, schools) -> Hero:
+def _hero(rng: random.Random, i: int, weeks: int, schools, first_day: dt.date) -> Hero:
     blocks = []
     for _ in range(rng.randint(1, 3)):
         weekday, start = rng.randint(0, 4), rng.choice(range(480, 900, 30))
@@ -88,8 +98,8 @@ def _hero(rng: random.Random, i: int, weeks: int, schools) -> Hero:
     away = rng.randrange(weeks) if rng.random() < 0.1 else None
     available = sorted(
         (
-            _at(FIRST_DAY + dt.timedelta(days=7 * w + wd), s),
-            _at(FIRST_DAY + dt.timedelta(days=7 * w + wd), e),
+            _at(first_day + dt.timedelta(days=7 * w + wd), s),
+            _at(first_day + dt.timedelta(days=7 * w + wd), e),
         )
         for w in range(weeks)
         if w != away
@@ -97,11 +107,11 @@ def _hero(rng: random.Random, i: int, weeks: int, schools) -> Hero:
     )
     r = rng.random()
     if r < 0.05:  # expires during the horizon
-        vog = FIRST_DAY + dt.timedelta(days=rng.randint(0, 7 * weeks))
+        vog = first_day + dt.timedelta(days=rng.randint(0, 7 * weeks))
     elif r < 0.06:
         vog = None
     else:
-        vog = FIRST_DAY + dt.timedelta(days=rng.randint(200, 1000))
+        vog = first_day + dt.timedelta(days=rng.randint(200, 1000))
     languages = {"nl"} if rng.random() < 0.95 else set()
     for lang, p in (("en", 0.4), ("tr", 0.1), ("ar", 0.1)):
         if rng.random() < p:

@@ -3,7 +3,8 @@
     celery -A bench.worker worker ...
 
 `bench.noop` does nothing but count itself in Redis (one INCR, so the benchmark can tell
-when all are done without a result backend): the floor a task costs on these workers.
+when all are done without a result backend): the floor a task costs on these workers. Like
+every worker started without -Q, these read all three queues (mail, matching, default).
 
 """
 

@@ -7,6 +7,7 @@ from rest_framework import exceptions
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
+from accounts import api as accounts_api
 from activities import api as activities_api
 from campaigns import api as campaigns_api
 from heroes import api as heroes_api
@@ -61,6 +62,7 @@ activities_api.register(router)
 heroes_api.register(router)
 scheduler_api.register(router)
 campaigns_api.register(router)
+accounts_api.register(router)
 
 urlpatterns = [
     path("calendar-feed/", CalendarFeedView.as_view(), name="calendar-feed"),

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 import dj_email_url
 from csp.constants import NONE, SELF
+from kombu import Queue
 
 from core.time import LOCAL_TZ
 
@@ -253,6 +254,28 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
         "polling_interval": 0.2,
     }
+# Three queues, so each has a pool of its own in production (docs/deploy.md): `mail` for every
+# task that writes or delivers outbox mail (short, many, waits on SMTP), `matching` for the
+# matching runs (CPU-bound, seconds each, one per municipality), `default` for the rest (the
+# periodic scans, exports). A worker started without -Q reads all three (CELERY_TASK_QUEUES),
+# so `make run`, CI and the benchmarks strand nothing. A task missing from the routes goes to
+# `default`; tests/test_queues.py names every task's queue.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [Queue("mail"), Queue("matching"), Queue("default")]
+_MAIL_TASKS = [
+    "notifications.tasks.deliver",
+    "notifications.tasks.deliver_batch",
+    "notifications.tasks.sweep_pending",
+    "notifications.tasks.send_due_reminders",
+    "campaigns.tasks.send_parent_message",
+    "campaigns.tasks.send_due_parent_messages",
+    "campaigns.tasks.send_monthly_digests",
+    "heroes.tasks.remind_vog_expiring",
+]
+CELERY_TASK_ROUTES = {
+    **{name: {"queue": "mail"} for name in _MAIL_TASKS},
+    "scheduler.tasks.run_matching": {"queue": "matching"},
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE

@@ -10,6 +10,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from accounts import urls as account_urls
 from accounts.views import account as account_views
 from accounts.views import language as language_views
 from accounts.views import privacy as privacy_views
@@ -46,6 +47,7 @@ urlpatterns = [
     path("sessions/", include("scheduler.urls")),
     path("messages/", include("campaigns.urls")),
     path("reports/", include("reports.urls")),
+    path("programme/", include(account_urls.programme_urlpatterns)),
     path("outbox/", include("notifications.urls")),
     path("calendar/", include(notification_urls.feed_urlpatterns)),
     path("api/v1/", include("config.api_urls")),

@@ -14,6 +14,8 @@ class Roles:
     is_parent: bool = False
     # On the national programme team: every municipality's figures, aggregates only.
     is_programme: bool = False
+    # A programme administrator also adds municipalities and their first coordinators.
+    is_programme_admin: bool = False
     has_mfa: bool = False
     # May open the Django admin (User.is_staff, not school staff).
     is_site_admin: bool = False

@@ -48,6 +48,8 @@ hero_required = role_required(lambda roles: roles.is_hero)
 parent_required = role_required(lambda roles: roles.is_parent)
 # The national programme team's pages: figures of every municipality, aggregates only.
 programme_required = role_required(lambda roles: roles.is_programme)
+# Adding a municipality and its first coordinator: programme administrators only.
+programme_admin_required = role_required(lambda roles: roles.is_programme_admin)
 
 
 def posted(request: HttpRequest):

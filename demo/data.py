@@ -158,7 +158,7 @@ LOGINS = [
     Login("staff.vo@demo.test", "Mehmet Yilmaz", "Staff, Saenstroom College"),
     Login("hero@demo.test", "Dennis Bakker", "Local Hero, Zaanstad"),
     Login("parent@demo.test", "Ilse Jansen", "Parent"),
-    Login("programma@demo.test", "Jeroen Visser", "National programme team (figures only)"),
+    Login("programma@demo.test", "Jeroen Visser", "Programme administrator, national"),
 ]
 
 

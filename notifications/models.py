@@ -43,6 +43,10 @@ class Notification(models.Model):
     # For bulk mail a person may stop (programme messages): the one-click address sent as
     # List-Unsubscribe with List-Unsubscribe-Post (RFC 8058); empty for all other mail.
     list_unsubscribe = models.URLField(max_length=500, blank=True)
+    # A message written at delivery (notifications.composers): the composer's name and its
+    # arguments; subject and text stay empty until then. Empty for rows written at once.
+    compose = models.CharField(max_length=50, blank=True)
+    compose_args = models.JSONField(default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

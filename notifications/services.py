@@ -29,6 +29,7 @@ from django.utils.module_loading import import_string
 
 from core.tasks import queue_task
 
+from . import composers
 from .models import FeedToken, Notification, ReminderPreference
 
 MAX_ATTEMPTS = 5
@@ -138,6 +139,24 @@ def notification_create_from_template(
     """Render `templates/<template>_subject.txt`, `_message.txt` and `_message.html` in the
     recipient's language and add the result to the outbox."""
     language = language or (recipient.language if recipient else "nl")
+    written = render_message(template, context, language)
+    return notification_create(
+        to_email=to_email,
+        kind=kind,
+        subject=written.subject,
+        body_text=written.body_text,
+        body_html=written.body_html,
+        idempotency_key=idempotency_key,
+        recipient=recipient,
+        language=language,
+        **extra,
+    )
+
+
+def render_message(
+    template: str, context: dict, language: str, *, ics: str = "", ics_method: str = ""
+) -> composers.Written:
+    """The subject, text and HTML of `templates/<template>_*` in `language`."""
     context = {"site_name": settings.SITE_NAME, **context}
     with translation.override(language):
         # A subject is plain text: the template escaped "&" and "<" in names and titles.
@@ -146,16 +165,48 @@ def notification_create_from_template(
         )
         body_text = render_to_string(f"{template}_message.txt", context).strip()
         body_html = render_to_string(f"{template}_message.html", context).strip()
-    return notification_create(
+    return composers.Written(subject, body_text, body_html, ics, ics_method)
+
+
+def notification_create_later(
+    *,
+    compose: str,
+    args: dict,
+    to_email: str,
+    kind: str,
+    idempotency_key: str,
+    recipient,
+    municipality_pk: int | None = None,
+) -> Notification:
+    """Add a message that its composer (notifications.composers) writes at delivery: no
+    template is rendered in the caller's transaction. The key must be new, an event of a row
+    made in the same transaction: this is one INSERT, without get_or_create's read and
+    savepoint."""
+    notification = Notification.objects.create(
+        recipient=recipient,
         to_email=to_email,
         kind=kind,
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
+        language=recipient.language or settings.LANGUAGE_CODE,
         idempotency_key=idempotency_key,
-        recipient=recipient,
-        language=language,
-        **extra,
+        municipality_pk=municipality_pk,
+        compose=compose,
+        compose_args=args,
+    )
+    transaction.on_commit(lambda: _queue(notification.pk))
+    return notification
+
+
+def notification_written(notification: Notification) -> composers.Written | None:
+    """What the row says: its own text, or its composer's when that has not run yet (None
+    when the message no longer applies). Writes nothing."""
+    if notification.compose and not notification.subject:
+        return composers.write(notification)
+    return composers.Written(
+        notification.subject,
+        notification.body_text,
+        notification.body_html,
+        notification.ics,
+        notification.ics_method,
     )
 
 
@@ -180,6 +231,8 @@ def _deliver_claimed(notification: Notification, now: datetime) -> bool:
     if malformed:
         _mark_failed(notification, malformed)
         return False
+    if notification.compose and not notification.subject and not _write(notification):
+        return False
     try:
         _send(_build_message(notification))
     except smtplib.SMTPRecipientsRefused as exc:
@@ -199,6 +252,26 @@ def _deliver_claimed(notification: Notification, now: datetime) -> bool:
     Notification.objects.filter(pk=notification.pk).update(
         status=Notification.Status.SENT, sent_at=now, last_error=""
     )
+    return True
+
+
+def _write(notification: Notification) -> bool:
+    """Let the row's composer write it and keep the text on the row; False (and the row
+    failed) when the message no longer applies."""
+    written = composers.write(notification)
+    if written is None:
+        _mark_failed(notification, "Not sent: what it was about no longer exists.")
+        return False
+    fields = {
+        "subject": written.subject[:255],
+        "body_text": written.body_text,
+        "body_html": written.body_html,
+        "ics": written.ics,
+        "ics_method": written.ics_method,
+    }
+    Notification.objects.filter(pk=notification.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(notification, name, value)
     return True
 
 

@@ -79,7 +79,8 @@ class ProgrammeMembershipAdmin(admin.ModelAdmin):
     """The national programme team: a site admin adds a member here (there is no invitation
     for it: there are few of them, and they see every municipality's figures)."""
 
-    list_display = ["user", "created_at"]
+    list_display = ["user", "is_admin", "created_at"]
+    list_filter = ["is_admin"]
     list_select_related = ["user"]
     search_fields = ["user__email", "user__name"]
     raw_id_fields = ["user"]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,11 +21,21 @@ class Municipality(models.Model):
     holiday_region = models.CharField(
         _("holiday region"), max_length=10, choices=HolidayRegion.choices
     )
+    # The key of the form or API call that added it (core.once): sent twice, added once.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
+        constraints = [
+            # "Den Haag" and "den haag" are one municipality: its name is unique in any case.
+            models.UniqueConstraint(
+                Lower("name"),
+                name="municipality_unique_name_any_case",
+                violation_error_message=_("There is already a municipality with this name."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -223,13 +234,22 @@ class CoordinatorMembership(models.Model):
 
 class ProgrammeMembership(models.Model):
     """A member of the national programme team: reads the figures of every municipality,
-    aggregates only, never a child or a person. A site admin adds them in the admin."""
+    aggregates only, never a child or a person. A site admin adds them in the admin.
+
+    A programme administrator (`is_admin`) also adds municipalities and invites each one's
+    first coordinator: that gives someone a child's data, so it is a few people's task, not
+    every member's."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="programme_membership",
         verbose_name=_("user"),
+    )
+    is_admin = models.BooleanField(
+        _("programme administrator"),
+        default=False,
+        help_text=_("May add a municipality and invite its first coordinator."),
     )
     created_at = models.DateTimeField(_("added on"), auto_now_add=True)
 

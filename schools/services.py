@@ -5,11 +5,14 @@ turn model validation into ValidationError, so a form can show it next to the fi
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model, ProtectedError
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.refusals import Refusal
@@ -70,6 +73,69 @@ def _assign(instance: Model, data: dict) -> Model:
     for name, value in data.items():
         setattr(instance, name, value)
     return instance
+
+
+def _municipality_name_taken(name: str) -> ValidationError:
+    return ValidationError(
+        {"name": _("There is already a municipality called %(name)s.") % {"name": name}}
+    )
+
+
+def _free_slug(name: str) -> str:
+    """The municipality's address word: its name in plain letters, numbered when taken
+    ("Bergen (NH)" is "bergen-nh"; a later "Bergen NH" gets "bergen-nh-2")."""
+    base = slugify(name)[:90] or "gemeente"
+    taken = set(Municipality.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def _neighbourhood_names(neighbourhoods: Sequence[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """The neighbourhoods to add, each once (in any case; a target area if any line says so)."""
+    found: dict[str, tuple[str, bool]] = {}
+    for name, is_target_area in neighbourhoods:
+        name = " ".join(name.split())
+        if not name:
+            continue
+        if len(name) > Neighbourhood._meta.get_field("name").max_length:
+            message = _("“%(name)s” is too long for a neighbourhood.") % {"name": name}
+            raise ValidationError({"neighbourhoods": message})
+        first = found.get(name.casefold(), (name, False))
+        found[name.casefold()] = (first[0], first[1] or is_target_area)
+    return list(found.values())
+
+
+def municipality_create(
+    *,
+    name: str,
+    holiday_region: str,
+    neighbourhoods: Sequence[tuple[str, bool]] = (),
+    submission_key: uuid.UUID | None = None,
+) -> Municipality:
+    """A new municipality with its neighbourhoods ((name, is target area) pairs), in the
+    caller's transaction. A name that exists in any case is a ValidationError on `name`; two
+    adding the same name at the same moment: the database refuses the second (IntegrityError,
+    left to the caller, who may know it was the same form sent twice: core.once)."""
+    name = " ".join(name.split())
+    if Municipality.objects.filter(name__iexact=name).exists():
+        raise _municipality_name_taken(name)
+    names = _neighbourhood_names(neighbourhoods)
+    municipality = Municipality(
+        name=name,
+        slug=_free_slug(name),
+        holiday_region=holiday_region,
+        submission_key=submission_key,
+    )
+    municipality.full_clean(exclude=["submission_key"], validate_constraints=False)
+    municipality.save()
+    Neighbourhood.objects.bulk_create(
+        Neighbourhood(municipality=municipality, name=hood, is_target_area=target)
+        for hood, target in names
+    )
+    return municipality
 
 
 def _check_neighbourhood_name(neighbourhood: Neighbourhood) -> None:

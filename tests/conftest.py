@@ -50,7 +50,11 @@ def enrolling():
 
 @contextmanager
 def assert_max_queries(limit: int):
-    """Fail when the block runs more than `limit` queries; print them so an N+1 is plain."""
+    """Fail when the block runs more than `limit` queries; print them so an N+1 is plain.
+    The cache starts empty (cached roles are read again): the budget is for a first visit."""
+    from django.core.cache import cache
+
+    cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         yield ctx
     executed = len(ctx.captured_queries)
@@ -65,9 +69,12 @@ def query_budget():
 
 @pytest.fixture
 def count_queries():
-    """count_queries(fn) -> number of queries fn() ran: compare two data sizes for an N+1."""
+    """count_queries(fn) -> number of queries fn() ran: compare two data sizes for an N+1.
+    Each count starts with an empty cache (cached roles read again), so two counts compare."""
+    from django.core.cache import cache
 
     def run(fn) -> int:
+        cache.clear()
         with CaptureQueriesContext(connection) as ctx:
             fn()
         return len(ctx.captured_queries)

@@ -452,10 +452,11 @@ def staff(school=None, **kwargs) -> User:
     return user
 
 
-def programme(**kwargs) -> User:
-    """A member of the national programme team, with a second factor."""
+def programme(*, is_admin: bool = False, **kwargs) -> User:
+    """A member of the national programme team (an administrator with `is_admin`), with a
+    second factor."""
     user = UserFactory(**kwargs)
-    ProgrammeMembershipFactory(user=user)
+    ProgrammeMembershipFactory(user=user, is_admin=is_admin)
     give_mfa(user)
     return user
 

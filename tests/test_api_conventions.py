@@ -126,6 +126,7 @@ def test_every_list_is_paginated(client, prefix):
     user = factories.coordinator(school.neighbourhood.municipality, is_parent=True)
     factories.StaffMembershipFactory(user=user, school=school)
     factories.HeroFactory(user=user, municipality=school.neighbourhood.municipality)
+    factories.ProgrammeMembershipFactory(user=user)
     client.force_login(user)
 
     response = get(client, f"/api/v1/{prefix}/")

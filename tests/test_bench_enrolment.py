@@ -24,13 +24,19 @@ def test_a_tiny_enrolment_rush_oversells_nothing_and_loses_nothing():
     )
 
     assert done.stdout.strip(), done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    assert result["attempts"] > 0
-    assert result["oversold"] == 0
-    assert result["lost"] == 0
-    assert result["errors"] == 0, result["codes"]
-    assert result["confirmed"] + result["waitlisted"] == result["attempts"]
-    assert isinstance(result["ratio"], float) and result["ratio"] > 0
+    results = json.loads(done.stdout.strip().splitlines()[-1])
+    assert results.keys() == {"api", "page"}  # the API, and the family's form as a phone sends it
+    for result in results.values():
+        assert result["attempts"] > 0
+        assert result["oversold"] == 0
+        assert result["lost"] == 0
+        assert result["errors"] == 0, result["codes"]
+        assert result["refused"] == 0, result["codes"]
+        assert result["confirmed"] + result["waitlisted"] == result["attempts"]
+        assert result["floor_errors"] == result["floor_lost"] == 0
+        assert isinstance(result["ratio"], float) and result["ratio"] > 0
+    assert set(results["api"]["codes"]) == {"201"}
+    assert set(results["page"]["codes"]) == {"302"}  # each form answered with its result page
     assert done.returncode == 0, done.stderr[-3000:]
 
 

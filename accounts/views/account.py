@@ -273,7 +273,11 @@ def _accept_as_newcomer(request, invitation: Invitation):
             f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
         )
         return render(request, "accounts/invitation_login_first.html", context)
-    form = InvitationSignupForm(request.POST or None, email=invitation.email)
+    # A new municipality's coordinator was invited by name (accounts.services.municipality_start).
+    named = invitation.display_name if invitation.role == Invitation.Role.COORDINATOR else ""
+    form = InvitationSignupForm(
+        request.POST or None, email=invitation.email, initial={"name": named}
+    )
     if request.method == "POST" and form.is_valid():
         user = services.invitation_signup(
             invitation=invitation,

@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -249,10 +251,37 @@ class ChildrenCheckboxes(forms.CheckboxSelectMultiple):
         return option
 
 
+class _ReadChildren(ModelChoiceIterator):
+    """The choices from the children the page has read already, without a query of its own."""
+
+    def __iter__(self):
+        for child in self.field.children:
+            yield self.choice(child)
+
+    def __len__(self) -> int:
+        return len(self.field.children)
+
+
 class EnrolChildrenField(forms.ModelMultipleChoiceField):
-    def __init__(self, *args, reasons: dict[int, str], **kwargs):
+    """The person's children, read once with the page: shown and checked from that list."""
+
+    iterator = _ReadChildren
+
+    def __init__(self, *args, children: list[Child], reasons: dict[int, str], **kwargs):
+        self.children = children
         self.reasons = reasons
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, queryset=Child.objects.none(), **kwargs)
+
+    def _check_values(self, value) -> list[Child]:
+        by_pk = {str(child.pk): child for child in self.children}
+        unknown = [pk for pk in value if str(pk) not in by_pk]
+        if unknown:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": unknown[0]},
+            )
+        return [by_pk[str(pk)] for pk in dict.fromkeys(value)]
 
     def label_from_instance(self, obj: Child) -> str:
         reason = self.reasons.get(obj.pk)
@@ -266,7 +295,7 @@ class EnrolForm(forms.Form):
         reasons = {pk: reason for pk, reason in reasons.items() if reason}
         self.fields["children"] = EnrolChildrenField(
             label=_("Which children do you want to enrol?"),
-            queryset=children,
+            children=children,
             reasons=reasons,
             widget=ChildrenCheckboxes(disabled={str(pk) for pk in reasons}),
             help_text=_("Tick more than one child to enrol brothers and sisters together."),

@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -131,8 +130,13 @@ def browse(request: HttpRequest) -> HttpResponse:
 @parent_required
 @require_http_methods(["GET", "POST"])
 def browse_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = selectors.get_published_activity(pk)
-    own = selectors.children_of(request.user)
+    # Enrolling (a POST that works) needs neither the waiting-list counts nor the sessions:
+    # they are read only when the page is shown.
+    if request.method == "POST":
+        activity = selectors.get_published_activity_to_enrol(pk)
+    else:
+        activity = selectors.get_published_activity(pk)
+    own = list(selectors.children_of(request.user))  # read once, for the checks and the form
     if request.method == "POST":
         _refuse_strangers(request, own)
     current = {
@@ -154,16 +158,18 @@ def browse_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if done:
             query = urlencode([("e", enrolment.pk) for enrolment in done])
             return redirect(f"{reverse('activities:enrol_result')}?{query}")
+    if request.method == "POST":
+        activity = selectors.get_published_activity(pk)  # the page again, with its counts
     context = _detail_context(activity, form, current, others)
     return render(request, "activities/family/activity_detail.html", context)
 
 
-def _refuse_strangers(request: HttpRequest, own: QuerySet[Child]) -> None:
+def _refuse_strangers(request: HttpRequest, own: list[Child]) -> None:
     """A posted child that is not one's own is a 404, as for every other page about it."""
     posted = request.POST.getlist("children")
     if not all(as_id(value) for value in posted):
         raise Http404
-    if {int(value) for value in posted} - set(own.values_list("pk", flat=True)):
+    if {int(value) for value in posted} - {child.pk for child in own}:
         raise Http404
 
 
@@ -187,7 +193,7 @@ def _enrol(request: HttpRequest, form: EnrolForm, activity: Activity) -> list[En
                     services.child_consent_renew(child=child, agreed=True, now=now)
         return services.enrolments_create(
             guardian=request.user,
-            children=list(data["children"]),
+            child_ids=[child.pk for child in data["children"]],
             activity=activity,
             now=now,
             choice_rank=data.get("choice_rank") or 1,

@@ -46,7 +46,10 @@ def build_logins(zaanstad: Municipality) -> None:
         user=users["hero@demo.test"],
         defaults={"municipality": zaanstad, "display_name": "Dennis"},
     )
-    ProgrammeMembership.objects.get_or_create(user=users["programma@demo.test"])
+    # A programme administrator, so the demo shows adding a municipality too.
+    ProgrammeMembership.objects.update_or_create(
+        user=users["programma@demo.test"], defaults={"is_admin": True}
+    )
 
 
 def upsert_user(login: Login, password: str) -> User:

@@ -80,12 +80,22 @@ def outbox(request):
 
 @outbox_access
 def outbox_detail(request, pk: int):
-    notification = selectors.get_outbox_notification(request.user, request.roles, pk)
+    notification = _written(selectors.get_outbox_notification(request.user, request.roles, pk))
     context = {
         "notification": notification,
         "readable": selectors.readable_by(notification, request.user),
     }
     return render(request, "notifications/detail.html", context)
+
+
+def _written(notification):
+    """The row with its text, also when its composer writes it only at delivery (shown, not
+    saved: delivery keeps what it sends)."""
+    written = services.notification_written(notification)
+    if written is not None and not notification.subject:
+        for name in ("subject", "body_text", "body_html", "ics", "ics_method"):
+            setattr(notification, name, getattr(written, name))
+    return notification
 
 
 # The mail's own HTML, for the frame on the detail page. Mail is styled inline (mail programs
@@ -104,7 +114,7 @@ MAIL_PREVIEW_POLICY = {
 @xframe_options_sameorigin
 @csp(MAIL_PREVIEW_POLICY)
 def outbox_html(request, pk: int):
-    notification = selectors.get_outbox_notification(request.user, request.roles, pk)
+    notification = _written(selectors.get_outbox_notification(request.user, request.roles, pk))
     if not selectors.readable_by(notification, request.user) or not notification.body_html:
         raise Http404
     return HttpResponse(notification.body_html)

@@ -370,16 +370,28 @@ class _Model:
 
 
 def _lns(c, w, cands, sol, params, clock) -> tuple[int, dict[int, Choice]]:
-    """Re-solve groups of competing heroes, everything else fixed, until the budget is used."""
+    """Re-solve groups of competing heroes, everything else fixed, until the budget is used.
+
+    Seeds are unserved requests first (most urgent first): serving one more outweighs all
+    else. When none is left to try, served requests whose hero fits less well than another
+    candidate would are seeds, with their own hero in the group, so the time left goes to fit
+    (without it, an instance too large for the full model kept the greedy's fit)."""
     steps = 0
     seen_fail: set[int] = set()
+    best_fit: dict[int, int] = {}
     while clock.left_det() > 0.2 and clock.wall_left() > 0.5:
-        open_ = [ri for ri in urgency_order(c) if ri in cands and ri not in sol and cands[ri]]
-        seeds = [ri for ri in open_ if ri not in seen_fail]
+        order = [ri for ri in urgency_order(c) if ri in cands and cands[ri] and ri not in seen_fail]
+        seeds = [ri for ri in order if ri not in sol]
+        if not seeds:
+            seeds = [
+                ri for ri in order if w.fit(ri, sol[ri][0]) < _best_fit(w, cands, ri, best_fit)
+            ]
         if not seeds:
             break
         seed = seeds[0]
         group = _group(c, w, cands, sol, seed, params.group_size)
+        if seed in sol and sol[seed][0] not in group:
+            group = sorted([*group, sol[seed][0]])
         before = w.objective(sol)
         sol = _solve_group(c, w, cands, sol, group, params, clock)
         # Building a neighbourhood costs Python time too (about 0.2 s).
@@ -388,6 +400,12 @@ def _lns(c, w, cands, sol, params, clock) -> tuple[int, dict[int, Choice]]:
         if w.objective(sol) <= before:
             seen_fail.add(seed)
     return steps, sol
+
+
+def _best_fit(w, cands, ri: int, memo: dict[int, int]) -> int:
+    if ri not in memo:
+        memo[ri] = max(w.fit(ri, hi) for hi in sorted(cands[ri]))
+    return memo[ri]
 
 
 def _group(c, w, cands, sol, seed: int, size: int) -> list[int]:

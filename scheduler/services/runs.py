@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -174,20 +174,27 @@ def runs_release_stale(*, now: dt.datetime) -> int:
 
 def runs_periodic(*, now: dt.datetime) -> int:
     """Queue a run for every municipality with open requests (the periodic re-match), and
-    hand over again runs still queued after REDISPATCH_AFTER (the broker lost them)."""
+    hand over again runs still queued after REDISPATCH_AFTER (the broker lost them).
+
+    Each municipality's run is a task of its own on the `matching` queue, so the runs of a
+    national re-match spread over the workers. They are queued largest first (most open
+    requests): workers take them in that order, and the small ones fill in at the end, so two
+    workers finish about together instead of one starting the largest last."""
     runs_release_stale(now=now)
     waiting = MatchingRun.objects.filter(
         status=MatchingRun.Status.QUEUED, created_at__lt=now - REDISPATCH_AFTER
     ).values_list("pk", flat=True)
     for run_id in waiting:
         queue.run_dispatch(run_id)
-    ids = (
+    largest_first = (
         SessionRequest.objects.filter(status=SessionRequest.Status.OPEN)
+        .values("school__neighbourhood__municipality_id")
+        .annotate(open=Count("pk"))
+        .order_by("-open", "school__neighbourhood__municipality_id")
         .values_list("school__neighbourhood__municipality_id", flat=True)
-        .distinct()
     )
     started = 0
-    for municipality_id in sorted(set(ids)):
+    for municipality_id in largest_first:
         _run, created = queue.run_request(
             municipality_id=municipality_id, trigger=MatchingRun.Trigger.PERIODIC
         )

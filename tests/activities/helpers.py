@@ -10,6 +10,7 @@ from django.utils import timezone
 from activities import services
 from activities.models import Activity, Child, Enrolment, Occurrence
 from notifications.models import Notification
+from notifications.services import notification_deliver
 from tests import factories
 from tests.clock import ENROLLING
 
@@ -37,11 +38,22 @@ def told(event: str, enrolment: Enrolment | None = None) -> int:
     return sent.count()
 
 
+def deliver_outbox(now=ENROLLING) -> None:
+    """Deliver what is pending, as the worker does: a message queued to be written at
+    delivery (a new enrolment's) gets its text and invite then."""
+    for pk in Notification.objects.filter(status=Notification.Status.PENDING).values_list(
+        "pk", flat=True
+    ):
+        notification_deliver(notification_id=pk, now=now)
+
+
 def enrol_siblings(activity: Activity, *, now=ENROLLING) -> list[Enrolment]:
     """A parent enrols twins (new children at the activity's school) together."""
     guardian = factories.parent()
     twins = factories.ChildFactory.create_batch(2, guardian=guardian, school=activity.school)
-    return services.enrolments_create(guardian=guardian, children=twins, activity=activity, now=now)
+    return services.enrolments_create(
+        guardian=guardian, child_ids=[c.pk for c in twins], activity=activity, now=now
+    )
 
 
 def fresh(activity: Activity) -> Activity:

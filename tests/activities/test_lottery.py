@@ -62,7 +62,7 @@ def _siblings(activity, n=2) -> list[Enrolment]:
     guardian = factories.parent()
     children = factories.ChildFactory.create_batch(n, guardian=guardian, school=activity.school)
     return services.enrolments_create(
-        guardian=guardian, children=children, activity=activity, now=APPLYING
+        guardian=guardian, child_ids=[c.pk for c in children], activity=activity, now=APPLYING
     )
 
 

@@ -72,14 +72,16 @@ def test_fifty_parents_for_the_last_place_get_one_place_and_forty_nine_waiting()
     assert positions == list(range(1, THREADS))
 
 
+def read_without_lock(*querysets):
+    """`core.locking.lock` without FOR UPDATE: the rows as a plain read gives them."""
+    return [list(queryset) for queryset in querysets]
+
+
 def test_without_the_row_lock_the_last_place_is_taken_twice(monkeypatch):
     """Control: read the row without FOR UPDATE (as many shops do) and the race shows, either
     as more confirmations than places or as the check constraint refusing the second one."""
 
-    def read_without_lock(pk: int) -> Activity:
-        return Activity.objects.get(pk=pk)
-
-    monkeypatch.setattr(services, "_lock_activity", read_without_lock)
+    monkeypatch.setattr(services, "lock", read_without_lock)
     raced = []
     for _round in range(CONTROL_ROUNDS):
         activity = _activity_with_one_place_left()
@@ -117,8 +119,8 @@ def test_one_child_sent_twice_at_once_holds_one_enrolment():
 def test_without_any_check_the_unique_index_stops_a_double_enrolment(monkeypatch):
     """Control for the constraint `enrolment_one_active_per_child`: with the lock and the
     duplicate check both gone, the partial unique index alone refuses the second row."""
-    monkeypatch.setattr(services, "_lock_activity", lambda pk: Activity.objects.get(pk=pk))
-    monkeypatch.setattr(services, "_check_can_enrol", lambda child, activity, now: None)
+    monkeypatch.setattr(services, "lock", read_without_lock)
+    monkeypatch.setattr(services, "_check_can_enrol", lambda child, activity: None)
     activity = factories.ActivityFactory(capacity=50)
     child = _children(activity, 1)[0]
 

@@ -58,7 +58,7 @@ def test_staff_placing_a_waiting_child_replaces_its_waiting_list_entry():
     guardian = factories.parent()
     twins = factories.ChildFactory.create_batch(2, guardian=guardian, school=activity.school)
     waiting = services.enrolments_create(
-        guardian=guardian, children=twins, activity=activity, now=NOW
+        guardian=guardian, child_ids=[c.pk for c in twins], activity=activity, now=NOW
     )
 
     placed = services.enrolment_place(
@@ -108,7 +108,7 @@ def test_a_refused_overlapping_placement_keeps_the_waiting_list_entry():
     guardian = factories.parent()
     twins = factories.ChildFactory.create_batch(2, guardian=guardian, school=activity.school)
     waiting = services.enrolments_create(
-        guardian=guardian, children=twins, activity=activity, now=NOW
+        guardian=guardian, child_ids=[c.pk for c in twins], activity=activity, now=NOW
     )
     # Set up by hand: the waiting-list entry would itself refuse this enrolment as an overlap.
     other = factories.ActivityFactory(school=activity.school, start_time=dt.time(15), seats_taken=1)
@@ -154,7 +154,7 @@ def test_when_one_waiting_sibling_leaves_the_other_gets_the_free_place():
     guardian = factories.parent()
     twins = factories.ChildFactory.create_batch(2, guardian=guardian, school=activity.school)
     first, second = services.enrolments_create(
-        guardian=guardian, children=twins, activity=activity, now=NOW
+        guardian=guardian, child_ids=[c.pk for c in twins], activity=activity, now=NOW
     )
 
     services.enrolment_cancel(enrolment=first, now=NOW + MINUTE)

@@ -43,8 +43,9 @@ def test_a_coordinator_sees_the_changes_in_their_municipality(
     assert response.status_code == 200
     page = response.text
     assert ">Audit trail</h1>" in page
-    # The child's two entries, and the coordinator's own membership.
-    assert "3 entries in the audit trail" in page
+    # The child's two entries, the coordinator's own membership and the municipality's
+    # creation (accounts.audit tracks municipalities: who added one).
+    assert "4 entries in the audit trail" in page
     assert "First name: from Noor to Noortje" in page
     assert "Changed" in page and "Created" in page
     assert "Amsterdammer" not in page

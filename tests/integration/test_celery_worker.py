@@ -1,7 +1,8 @@
 """A real Celery worker on Redis delivers the outbox, and a broker outage loses no mail.
 
 The worker runs as a subprocess against the pytest test database and a Redis database of
-its own (db 15, flushed first), so it shares nothing with a developer's running services.
+its own (db 15, or WORKER_REDIS_DB; flushed first), so it shares nothing with a developer's
+running services.
 """
 
 import os
@@ -32,8 +33,9 @@ WAIT_SECONDS = 30
 
 
 def worker_redis_url() -> str:
+    """REDIS_URL's server, database 15 (or WORKER_REDIS_DB, when several suites share it)."""
     parts = urlsplit(os.environ["REDIS_URL"])
-    return urlunsplit(parts._replace(path="/15"))
+    return urlunsplit(parts._replace(path=f"/{os.environ.get('WORKER_REDIS_DB', '15')}"))
 
 
 def closed_port_url() -> str:
@@ -75,7 +77,7 @@ def worker(django_db_setup, django_db_blocker, mail_dir, tmp_path_factory):
     }
     command = [
         str(Path(sys.executable).parent / "celery"),
-        *("-A", "config", "worker", "--pool=solo", "--concurrency=1", "-Q", "celery"),
+        *("-A", "config", "worker", "--pool=solo", "--concurrency=1"),
         *("--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"),
     ]
     with log.open("wb") as out:

@@ -96,7 +96,7 @@ class Worker:
         self.log = log
         command = [
             str(Path(sys.executable).parent / "celery"),
-            *("-A", "config", "worker", "--pool=solo", "--concurrency=1", "-Q", "celery"),
+            *("-A", "config", "worker", "--pool=solo", "--concurrency=1"),
             *("--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"),
         ]
         with log.open("ab") as out:

@@ -11,7 +11,7 @@ from bench.matching import generate
 from scheduler.matching import bound, greedy, solver
 from scheduler.matching import instance as io
 from scheduler.matching.model import Assignment
-from scheduler.matching.rules import validate
+from scheduler.matching.rules import Compiled, fit, validate
 
 from . import NOW, at, hero, instance, request, served, solve
 
@@ -60,6 +60,25 @@ def test_topic_fit_chooses_the_hero():
     reqs = [request("A", at(10), at(11), topic="muziek")]
     heroes = [hero("H"), hero("J", topics=frozenset({"muziek"}))]
     assert [a.hero for a in solve(instance(reqs, heroes)).assignments] == ["J"]
+
+
+def test_time_left_after_serving_goes_to_fit_past_the_full_model():
+    """Too large for the full model (forced here), nothing left to serve: the neighbourhood
+    search then moves visits to heroes who fit better (it used to stop at the greedy's fit)."""
+    inst = generate(40, 20, 2, 1, seed=4)
+    c = Compiled(inst)
+    hint = greedy.strong(inst, c, {ri: c.candidates(ri) for ri in greedy.open_requests(c)})
+    result = solver.solve(inst, solver.Params(time_limit_s=3, full_model_max_vars=0))
+
+    def total_fit(assignments) -> int:
+        requests = {r.id: r for r in inst.requests}
+        heroes = {h.id: h for h in inst.heroes}
+        return sum(fit(inst, requests[a.request], heroes[a.hero]) for a in assignments)
+
+    assert result.stats["first_status"] == "SKIPPED" and result.stats["wall_stop"] == 0
+    assert validate(inst, result.assignments) == []
+    assert result.served == hint.served
+    assert total_fit(result.assignments) > total_fit(hint.assignments)
 
 
 def test_validator_catches_a_broken_solution():

@@ -312,6 +312,25 @@ def test_periodic_queues_one_run_per_municipality_with_open_requests(
     assert MatchingRun.objects.count() == 2
 
 
+def test_periodic_queues_the_largest_municipality_first(
+    municipality, vo_school, other_school, django_capture_on_commit_callbacks
+):
+    """Workers take runs in the order queued: the largest first, so two workers end together."""
+    make_request(vo_school)  # Zaanstad: 1 open
+    for _ in range(3):
+        make_request(other_school)  # Amsterdam: 3 open
+    small = factories.SchoolFactory(neighbourhood__municipality__name="Oostzaan", level="vo")
+    for _ in range(2):
+        make_request(small)
+
+    with django_capture_on_commit_callbacks() as dispatches:
+        assert runs.runs_periodic(now=NOW) == 3
+
+    queued = MatchingRun.objects.order_by("pk").values_list("municipality__name", flat=True)
+    assert list(queued) == ["Amsterdam", "Oostzaan", "Zaanstad"]
+    assert len(dispatches) == 3  # one task each, handed over in that order
+
+
 def test_periodic_hands_over_again_a_run_the_broker_lost(municipality):
     # Runs queued here never reach a worker: tests run tasks only when a commit hook fires.
     lost, _created = queue(municipality)

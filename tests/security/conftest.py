@@ -117,12 +117,13 @@ class World:
             for marker in thing.markers
         ]
 
-    def ids_hidden_from(self, role: str, model) -> set[int]:
-        visible = VISIBLE[role]
+    def ids_hidden_from(self, role: str, model, shown: frozenset[str] = frozenset()) -> set[int]:
+        """The ids of B's objects of `model` that `role` may not see (`shown`: keys or tiers a
+        route shows anyway)."""
         return {
             thing.obj.pk
-            for thing in self.b.values()
-            if type(thing.obj) is model and thing.tier not in visible
+            for key, thing in self.b.items()
+            if type(thing.obj) is model and self.hidden_from(role, key, shown)
         }
 
 

@@ -43,6 +43,18 @@ API: dict[str, Expect] = {
         ok((PROGRAMME,)),
         shows=("municipality",),
     ),
+    "programme-municipality-list": E(
+        "every municipality with its counts for the programme team (B's name and numbers, "
+        "never a person); adding one is for programme administrators only",
+        ok((PROGRAMME,)),
+        shows=("municipality",),
+        body=lambda b: {
+            "name": "Indringerstad",
+            "holiday_region": "noord",
+            "coordinator_name": "Indringer",
+            "coordinator_email": "indringer@example.test",
+        },
+    ),
     "municipality-list": E("municipalities one may see", ok(SIGNED_IN)),
     "municipality-detail": E("B: directory, public to parents", ok((PARENT,))),
     "neighbourhood-list": E("neighbourhoods one may see", ok(SIGNED_IN)),

@@ -465,6 +465,23 @@ PAGES: dict[str, Expect] = {
         ok((PROGRAMME,), ("GET",)),
         shows=("municipality",),
     ),
+    # --- the programme team's municipalities ---------------------------------------------------
+    "programme:municipality_list": E(
+        "every municipality with its counts, for the programme team: B's name and numbers, "
+        "never a person",
+        ok((PROGRAMME,), ("GET",)),
+        shows=("municipality",),
+    ),
+    "programme:municipality_create": E(
+        "adding a municipality and inviting its first coordinator: programme administrators "
+        "only (the outsiders' programme member is none); B's name is taken anyway",
+        body=lambda b: {
+            "name": "Indringerstad",
+            "holiday_region": "noord",
+            "coordinator_name": "Indringer",
+            "coordinator_email": "indringer@example.test",
+        },
+    ),
     # --- the outbox (a development aid: off without DEBUG) and calendar feeds -----------------
     "notifications:outbox": E(
         "the development outbox (a 404 without DEBUG), asked with DEBUG on: a coordinator reads "

@@ -201,7 +201,7 @@ def leaks(
     queryset = getattr(view, "queryset", None)
     if data is not None and queryset is not None and 200 <= answer.status < 300:
         rows = data.get("results", [data]) if isinstance(data, dict) else data
-        hidden = world.ids_hidden_from(role, queryset.model)
+        hidden = world.ids_hidden_from(role, queryset.model, shown)
         ids = {row.get("id") for row in rows if isinstance(row, dict)}
         found += [f"{queryset.model.__name__} id {pk}" for pk in sorted(ids & hidden)]
     return found

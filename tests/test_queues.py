@@ -1,0 +1,77 @@
+"""Every task lands on the queue its pool reads (config/settings.py, CELERY_TASK_ROUTES), and a
+worker started without -Q reads all three queues, so nothing waits in a queue nobody reads."""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+from config.celery import app
+
+MAIL, MATCHING, DEFAULT = "mail", "matching", "default"
+
+# Every task of ours, by the queue it must land on. A new task fails this test until it is
+# placed here (and, when it is not `default`, in CELERY_TASK_ROUTES).
+QUEUE_OF = {
+    "notifications.tasks.deliver": MAIL,
+    "notifications.tasks.deliver_batch": MAIL,
+    "notifications.tasks.sweep_pending": MAIL,
+    "notifications.tasks.send_due_reminders": MAIL,
+    "campaigns.tasks.send_parent_message": MAIL,
+    "campaigns.tasks.send_due_parent_messages": MAIL,
+    "campaigns.tasks.send_monthly_digests": MAIL,
+    "heroes.tasks.remind_vog_expiring": MAIL,
+    "scheduler.tasks.run_matching": MATCHING,
+    "scheduler.tasks.rematch_open_requests": DEFAULT,
+    "scheduler.tasks.expire_offers": DEFAULT,
+    "activities.tasks.expire_place_offers": DEFAULT,
+    "activities.tasks.draw_due_lotteries": DEFAULT,
+    "accounts.tasks.build_data_export": DEFAULT,
+    "accounts.tasks.retention_run": DEFAULT,
+}
+
+
+def queue_of(name: str) -> str:
+    """The queue the app's own router sends task `name` to (as .delay() and beat do)."""
+    return app.amqp.router.route({}, name)["queue"].name
+
+
+def ours() -> set[str]:
+    app.loader.import_default_modules()
+    return {name for name in app.tasks if not name.startswith("celery.")}
+
+
+def test_every_task_is_placed_on_a_queue():
+    assert ours() == set(QUEUE_OF)
+
+
+def test_each_task_lands_on_its_queue():
+    landed = {name: queue_of(name) for name in sorted(ours())}
+    assert landed == QUEUE_OF
+
+
+def test_celerys_own_tasks_and_unknown_names_go_to_default():
+    assert queue_of("celery.chord_unlock") == DEFAULT
+    assert queue_of("somewhere.tasks.new_task") == DEFAULT
+
+
+def test_every_scheduled_job_lands_on_a_queue_a_worker_reads():
+    read = set(app.amqp.queues)
+    for job in settings.CELERY_BEAT_SCHEDULE.values():
+        assert queue_of(job["task"]) in read, job["task"]
+
+
+def test_a_worker_without_q_reads_all_three_queues():
+    assert set(app.amqp.queues) == {MAIL, MATCHING, DEFAULT}
+    assert app.conf.task_default_queue == DEFAULT
+
+
+def test_make_runs_worker_reads_every_queue():
+    """Procfile.dev's worker names no queue (so it reads all) or names all three."""
+    line = next(
+        line
+        for line in (Path(settings.BASE_DIR) / "Procfile.dev").read_text().splitlines()
+        if line.startswith("worker:")
+    )
+    named = re.search(r"(?:-Q|--queues)[ =](\S+)", line)
+    assert named is None or set(named.group(1).split(",")) == {MAIL, MATCHING, DEFAULT}
