@@ -7,7 +7,7 @@ config.exceptions)."""
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as django_filters
@@ -66,11 +66,7 @@ def activities_for(roles):
     return (
         Activity.objects.filter(_visible(roles))
         .select_related("school__neighbourhood", "venue__neighbourhood")
-        .annotate(
-            waitlist_length=Count(
-                "enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITLISTED)
-            )
-        )
+        .annotate(waitlist_length=selectors.enrolment_count(Enrolment.Status.WAITLISTED))
         .order_by(*Activity._meta.ordering, "pk")
     )
 

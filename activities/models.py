@@ -175,7 +175,14 @@ class Activity(models.Model):
                 name="activity_lottery_has_round",
             ),
         ]
-        indexes = [models.Index(fields=["status", "first_date"])]
+        indexes = [
+            models.Index(fields=["status", "first_date"]),
+            # The lists' order (selectors, api): a page of 25 walks the index, no sort of all.
+            models.Index(
+                fields=["first_date", "weekday", "start_time", "title", "id"],
+                name="activity_list_order_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -355,6 +362,12 @@ class Enrolment(models.Model):
                 fields=["offer_expires_at"],
                 name="enrolment_open_offer_idx",
                 condition=Q(status="offered"),
+            ),
+            # The dashboards' waiting times: the few enrolments that waited and got a place.
+            models.Index(
+                fields=["activity"],
+                name="enrolment_waited_idx",
+                condition=Q(placed_at__isnull=False, waitlisted_at__isnull=False),
             ),
         ]
 

@@ -131,7 +131,10 @@ TEMPLATES = [
                 "accounts.context_processors.roles",
             ],
             # core is no app (it has no models), so its tags are named here.
-            "libraries": {"when": "core.templatetags.when"},
+            "libraries": {
+                "when": "core.templatetags.when",
+                "paging": "core.templatetags.paging",
+            },
         },
     },
 ]

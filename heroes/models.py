@@ -140,6 +140,10 @@ class Hero(models.Model):
                 name="hero_max_visits_range",
             )
         ]
+        # The coordinator's list, by name: a page walks the index, no sort of all heroes.
+        indexes = [
+            models.Index(fields=["municipality", "display_name", "id"], name="hero_list_order_idx")
+        ]
 
     def __str__(self) -> str:
         return self.display_name

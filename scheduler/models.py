@@ -144,7 +144,11 @@ class SessionRequest(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("session request")
         verbose_name_plural = _("session requests")
-        indexes = [models.Index(fields=["status", "school"])]
+        indexes = [
+            models.Index(fields=["status", "school"]),
+            # The lists, newest first: a page walks the index backwards.
+            models.Index(fields=["created_at", "id"], name="request_created_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(class_size__gte=1), name="request_class_size")
         ]
@@ -359,6 +363,8 @@ class Visit(models.Model):
         indexes = [
             models.Index(fields=["hero", "starts_at"]),
             models.Index(fields=["kit", "starts_at"]),
+            # The coordinator's list in time order: a page walks the index.
+            models.Index(fields=["starts_at", "id"], name="visit_starts_idx"),
         ]
 
     def __str__(self) -> str:

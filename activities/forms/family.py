@@ -10,7 +10,7 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -187,7 +187,9 @@ class ActivityFilterForm(forms.Form):
         self.fields["child"].queryset = children
         if not children.exists():
             del self.fields["child"]
-        schools = _all_schools().filter(activities__status=Activity.Status.PUBLISHED).distinct()
+        # EXISTS, not a join and DISTINCT: a join sorts every published activity's school.
+        published = Activity.objects.filter(school=OuterRef("pk"), status=Activity.Status.PUBLISHED)
+        schools = _all_schools().filter(Exists(published))
         for name, queryset in (("school", schools), ("neighbourhood", _all_neighbourhoods())):
             self.fields[name].queryset = queryset
             self.fields[name].choices = grouped_by_municipality(queryset)

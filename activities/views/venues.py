@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.pagination import paginate
 from core.views import coordinator_required, manager_required
 
 from .. import venues
@@ -49,9 +50,10 @@ def venue_week(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coordinator_required
 def venue_clashes(request: HttpRequest) -> HttpResponse:
-    clashes = venues.clashes_for_coordinator(request.roles, now=timezone.now())
-    rows = [(clash, venues.week_label(venues.monday_of(clash.first.date))) for clash in clashes]
+    page_obj = paginate(request, venues.clashes_for_coordinator(request.roles, now=timezone.now()))
+    rows = [(clash, venues.week_label(venues.monday_of(clash.first.date))) for clash in page_obj]
     context = {
+        "page_obj": page_obj,
         "rows": rows,
         "venues": venues.venues_for_manager(request.roles).order_by("name", "pk"),
         "this_week": venues.week_label(venues.monday_of(timezone.localdate())),

@@ -127,20 +127,23 @@ def _board_parts(request: HttpRequest, municipality: Municipality, now: dt.datet
         item.waiting_days = (now - item.created_at).days
         item.reason = reason_text(item.unmatched_reason)
         item.declines = selectors.declines_of(item)
-    offers = list(
-        selectors.pending_offers_for_coordinator(roles)
-        .filter(**_in_municipality(municipality.pk))
-        .prefetch_related(selectors.closed_offers("request__"))
+    pending = selectors.pending_offers_for_coordinator(roles).filter(
+        **_in_municipality(municipality.pk)
+    )
+    offers = paginate(
+        request, pending.prefetch_related(selectors.closed_offers("request__")), param="offers"
     )
     for offer in offers:
         offer.declines = selectors.declines_of(offer.request)
     horizon = now + dt.timedelta(weeks=WEEKS_AHEAD)
-    visits = list(
+    visits = paginate(
+        request,
         selectors.visits_for(roles, since=now).filter(
             status=Visit.Status.CONFIRMED,
             starts_at__lt=horizon,
             **_in_municipality(municipality.pk),
-        )
+        ),
+        param="visits",
     )
     weeks = _weeks(now)
     first, last = _midnight(weeks[0]), _midnight(weeks[-1] + dt.timedelta(weeks=1))
@@ -148,10 +151,12 @@ def _board_parts(request: HttpRequest, municipality: Municipality, now: dt.datet
     kit_visits = Visit.objects.filter(
         kit__in=kits, status=Visit.Status.CONFIRMED, starts_at__lt=last, ends_at__gt=first
     ).select_related("request__school", "hero")
+    # The calendar's own offers: those with a kit in its weeks, whatever page the list is on.
+    kit_offers = pending.filter(kit__in=kits, starts_at__lt=last, ends_at__gt=first)
     blocks = KitBlock.objects.filter(kit__in=kits, starts_at__lt=last, ends_at__gt=first)
     entries = [
         *(Entry("visit", v) for v in kit_visits),
-        *(Entry("offer", o) for o in offers if o.kit_id),
+        *(Entry("offer", o) for o in kit_offers),
         *(Entry("block", b) for b in blocks),
     ]
     return {

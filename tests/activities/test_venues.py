@@ -177,6 +177,19 @@ def test_the_clash_page_query_count_does_not_grow(client, coordinator, venue, co
     assert small == large
 
 
+def test_the_clash_page_pages_its_clashes(client, coordinator, venue):
+    for _ in range(8):
+        dance(venue)  # 8 activities at one time: 28 pairs
+    client = login(client, coordinator)
+    url = reverse("activities:venue_clashes")
+
+    first, second = client.get(url), client.get(url, {"page": 2})
+
+    assert len(first.context["rows"]) == 25
+    assert len(second.context["rows"]) == 3
+    assert "?page=2" in first.text
+
+
 # --- the week at a glance ---------------------------------------------------------------------
 
 

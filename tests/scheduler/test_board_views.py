@@ -553,3 +553,20 @@ def test_rule_warnings_read_in_the_coordinators_language():
         assert rule_text("something new") == "something new"
     with translation.override("nl"):
         assert rule_text("12: 7 is not available then") != "The hero is not available at that time."
+
+
+def test_the_board_pages_its_offers_and_visits_apart_from_the_open_requests(
+    client, coordinator, vo_school, vo_staff, hero
+):
+    for _ in range(26):
+        factories.OfferFactory(request=make_request(vo_school, user=vo_staff), hero=hero)
+        factories.VisitFactory(request=make_request(vo_school, user=vo_staff))
+    client = login(client, coordinator)
+
+    first = client.get(reverse("scheduler:board"))
+    second = client.get(reverse("scheduler:board"), {"offers": 2, "visits": 2})
+
+    assert len(first.context["offers"]) == len(first.context["visits"]) == 25
+    assert len(second.context["offers"]) == len(second.context["visits"]) == 1
+    assert "?offers=2" in first.text and "?visits=2" in first.text
+    assert second.context["page_obj"].number == 1  # the open requests stay on their page
