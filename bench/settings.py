@@ -24,3 +24,6 @@ TEMPLATES = [
 # bench.dashboards --cache none: every request computes its figures, as on a first view.
 if os.environ.get("BENCH_CACHE") == "none":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+# bench.scale: every simulated person logs in from 127.0.0.1, where production has an address
+# per family; allauth's limit of 30 logins a minute per address would refuse the crowd.
+ACCOUNT_RATE_LIMITS = {"login": False}
