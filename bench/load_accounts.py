@@ -33,13 +33,19 @@ def prepare(per_role: int, now: dt.datetime) -> dict[str, list[dict]]:
 
     password = secrets.token_urlsafe(12)
     hashed = make_password(password)  # one hash for all: hashing is slow on purpose
-    chosen = {
-        "parent": _parents(per_role),
-        "staff": _staff(per_role),
-        "hero": _heroes(per_role, now),
-        "coordinator": _coordinators(per_role),
-        "programme": _programme(per_role),
-    }
+    # Roles that log in in two steps first; nobody is chosen twice, and parents and heroes who
+    # also work at a school or for a municipality are left out: they would be asked a code.
+    chosen: dict[str, list] = {}
+    taken: set[int] = set()
+    for role, choose in (
+        ("staff", _staff),
+        ("coordinator", _coordinators),
+        ("programme", _programme),
+        ("hero", lambda n, taken: _heroes(n, taken, now)),
+        ("parent", _parents),
+    ):
+        chosen[role] = choose(per_role, taken)
+        taken.update(user.pk for user in chosen[role])
     accounts = {}
     for role, users in chosen.items():
         if not users:
@@ -52,28 +58,39 @@ def prepare(per_role: int, now: dt.datetime) -> dict[str, list[dict]]:
     return accounts
 
 
-def _parents(n: int) -> list:
+def _parents(n: int, taken: set[int]) -> list:
     from accounts.models import User
 
     return list(
-        User.objects.filter(is_parent=True, children__isnull=False).distinct().order_by("pk")[:n]
+        _without_two_step(User.objects.filter(is_parent=True, children__isnull=False), taken)
+        .distinct()
+        .order_by("pk")[:n]
     )
 
 
-def _heroes(n: int, now: dt.datetime) -> list:
+def _without_two_step(users, taken: set[int]):
+    return users.exclude(pk__in=taken).filter(
+        staff_memberships__isnull=True,
+        coordinator_memberships__isnull=True,
+        programme_membership__isnull=True,
+        is_staff=False,
+    )
+
+
+def _heroes(n: int, taken: set[int], now: dt.datetime) -> list:
     """The heroes with the most offers still to answer: they have something to do."""
     from accounts.models import User
     from scheduler.models import Offer
 
     waiting = Q(hero__offers__status=Offer.Status.PENDING, hero__offers__expires_at__gt=now)
     return list(
-        User.objects.filter(hero__isnull=False)
+        _without_two_step(User.objects.filter(hero__isnull=False), taken)
         .annotate(waiting=Count("hero__offers", filter=waiting))
         .order_by("-waiting", "pk")[:n]
     )
 
 
-def _staff(n: int) -> list:
+def _staff(n: int, taken: set[int]) -> list:
     """Staff of the schools with the most activities, one each, then more of the same schools."""
     from schools.models import StaffMembership
 
@@ -82,7 +99,7 @@ def _staff(n: int) -> list:
         .select_related("user")
         .order_by("-activities", "pk")
     )
-    users = _distinct([m.user for m in memberships])[:n]
+    users = _distinct([m.user for m in memberships], taken)[:n]
     for index in range(len(users), n if memberships else 0):
         like = memberships[index % len(memberships)]
         user = _new_user("staff", index)
@@ -91,11 +108,11 @@ def _staff(n: int) -> list:
     return users
 
 
-def _coordinators(n: int) -> list:
+def _coordinators(n: int, taken: set[int]) -> list:
     from schools.models import CoordinatorMembership
 
     memberships = list(CoordinatorMembership.objects.select_related("user").order_by("pk"))
-    users = _distinct([m.user for m in memberships])[:n]
+    users = _distinct([m.user for m in memberships], taken)[:n]
     for index in range(len(users), n if memberships else 0):
         user = _new_user("coordinator", index)
         CoordinatorMembership.objects.create(
@@ -105,10 +122,11 @@ def _coordinators(n: int) -> list:
     return users
 
 
-def _programme(n: int) -> list:
+def _programme(n: int, taken: set[int]) -> list:
     from schools.models import ProgrammeMembership
 
-    users = [m.user for m in ProgrammeMembership.objects.select_related("user").order_by("pk")[:n]]
+    memberships = ProgrammeMembership.objects.select_related("user").order_by("pk")
+    users = _distinct([m.user for m in memberships], taken)[:n]
     for index in range(len(users), n if users else 0):
         user = _new_user("programme", index)
         ProgrammeMembership.objects.create(user=user)
@@ -116,8 +134,8 @@ def _programme(n: int) -> list:
     return users
 
 
-def _distinct(users: list) -> list:
-    seen, kept = set(), []
+def _distinct(users: list, taken: set[int]) -> list:
+    seen, kept = set(taken), []
     for user in users:
         if user.pk not in seen:
             seen.add(user.pk)
@@ -146,7 +164,8 @@ def _enable(users: list, hashed: str, *, two_step: bool) -> dict[int, str]:
     EmailAddress.objects.bulk_create(
         EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users
     )
-    if not two_step:
+    if not two_step:  # a parent or hero logs in with a password alone
+        Authenticator.objects.filter(user_id__in=ids).delete()
         return {}
     secrets_by_user = {pk: base64.b32encode(secrets.token_bytes(20)).decode() for pk in ids}
     Authenticator.objects.filter(user_id__in=ids).delete()

@@ -144,13 +144,15 @@ class Person(HttpUser):
             "login",
             leaves=True,
         )
-        if LOGIN in self.last_url:
-            said = re.findall(r'class="[^"]*(?:error|alert)[^"]*"[^>]*>([^<]+)', self.last_text)
-            logging.warning("%s could not log in: %s", self.account["email"], said)
         if self.account.get("totp") and "/accounts/2fa/authenticate/" in self.last_url:
             code = totp(self.account["totp"])
             self.post(
                 "/accounts/2fa/authenticate/", after, {"code": code}, "login: code", leaves=True
+            )
+        if "/accounts/" in self.last_url:  # still at a login step: say which, and why
+            said = re.findall(r'class="[^"]*(?:error|alert)[^"]*"[^>]*>([^<]+)', self.last_text)
+            logging.warning(
+                "%s could not log in (at %s): %s", self.account["email"], self.last_url, said
             )
 
     @task(1)

@@ -435,6 +435,10 @@ def measure_size(args, size: str, maintenance_url: str, bench_url: str, name: st
             stop_server(server)
             stop_worker(worker)
             flush(broker)
+        log.seek(0)
+        for line in log:
+            if "could not log in" in line:
+                say(f"  {line.strip()}")
         if code not in (0, 1) or failures or (args.tiny and set(PAGES) - set(pages)):
             log.seek(0)  # the log says why (1: some requests failed, the figures show which)
             sys.stderr.write(log.read()[-5000:])
