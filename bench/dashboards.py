@@ -5,7 +5,7 @@
         [--cache none|local] [--keep]
 
 It makes a fresh database beside the one in DATABASE_URL (`<name>_dash`), migrates it, and
-seeds one city-sized municipality with bulk inserts (bench.city: 200 schools with their
+seeds one city-sized municipality with bulk inserts (demo.scale: 200 schools with their
 groups, 50,000 children of 25,000 parents, 2,000 published activities with their weekly
 sessions and the register of past ones, 20,000 enrolments including drawn lottery rounds,
 400 Local Heroes, 10 VR kits, 6,000 session requests of which 5,000 have a visit), then runs
@@ -167,7 +167,7 @@ def targets(city) -> tuple[list[Target], dict[str, str]]:
 
 
 def client_for(user_id: int):
-    """A test Client signed in as the person; their TOTP authenticator (bench.city) is what
+    """A test Client signed in as the person; their TOTP authenticator (demo.scale) is what
     the two-step requirement checks."""
     from django.test import Client
 
@@ -246,7 +246,7 @@ def run(args: argparse.Namespace, bench_url: str) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from bench.city import SIZES, seed_city
+    from demo.scale import SIZES, seed_city
 
     cpu = time.process_time()
     city = seed_city(SIZES[args.size], random.Random(args.seed), timezone.now())

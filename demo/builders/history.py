@@ -34,6 +34,7 @@ from demo.builders.history_term import Term, demo_key, history_term
 from demo.builders.history_visits import build_open_requests, build_past_visits
 from demo.builders.places import build_closures_of_year
 from demo.builders.sessions import build_kits
+from demo.data import AMSTERDAM_NEIGHBOURHOODS, NEIGHBOURHOODS
 from demo.history_data import (
     AMSTERDAM_HEROES,
     AMSTERDAM_KITS,
@@ -82,7 +83,12 @@ def build_past_families(municipality: Municipality, term: Term, today: dt.date) 
             neighbourhood__municipality=municipality, brin__in=list(CHILDREN_PER_SCHOOL)
         ).select_related("neighbourhood")
     )
-    wijken = list(Neighbourhood.objects.filter(municipality=municipality).order_by("name"))
+    # The demo's own neighbourhoods only: `demo --scale` adds more around them, and the
+    # families must come out the same on every run.
+    own = [name for name, _target in NEIGHBOURHOODS + AMSTERDAM_NEIGHBOURHOODS]
+    wijken = list(
+        Neighbourhood.objects.filter(municipality=municipality, name__in=own).order_by("name")
+    )
     plans, surnames = [], {}
     for school in sorted(schools, key=lambda s: s.brin):
         for plan, surname in family_plans(school, wijken):

@@ -1,7 +1,8 @@
-"""A city-sized municipality for the dashboard benchmark (bench.dashboards), written straight
-into a fresh database with bulk_create: no services, no mail, no tasks.
+"""Cities at scale, written straight into the database with bulk_create: no services, no
+mail, no tasks. `python manage.py demo --scale city|national` builds them beside the demo;
+the dashboard benchmark (bench.dashboards) seeds one into a fresh database.
 
-One municipality ("Benchstad") with neighbourhoods (some target areas), venues, holidays as
+A city is one municipality with neighbourhoods (some target areas), venues, holidays as
 closures, schools (PO and VO) with their groups for the school year that holds today,
 children (first names only) with parent accounts, published activities with their weekly
 sessions, enrolments (first come, lottery rounds that were drawn, drop-outs and the waiting
@@ -22,23 +23,52 @@ import time
 from collections import Counter
 
 from .activities import Activities
-from .common import CITY, SIZES, TINY, UNUSABLE_PASSWORD, Calendar, City, Sizes, bulk
+from .common import (
+    BENCHSTAD,
+    CITY,
+    SIZES,
+    TINY,
+    UNUSABLE_PASSWORD,
+    Calendar,
+    City,
+    Sizes,
+    Town,
+    bulk,
+)
 from .places import Places
 from .visits import Visits
 
-__all__ = ["CITY", "SIZES", "TINY", "City", "Sizes", "seed_city"]
+__all__ = ["BENCHSTAD", "CITY", "SIZES", "TINY", "City", "Sizes", "Town", "seed_city"]
 
 
-def seed_city(sizes: Sizes, rng: random.Random, now: dt.datetime) -> City:
-    """Write the city; returns who looks at which dashboard, and the row counts."""
-    builder = CityBuilder(sizes, rng, Calendar(now))
+def seed_city(
+    sizes: Sizes,
+    rng: random.Random,
+    now: dt.datetime,
+    *,
+    town: Town = BENCHSTAD,
+    password: str = UNUSABLE_PASSWORD,
+) -> City:
+    """Write the city; returns who looks at which dashboard, and the row counts.
+
+    With a usable `password` (a hash) everyone it makes can log in with it: a verified
+    address, and no second factor asked of staff and coordinators (demo data only). Without
+    one, the coordinator, the staff member and the programme team member get a TOTP
+    authenticator, as the benchmark signs in with.
+    """
+    builder = CityBuilder(sizes, rng, Calendar(now, town.region), town, password)
     return builder.build()
 
 
 class CityBuilder(Places, Activities, Visits):
-    def __init__(self, sizes: Sizes, rng: random.Random, calendar: Calendar):
-        self.sizes, self.rng, self.cal = sizes, rng, calendar
+    def __init__(
+        self, sizes: Sizes, rng: random.Random, calendar: Calendar, town: Town, password: str
+    ):
+        self.sizes, self.rng, self.cal, self.town = sizes, rng, calendar, town
         self.now = calendar.now
+        self.password = password
+        self.logins = password != UNUSABLE_PASSWORD
+        self.mfa_exempt = self.logins
 
     def build(self) -> City:
         stages = [
@@ -67,8 +97,9 @@ class CityBuilder(Places, Activities, Visits):
     # --- who looks -----------------------------------------------------------------------
 
     def add_people(self) -> City:
-        """The coordinator, a staff member of the busiest school and, when the role exists, a
-        programme team member, each with a second factor; and the row counts."""
+        """The coordinator, a staff member of the busiest school and, for the benchmark, a
+        programme team member, each with a second factor (or, with logins, every address
+        verified); and the row counts."""
         from allauth.mfa.models import Authenticator
         from django.apps import apps
 
@@ -76,7 +107,10 @@ class CityBuilder(Places, Activities, Visits):
         from schools.models import CoordinatorMembership
 
         coordinator = User.objects.create(
-            email="coordinator@bench.test", name="Coördinator", password=UNUSABLE_PASSWORD
+            email=f"coordinator@{self.town.domain}",
+            name=f"Coördinator {self.town.name}",
+            password=self.password,
+            mfa_exempt=self.mfa_exempt,
         )
         CoordinatorMembership.objects.create(user=coordinator, municipality=self.municipality)
         school_of = {act.pk: act.school_id for act in self.activities}
@@ -89,21 +123,22 @@ class CityBuilder(Places, Activities, Visits):
             membership = apps.get_model("schools", "ProgrammeMembership")
         except LookupError:
             membership = None
-        if membership is not None:
-            programme = User.objects.create(
-                email="programme@bench.test", name="Programmateam", password=UNUSABLE_PASSWORD
-            )
-            membership.objects.create(user=programme)
-            people.append(programme)
-        bulk(
-            Authenticator,
-            [
-                Authenticator(
-                    user=person, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+        if self.logins:
+            self.verify_addresses()
+        else:
+            if membership is not None:
+                programme = User.objects.create(
+                    email="programme@bench.test",
+                    name="Programmateam",
+                    password=UNUSABLE_PASSWORD,
                 )
-                for person in people
-            ],
-        )
+                membership.objects.create(user=programme)
+                people.append(programme)
+            secret = {"secret": "JBSWY3DPEHPK3PXP"}
+            bulk(
+                Authenticator,
+                [Authenticator(user=p, type=Authenticator.Type.TOTP, data=secret) for p in people],
+            )
         return City(
             municipality_id=self.municipality.pk,
             coordinator_id=coordinator.pk,
@@ -111,6 +146,21 @@ class CityBuilder(Places, Activities, Visits):
             staff_id=staff.pk,
             programme_id=programme.pk if programme else None,
             rows=row_counts(),
+        )
+
+    def verify_addresses(self) -> None:
+        """A verified primary address for everyone of this town: allauth asks for one."""
+        from allauth.account.models import EmailAddress
+
+        from accounts.models import User
+
+        people = User.objects.filter(email__endswith=f"@{self.town.domain}")
+        bulk(
+            EmailAddress,
+            [
+                EmailAddress(user_id=pk, email=email, verified=True, primary=True)
+                for pk, email in people.values_list("pk", "email")
+            ],
         )
 
 

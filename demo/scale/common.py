@@ -1,4 +1,5 @@
-"""What the parts of the city share: its sizes, the school year's calendar, bulk inserts."""
+"""What the parts of a city share: its sizes, its name, the school year's calendar, bulk
+inserts."""
 
 from __future__ import annotations
 
@@ -6,12 +7,11 @@ import bisect
 import datetime as dt
 import random
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 from core.time import local_date, local_datetime
 
 BATCH = 2000
-REGION = "midden"
 UNUSABLE_PASSWORD = "!"  # Django's prefix for "no password": nobody can log in with it.
 CONSENT_VERSION = "2026-1"
 
@@ -37,6 +37,26 @@ class Sizes:
     kits: int = 10
     session_requests: int = 6_000
     visits: int = 5_000
+    # Groups per grade, drawn from these: a big city's schools are big.
+    po_groups: tuple[int, ...] = (1, 2, 2, 3)
+    vo_groups: tuple[int, ...] = (3, 4, 5, 6)
+
+    def share(self, part: float) -> Sizes:
+        """A part of these sizes (a municipality's share of the nation), at least one of each
+        thing a city needs; the group mix and the lottery rounds stay."""
+        keep = {
+            "po_groups", "vo_groups", "staff_per_school", "lottery_rounds",
+            "activities_per_round", "topics",
+        }  # fmt: skip
+        least = {"kits": 2}
+        return replace(
+            self,
+            **{
+                f.name: max(round(getattr(self, f.name) * part), least.get(f.name, 1))
+                for f in fields(self)
+                if f.name not in keep
+            },
+        )
 
 
 CITY = Sizes()
@@ -60,6 +80,21 @@ TINY = Sizes(
     visits=50,
 )
 SIZES = {"city": CITY, "tiny": TINY}
+
+
+@dataclass(frozen=True)
+class Town:
+    """Which municipality the rows go to, and how its rows are told apart from another
+    town's: mail domain and the first BRIN number (BRIN codes are unique nationwide)."""
+
+    name: str
+    slug: str
+    region: str
+    domain: str
+    brin_start: int = 0
+
+
+BENCHSTAD = Town("Benchstad", "benchstad", "midden", "bench.test")
 
 
 @dataclass
@@ -104,7 +139,7 @@ def weighted(rng: random.Random, pairs):
 class Calendar:
     """The school year that holds today: lesson days, holidays (closures) and now."""
 
-    def __init__(self, now: dt.datetime):
+    def __init__(self, now: dt.datetime, region: str = "midden"):
         from demo.holidays import public_closing_days, school_holidays
         from schools.models import current_school_year
 
@@ -113,10 +148,10 @@ class Calendar:
         self.year = current_school_year(self.today)
         start = int(self.year[:4])
         previous = f"{start - 1}-{start}"
-        self.first_day = school_holidays(REGION, previous)[-1].last + dt.timedelta(days=1)
-        holidays = school_holidays(REGION, self.year)
+        self.first_day = school_holidays(region, previous)[-1].last + dt.timedelta(days=1)
+        holidays = school_holidays(region, self.year)
         self.last_day = holidays[-1].first - dt.timedelta(days=1)
-        self.closures = holidays[:-1] + public_closing_days(REGION, self.year)
+        self.closures = holidays[:-1] + public_closing_days(region, self.year)
         closed = {
             h.first + dt.timedelta(days=i)
             for h in self.closures

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from .common import CONSENT_VERSION, REGION, UNUSABLE_PASSWORD, bulk, given_times, weighted
+from .common import CONSENT_VERSION, bulk, given_times, weighted
 
 NEIGHBOURHOODS = [
     "Centrum", "Noord", "Oost", "Zuid", "West", "Havenkwartier", "Molenwijk", "Parkbuurt",
@@ -30,14 +30,15 @@ FIRST_NAMES = [
 
 
 class Places:
-    """The places and people of the city (a part of bench.city.CityBuilder)."""
+    """The places and people of the city (a part of demo.scale.CityBuilder)."""
 
     def add_places(self) -> None:
         from schools.models import Municipality, Neighbourhood, SchoolClosure, Venue
 
-        s, rng = self.sizes, self.rng
-        self.municipality = Municipality.objects.create(
-            name="Benchstad", slug="benchstad", holiday_region=REGION
+        s, rng, town = self.sizes, self.rng, self.town
+        # The demo's Zaanstad and Amsterdam exist already: the city grows around them.
+        self.municipality, created = Municipality.objects.get_or_create(
+            slug=town.slug, defaults={"name": town.name, "holiday_region": town.region}
         )
         names = [
             NEIGHBOURHOODS[i % len(NEIGHBOURHOODS)]
@@ -62,12 +63,14 @@ class Places:
                     name=f"Buurthuis {i + 1}" if i % 3 else f"Sporthal {i + 1}",
                     street=f"Pleinweg {i + 1}",
                     postcode=f"15{10 + i % 90:02d} VB",
-                    city="Benchstad",
+                    city=town.name,
                     neighbourhood=rng.choice(self.neighbourhoods),
                 )
                 for i in range(s.venues)
             ],
         )
+        if not created:
+            return  # it has its holidays
         bulk(
             SchoolClosure,
             [
@@ -88,6 +91,7 @@ class Places:
         s, rng = self.sizes, self.rng
         schools = []
         for i in range(s.schools):
+            n = self.town.brin_start + i
             level = School.Level.VO if i >= s.schools - s.secondary_schools else School.Level.PO
             base = SCHOOL_NAMES[i % len(SCHOOL_NAMES)]
             number = f" {i // len(SCHOOL_NAMES) + 1}" if i >= len(SCHOOL_NAMES) else ""
@@ -96,11 +100,11 @@ class Places:
                     name=f"Basisschool {base}{number}"
                     if level == School.Level.PO
                     else f"{base} College{number}",
-                    brin=f"{10 + i // 676:02d}{chr(65 + i // 26 % 26)}{chr(65 + i % 26)}",
+                    brin=f"{10 + n // 676:02d}{chr(65 + n // 26 % 26)}{chr(65 + n % 26)}",
                     level=level,
                     street=f"Schoolstraat {i + 1}",
                     postcode=f"{1500 + i % 500} AB",
-                    city="Benchstad",
+                    city=self.town.name,
                     neighbourhood=self.neighbourhoods[i % len(self.neighbourhoods)],
                 )
             )
@@ -109,7 +113,7 @@ class Places:
         for school in self.schools:
             vo = school.level == School.Level.VO
             for grade in school.grades:
-                for letter in "ABCDEF"[: rng.choice([3, 4, 5, 6] if vo else [1, 2, 2, 3])]:
+                for letter in "ABCDEF"[: rng.choice(s.vo_groups if vo else s.po_groups)]:
                     groups.append(
                         Group(
                             school=school,
@@ -133,9 +137,10 @@ class Places:
             User,
             [
                 User(
-                    email=f"staff{i}.{j}@bench.test",
+                    email=f"staff{i}.{j}@{self.town.domain}",
                     name=f"Medewerker {i}.{j}",
-                    password=UNUSABLE_PASSWORD,
+                    password=self.password,
+                    mfa_exempt=self.mfa_exempt,
                 )
                 for i in range(s.schools)
                 for j in range(s.staff_per_school)
@@ -163,10 +168,10 @@ class Places:
             User,
             [
                 User(
-                    email=f"parent{i}@bench.test",
+                    email=f"parent{i}@{self.town.domain}",
                     name=f"Ouder {i}",
                     is_parent=True,
-                    password=UNUSABLE_PASSWORD,
+                    password=self.password,
                     language=weighted(rng, languages),
                 )
                 for i in range(s.parents)

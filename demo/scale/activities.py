@@ -37,7 +37,7 @@ ENROLMENT_OPENS_DAYS = 42
 
 
 class Activities:
-    """Activities, sessions, enrolments and attendance (a part of bench.city.CityBuilder)."""
+    """Activities, sessions, enrolments and attendance (a part of demo.scale.CityBuilder)."""
 
     def add_activities(self) -> None:
         from activities.models import Activity, LotteryRound

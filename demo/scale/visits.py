@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 
 from core.time import local_date, local_datetime
 
-from .common import UNUSABLE_PASSWORD, bulk, given_times, weighted
+from .common import bulk, given_times, weighted
 
 TOPICS = [
     "Sport", "Techniek", "Kunst", "Ondernemen", "Zorg", "Veiligheid", "Muziek", "Media",
@@ -45,21 +45,30 @@ AVAILABILITY = [(9, 12), (9, 15), (12, 16), (13, 17), (9, 17)]
 
 
 class Visits:
-    """Heroes, kits, runs, requests, offers and visits (a part of bench.city.CityBuilder)."""
+    """Heroes, kits, runs, requests, offers and visits (a part of demo.scale.CityBuilder)."""
 
     def add_heroes(self) -> None:
         from accounts.models import User
         from heroes.models import AvailabilityWindow, Hero, Topic, VOGCheck
 
         s, rng, today = self.sizes, self.rng, self.cal.today
-        self.topics = bulk(
+        had = {t.name: t for t in Topic.objects.filter(municipality=self.municipality)}
+        bulk(
             Topic,
-            [Topic(municipality=self.municipality, name=name) for name in TOPICS[: s.topics]],
+            [
+                Topic(municipality=self.municipality, name=name)
+                for name in TOPICS[: s.topics]
+                if name not in had
+            ],
+        )
+        self.topics = sorted(
+            Topic.objects.filter(municipality=self.municipality, name__in=TOPICS[: s.topics]),
+            key=lambda topic: TOPICS.index(topic.name),
         )
         users = bulk(
             User,
             [
-                User(email=f"hero{i}@bench.test", name=f"Held {i}", password=UNUSABLE_PASSWORD)
+                User(email=f"hero{i}@{self.town.domain}", name=f"Held {i}", password=self.password)
                 for i in range(s.heroes)
             ],
         )
