@@ -6,22 +6,22 @@
         [--tiny]
 
 For each size it makes a fresh database beside the one in DATABASE_URL (`<name>_scale`),
-migrates it, builds the data (`demo`: `manage.py demo`; `city` and `national`: `manage.py demo
---scale <size>` where the command has it, else bench.city's city for `city`; `tiny`:
-bench.city's tiny city) and runs VACUUM ANALYZE. It picks the accounts people log in with
-(bench/load_accounts.py) and starts the system as in production: gunicorn (DJANGO_DEBUG=0,
-bench.settings, a free port, HTTPS with a certificate of its own), a Celery worker on every
-queue, and Redis as broker and cache (REDIS_URL's server, database `--redis-db`, emptied
-before and after). Then locust runs headless (bench/locustfile.py: parents, staff, heroes,
-coordinators, the programme team; `--users` people arriving `--spawn-rate` a second, each
-waiting `--think` seconds between steps). The clock starts when the last one has logged in
-and runs `--seconds`. Before the database is dropped it waits for the worker to empty the
-queues.
+migrates it, builds the data (`demo`: `manage.py demo`, Zaanstad; `city`, `national`, `tiny`:
+`manage.py demo --scale <size>`, the demo plus Amsterdam, the eight municipalities of the
+national programme, or two tiny towns) and runs VACUUM ANALYZE. It picks the accounts people
+log in with (bench/load_accounts.py) and starts the system as in production: gunicorn
+(DJANGO_DEBUG=0, bench.settings, a free port, HTTPS with a certificate of its own), a Celery
+worker on every queue, and Redis as broker and cache (REDIS_URL's server, database
+`--redis-db`, emptied before and after). Then locust runs headless (bench/locustfile.py:
+parents, staff, heroes, coordinators, the programme team; `--users` people arriving
+`--spawn-rate` a second, each waiting `--think` seconds between steps). The clock starts when
+the last one has logged in and runs `--seconds`. Before the database is dropped it waits for
+the worker to empty the queues.
 
 It prints a table per size (each page: requests, requests/s, p50/p95/p99, failures, p95
 against the floor's p95 in the same run; goal under 3, no failures), writes a plot of p95
 and throughput against data size (`--plot`), and prints one JSON object as its last line.
-`--tiny` is for tests: the tiny city, 17 people for 20 seconds, no plot; it checks that every
+`--tiny` is for tests: the tiny towns, 17 people for 20 seconds, no plot; it checks that every
 page answered and none failed, not the speed.
 """
 
@@ -131,21 +131,14 @@ def setup_django() -> None:
 
 def build(size: str, seed: int) -> dict:
     """Migrate and fill the (empty) database; returns the row counts."""
-    import random
-
     from django.core.management import call_command
     from django.db import connection
-    from django.utils import timezone
 
     call_command("migrate", verbosity=0)
     if size == "demo":
         call_command("demo", force=True, verbosity=0)
     elif size in demo_scales():
-        call_command("demo", scale=size, force=True, verbosity=0)
-    elif size in ("city", "tiny"):
-        from bench.city import SIZES, seed_city
-
-        seed_city(SIZES[size], random.Random(seed), timezone.now())
+        call_command("demo", scale=size, seed=seed, force=True, verbosity=0)
     else:
         raise SystemExit(f"size {size!r}: `manage.py demo --scale {size}` is not in this code")
     with connection.cursor() as cursor:

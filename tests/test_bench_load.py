@@ -1,6 +1,6 @@
-"""The load benchmark serves a tiny city with gunicorn, a Celery worker and Redis, and has
-locust's people use it through its pages: every page answers, none fails, and the worker
-empties the queues. Its speed is reported in docs/benchmarks.md, never asserted here: a
+"""The load benchmark serves the demo and two tiny towns with gunicorn, a Celery worker and
+Redis, and has locust's people use it through its pages: every page answers, none fails, and
+the worker empties the queues. Its speed is reported in docs/benchmarks.md, never asserted here: a
 benchmark is not a timed test."""
 
 import json
@@ -42,7 +42,7 @@ def test_a_tiny_city_answers_every_page_of_the_scenario_without_a_failure():
     result = json.loads(done.stdout.strip().splitlines()[-1])
     (tiny,) = result["sizes"]
     assert tiny["size"] == "tiny"
-    assert tiny["rows"]["children"] == 300
+    assert tiny["rows"]["children"] > 300  # the demo's and two tiny towns'
     assert set(tiny["accounts"]) == {"parent", "staff", "hero", "coordinator", "programme"}
     assert tiny["failures"] == 0, tiny["failure_kinds"]
     assert tiny["missing"] == [], done.stderr[-3000:]
