@@ -101,7 +101,9 @@ class Person(HttpUser):
 
     def post(self, path: str, form_html: str, data: dict, name: str, leaves: bool = False) -> str:
         """POST a form with the CSRF token of the page it was on, as a browser does; `leaves`:
-        the answer must lead elsewhere (a login that stays on its form failed)."""
+        the answer must lead elsewhere (a login that stays on its form failed). The login's
+        redirects are followed (they lead to the second step); an action's are not, so its
+        time is the post's alone, the page it leads to being the person's next step."""
         token = CSRF.search(form_html)
         if token is None:
             if form_html:  # the page answered, but without the form
@@ -117,7 +119,12 @@ class Person(HttpUser):
         headers = {"Referer": f"{self.host.rstrip('/')}{path}"}
         body = {"csrfmiddlewaretoken": token.group(1), **data}
         with self.client.post(
-            path, data=body, headers=headers, name=name, catch_response=True
+            path,
+            data=body,
+            headers=headers,
+            name=name,
+            catch_response=True,
+            allow_redirects=leaves,
         ) as response:
             return self.judge(response, path, leaves)
 
@@ -126,6 +133,8 @@ class Person(HttpUser):
         if response.status_code >= 400 or response.status_code == 0:
             response.failure(f"HTTP {response.status_code}")
             return ""
+        if response.is_redirect:  # an action done; where it leads must not be the login
+            self.last_url = response.headers.get("Location", "")
         if LOGIN in self.last_url and path != LOGIN:
             response.failure("sent back to the login page")
             return ""

@@ -265,7 +265,7 @@ def start_server(args, env: dict, port: int, tls: tuple[Path, Path], log) -> sub
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
 
 
-def wait_until_ready(server: subprocess.Popen, port: int, timeout: float = 60) -> None:
+def wait_until_ready(server: subprocess.Popen, port: int, timeout: float = 180) -> None:
     """Until /healthz says the database and the broker answer (no beat runs here, so its
     scheduled-work part is not asked)."""
     import http.client
@@ -501,7 +501,8 @@ def report(result: dict) -> None:
 
 
 def plot(result: dict, path: str) -> None:
-    """p95 per page (log scale) and requests/s against data size, as an SVG."""
+    """p95 per page (log scale) beside the floor and three times it, and requests/s, against
+    data size, as an SVG."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -510,22 +511,27 @@ def plot(result: dict, path: str) -> None:
 
     runs = result["sizes"]
     labels = [f"{r['size']}\n{r['rows'].get('children', 0):,} children" for r in runs]
-    x = range(len(runs))
-    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
-    names = [FLOOR, *[p for p in PAGES if any(p in r["pages"] for r in runs)]]
-    for name in names:
+    x = list(range(len(runs)))
+    figure, (left, right) = plt.subplots(
+        1, 2, figsize=(12, 5), gridspec_kw={"width_ratios": [3, 1.4]}
+    )
+    names = [p for p in PAGES if any(p in r["pages"] for r in runs)]
+    colours = plt.get_cmap("tab20").colors
+    for index, name in enumerate(names):
         values = [r["pages"].get(name, {}).get("p95_ms") or float("nan") for r in runs]
-        style = {"color": "black", "linewidth": 2.5} if name == FLOOR else {"linewidth": 1}
-        left.plot(x, values, marker="o", label=name, **style)
+        left.plot(x, values, marker="o", linewidth=1, color=colours[index % 20], label=name)
+    floor = [r["floor_p95_ms"] or float("nan") for r in runs]
+    left.plot(x, floor, marker="o", color="black", linewidth=2.5, label="floor")
+    left.plot(x, [GOAL_RATIO * f for f in floor], color="black", linestyle="--", label="3 x floor")
     left.set_yscale("log")
     left.set_ylabel("p95 (ms, log scale)")
-    left.set_title("p95 per page; black: the floor")
+    left.set_title("p95 per page against the floor in the same run")
+    left.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
     right.bar(x, [r["per_s"] for r in runs], color="tab:blue")
     right.set_ylabel("requests per second (all pages)")
-    right.set_title(f"Throughput with {result['users']} people")
+    right.set_title(f"Throughput, {result['users']} people")
     for axis in (left, right):
-        axis.set_xticks(list(x), labels)
-    left.legend(fontsize=7, ncol=2, loc="upper left")
+        axis.set_xticks(x, labels)
     figure.tight_layout()
     figure.savefig(path, format="svg", metadata={"Date": None})
     plt.close(figure)
