@@ -1,6 +1,6 @@
 """The load scenario: people using the site through its pages, as a browser does.
 
-    locust -f bench/locustfile.py --host http://127.0.0.1:PORT   (bench/scale.py runs it)
+    locust -f bench/locustfile.py --host https://127.0.0.1:PORT   (bench/scale.py runs it)
 
 Each simulated person logs in once through the real login form (allauth: email and password,
 then for staff and coordinators the six-digit code of their authenticator, computed here from
@@ -80,6 +80,7 @@ class Person(HttpUser):
     role = ""
     wait_time = between(*THINK_S)
     last_url = last_text = ""  # where the last answer ended (after redirects), what it said
+    last_status = 0
 
     def on_start(self) -> None:
         accounts = ACCOUNTS[self.role]
@@ -130,6 +131,7 @@ class Person(HttpUser):
 
     def judge(self, response, path: str, leaves: bool = False) -> str:
         self.last_url, self.last_text = response.url or "", response.text or ""
+        self.last_status = response.status_code
         if response.status_code >= 400 or response.status_code == 0:
             response.failure(f"HTTP {response.status_code}")
             return ""
@@ -161,7 +163,11 @@ class Person(HttpUser):
         if "/accounts/" in self.last_url:  # still at a login step: say which, and why
             said = re.findall(r'class="[^"]*(?:error|alert)[^"]*"[^>]*>([^<]+)', self.last_text)
             logging.warning(
-                "%s could not log in (at %s): %s", self.account["email"], self.last_url, said
+                "%s could not log in (HTTP %s at %s): %s",
+                self.account["email"],
+                self.last_status,
+                self.last_url,
+                said or self.last_text[:200],
             )
 
     @task(1)
