@@ -24,3 +24,8 @@ TEMPLATES = [
 # bench.dashboards --cache none: every request computes its figures, as on a first view.
 if os.environ.get("BENCH_CACHE") == "none":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+# bench.scale: every simulated person logs in from 127.0.0.1, where production has an address
+# per family. allauth's limits per address would refuse the crowd: 30 logins a minute, and
+# 10 failed logins a minute, where a login counts as failed until its password is checked (so
+# more than 10 at once fail). The limit per account stays.
+ACCOUNT_RATE_LIMITS = {"login": False, "login_failed": "5/300s/key"}
