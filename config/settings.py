@@ -482,6 +482,13 @@ if not DEBUG:
     if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Behind N proxies that set X-Forwarded-For, allauth's login limits count the family's address,
+# not the proxy's (which would limit the whole site at an enrolment opening).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+# PgBouncer in transaction mode keeps no server-side cursor between statements.
+if env_bool("DATABASE_PGBOUNCER", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

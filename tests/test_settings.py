@@ -35,3 +35,22 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def _printed(expression: str, env: dict[str, str]) -> str:
+    code = f"from django.conf import settings; print({expression})"
+    result = _manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_behind_proxies_the_login_limits_count_the_visitors_address():
+    assert _printed("settings.ALLAUTH_TRUSTED_PROXY_COUNT", PRODUCTION) == "0"
+    env = {**PRODUCTION, "DJANGO_TRUSTED_PROXY_COUNT": "2"}
+    assert _printed("settings.ALLAUTH_TRUSTED_PROXY_COUNT", env) == "2"
+
+
+def test_through_pgbouncer_no_server_side_cursor_is_used():
+    key = "settings.DATABASES['default'].get('DISABLE_SERVER_SIDE_CURSORS', False)"
+    assert _printed(key, PRODUCTION) == "False"
+    assert _printed(key, {**PRODUCTION, "DATABASE_PGBOUNCER": "1"}) == "True"
