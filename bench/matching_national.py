@@ -142,7 +142,7 @@ def write_municipality(name: str, index: int, inst, now: dt.datetime) -> int:
     windows, heroes with weekly windows, away weeks and VOGs, kits with maintenance blocks."""
     from django.utils.text import slugify
 
-    from bench.city.common import given_times
+    from demo.scale.common import given_times
     from scheduler.models import RequestWindow, SessionRequest
     from schools.models import Municipality, Neighbourhood, current_school_year
 
@@ -241,7 +241,7 @@ def _groups(inst, schools, year: str) -> list:
 
 def _heroes(inst, municipality, index: int, hoods, topics) -> None:
     from accounts.models import User
-    from bench.city.common import UNUSABLE_PASSWORD
+    from demo.scale.common import UNUSABLE_PASSWORD
     from core.time import LOCAL_TZ
     from heroes.models import AvailabilityException, AvailabilityWindow, Hero, VOGCheck
 

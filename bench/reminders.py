@@ -213,7 +213,7 @@ def seed(n: int, now: dt.datetime) -> None:
     from activities.models import Activity, Child, Enrolment, Occurrence
     from bench.enrolment_rush import _school
 
-    school = _school()
+    school = _school("reminders")
     starts = now + LEAD_LEFT
     day = local_date(starts)
     counts = [min(PER_ACTIVITY, n - start) for start in range(0, n, PER_ACTIVITY)]
