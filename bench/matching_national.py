@@ -241,8 +241,8 @@ def _groups(inst, schools, year: str) -> list:
 
 def _heroes(inst, municipality, index: int, hoods, topics) -> None:
     from accounts.models import User
-    from demo.scale.common import UNUSABLE_PASSWORD
     from core.time import LOCAL_TZ
+    from demo.scale.common import UNUSABLE_PASSWORD
     from heroes.models import AvailabilityException, AvailabilityWindow, Hero, VOGCheck
 
     users = User.objects.bulk_create(
