@@ -116,8 +116,9 @@ def tell_family_enrolled(*, enrolment: Enrolment, now: dt.datetime, position: in
 
 @composers.register(ENROLLED)
 def write_enrolled(args: dict, language: str) -> composers.Written | None:
-    """The message tell_family_enrolled queued, as the family would have read it then: the
-    waiting-list position and the invite's sessions as they were at enrolment."""
+    """The message tell_family_enrolled queued: the waiting-list position as it was at
+    enrolment, the invite's sessions from that moment on. None when the child was erased
+    meanwhile (the enrolment stays, anonymous, without its guardian)."""
     enrolment = (
         Enrolment.objects.select_related(
             "child__guardian", "activity__school__neighbourhood", "activity__venue"
@@ -125,7 +126,7 @@ def write_enrolled(args: dict, language: str) -> composers.Written | None:
         .filter(pk=args["enrolment"])
         .first()
     )
-    if enrolment is None:
+    if enrolment is None or enrolment.child.guardian_id is None:
         return None
     enrolment.calendar_sequence = args["sequence"]
     invite = {}

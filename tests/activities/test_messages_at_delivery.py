@@ -73,12 +73,16 @@ def test_the_waiting_list_position_is_the_one_at_enrolment():
     assert "is number 2 on the waiting list" in note.body_text
 
 
-def test_a_message_about_a_child_erased_before_delivery_is_not_sent():
+@pytest.mark.parametrize("gone", ["child erased", "enrolment deleted"])
+def test_a_message_about_a_child_erased_before_delivery_is_not_sent(gone):
     activity = make_activity()
     enrolment = enrol(activity)
     note = Notification.objects.get(kind="activity:confirmed")
 
-    enrolment.delete()  # as an erasure of everything about the child would
+    if gone == "child erased":
+        services.child_erase(child=enrolment.child, now=NOW)  # the enrolment stays, anonymous
+    else:
+        enrolment.delete()
 
     assert not notification_deliver(notification_id=note.pk, now=NOW)
     note.refresh_from_db()
