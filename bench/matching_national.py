@@ -36,7 +36,6 @@ import datetime as dt
 import json
 import os
 import secrets
-import subprocess
 import sys
 import tempfile
 import time
@@ -46,7 +45,7 @@ from pathlib import Path
 
 from bench.enrolment_rush import _admin, database_urls, drop_database, recreate_database
 from bench.matching import TOPICS, generate
-from bench.reminders import start_redis, stop, wait_for
+from bench.reminders import celery_workers, start_redis, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 # The programme's municipalities with their inhabitants (thousands, 2024): the shares of the
@@ -384,33 +383,13 @@ def start_workers(stack, n: int, *, url: str, broker: str, time_limit: float, lo
         "EMAIL_URL": "dummy://",
         "MATCHING_TIME_LIMIT_S": str(time_limit),
     }
-    workers = []
-    for i in range(n):
-        log = logs / f"worker{n}-{i}.log"
-        with log.open("wb") as out:
-            process = subprocess.Popen(
-                [
-                    str(Path(sys.executable).parent / "celery"),
-                    *("-A", "config", "worker", "-Q", "matching", "--pool=solo"),
-                    *(f"-n=matching{i}@%h", "--loglevel=INFO", "--without-gossip"),
-                    *("--without-mingle", "--without-heartbeat"),
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        stack.callback(stop, process)
-        workers.append((process, log))
-    for process, log in workers:
-        wait_for(
-            lambda p=process, log=log: p.poll() is not None or " ready." in log.read_text(),
-            120,
-            log.name,
-        )
-        if process.poll() is not None:
-            raise RuntimeError(f"{log.name} exited:\n{log.read_text()[-3000:]}")
-    return [process for process, _log in workers]
+    return celery_workers(
+        stack,
+        [("-A", "config", "worker", "-Q", "matching", f"-n=matching{i}@%h") for i in range(n)],
+        env=env,
+        logs=[logs / f"worker{n}-{i}.log" for i in range(n)],
+        ready_within=120,
+    )
 
 
 def cpu_seconds(processes) -> float:

@@ -146,16 +146,27 @@ def start_workers(stack, args, *, bench_url: str, broker: str, smtp_port: int, l
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "SITE_URL": "http://127.0.0.1",
     }
+    celery_workers(
+        stack,
+        [("-A", "bench.worker", "worker", f"-n=bench{i}@%h") for i in range(args.workers)],
+        env=env,
+        logs=[logs / f"worker{i}.log" for i in range(args.workers)],
+        ready_within=60,
+    )
+
+
+def celery_workers(stack, commands, *, env: dict, logs: list[Path], ready_within: float):
+    """Start one Celery worker per command (its arguments after `celery`), each with the solo
+    pool and logging to its file; stopped when `stack` closes. Returns once all are ready."""
     workers = []
-    for i in range(args.workers):
-        log = logs / f"worker{i}.log"
+    for arguments, log in zip(commands, logs, strict=True):
         with log.open("wb") as out:
             process = subprocess.Popen(
                 [
                     str(Path(sys.executable).parent / "celery"),
-                    *("-A", "bench.worker", "worker", "--pool=solo", f"-n=bench{i}@%h"),
-                    *("--loglevel=INFO", "--without-gossip", "--without-mingle"),
-                    "--without-heartbeat",
+                    *arguments,
+                    *("--pool=solo", "--loglevel=INFO", "--without-gossip"),
+                    *("--without-mingle", "--without-heartbeat"),
                 ],
                 cwd=ROOT,
                 env=env,
@@ -167,11 +178,12 @@ def start_workers(stack, args, *, bench_url: str, broker: str, smtp_port: int, l
     for process, log in workers:
         wait_for(
             lambda p=process, log=log: p.poll() is not None or " ready." in log.read_text(),
-            60,
+            ready_within,
             log.name,
         )
         if process.poll() is not None:
             raise RuntimeError(f"{log.name} exited:\n{log.read_text()[-3000:]}")
+    return [process for process, _log in workers]
 
 
 def stop(process: subprocess.Popen) -> None:
