@@ -18,6 +18,7 @@ counts what the kits allow. The bound is fixed + min(F_all, F_local_hero_only + 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from ortools.graph.python import max_flow
 
@@ -78,13 +79,15 @@ def flow_plan(c: Compiled, cands) -> dict[int, tuple[int, object]]:
 def _hero_flow(c: Compiled, todo: list[int], cands, net: _Net | None = None) -> int:
     net = net or _Net()
     shortest: dict[tuple[int, object], int] = {}
+    schools: dict[tuple[int, object], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for ri in todo:
-        d = c.requests[ri].duration_min
+        r = c.requests[ri]
         net.arc("source", ("r", ri), 1)
         days = {(hi, c.date(s)) for hi, starts in cands[ri].items() for s in starts}
         for key in sorted(days):
             net.arc(("r", ri), ("hd", key), 1)
-            shortest[key] = min(shortest.get(key, d), d)
+            shortest[key] = min(shortest.get(key, r.duration_min), r.duration_min)
+            schools[key][r.school] += 1
     months = set()
     for (hi, day), d in sorted(shortest.items()):
         # Spans are keyed by the date they start; one from the evening before may reach in.
@@ -94,10 +97,11 @@ def _hero_flow(c: Compiled, todo: list[int], cands, net: _Net | None = None) -> 
             for h2, s, e in c.avail_by_date.get(dd, ())
             if h2 == hi and e > (lo := _day_start(c, day))
         ]
+        counts = _by_size(schools[(hi, day)])
         net.arc(
             ("hd", (hi, day)),
             ("hm", hi, (day.year, day.month)),
-            sum((e - s) // d for s, e in spans),
+            sum(packable(e - s, d, counts, c.buffer) for s, e in spans),
         )
         months.add((hi, (day.year, day.month)))
     for hi, month in sorted(months):
@@ -112,6 +116,7 @@ def _day_start(c: Compiled, day: dt.date) -> int:
 def _kit_flow(c: Compiled, todo: list[int], cands) -> int:
     net = _Net()
     span: dict[tuple[str, object], list[int]] = {}
+    schools: dict[tuple[str, object], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for ri in todo:
         r = c.requests[ri]
         net.arc("source", ("r", ri), 1)
@@ -125,7 +130,32 @@ def _kit_flow(c: Compiled, todo: list[int], cands) -> int:
                 span[key] = [min(lo, s), max(hi, s + r.duration_min), min(d, r.duration_min)]
         for key in sorted(keys):
             net.arc(("r", ri), ("kd", key), 1)
+            schools[key][r.school] += 1
     for key, (lo, hi, d) in sorted(span.items()):
         # Every visit on this kit-day lies in [lo, hi) and visits on a kit do not overlap.
-        net.arc(("kd", key), "sink", (hi - lo) // d)
+        net.arc(("kd", key), "sink", packable(hi - lo, d, _by_size(schools[key]), c.buffer))
     return net.solve()
+
+
+def _by_size(counts: dict[str, int]) -> list[int]:
+    return sorted(counts.values(), reverse=True)
+
+
+def packable(length: int, shortest: int, counts: list[int], buffer: int) -> int:
+    """The most visits of one hero (or kit) that fit into `length` minutes: each lasts at
+    least `shortest`, and between visits at different schools lies the travel buffer.
+
+    `counts` is, per school, how many of the requests could be there (largest first). n visits
+    then come from at least m(n) schools, the fewest whose counts add up to n; ordered in
+    time they change school at least m(n) - 1 times, so they need n * shortest +
+    (m(n) - 1) * buffer minutes. Both terms grow with n: the largest n that fits is the cap.
+    """
+    n, m, room = 0, 0, 0
+    while True:
+        if room == 0:
+            if m == len(counts):
+                return n
+            room, m = counts[m], m + 1
+        if (n + 1) * shortest + (m - 1) * buffer > length:
+            return n
+        n, room = n + 1, room - 1

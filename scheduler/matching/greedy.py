@@ -64,7 +64,7 @@ def open_requests(c: Compiled) -> list[int]:
     return [i for i, r in enumerate(c.requests) if r.id not in c.fixed_requests]
 
 
-def baseline(inst: Instance, *, strict: bool = False) -> Result:
+def baseline(inst: Instance, *, strict: bool = False, cands=None) -> Result:
     """One request at a time in the order they came in, heroes taken round-robin.
 
     1. Sort open requests by created_at.
@@ -77,10 +77,12 @@ def baseline(inst: Instance, *, strict: bool = False) -> Result:
     pointer = 0
     order = sorted(open_requests(c), key=lambda i: (c.requests[i].created_at, c.requests[i].id))
     for ri in order:
-        cands = c.candidates(ri, check_fixed=False)
+        # Starts that clash with fixed visits, which the given candidates leave out, fail in
+        # `fits` anyway: the same answer either way.
+        mine = cands[ri] if cands is not None else c.candidates(ri, check_fixed=False)
         for step in range(n):
             hi = (pointer + step) % n
-            placed = _first_start(st, ri, hi, cands.get(hi, ()))
+            placed = _first_start(st, ri, hi, mine.get(hi, ()))
             if placed:
                 pointer = hi + 1
                 break

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -52,6 +53,14 @@ class Params:
     # Deterministic time units per second on the benchmark machine (measured, docs/matching.md).
     det_per_s: float = 0.11
     first_share: float = 0.25
+    # The steps before the search (candidates, hints, pruning) are charged to the budget by
+    # their size: candidate starts per second of that work, measured on the benchmark machine.
+    pre_starts_per_s: float = 5e5
+    # The search gets at least this share of the budget, however long the steps before it
+    # were: a large instance runs longer than the limit instead of skipping the search.
+    search_share: float = 0.5
+    # The wall-clock safety stop fires at this many times the planned seconds.
+    wall_factor: float = 2.0
     # Above this many variables the full model spends its share in presolve: LNS only.
     full_model_max_vars: int = 15000
 
@@ -85,49 +94,71 @@ class Weights:
 
 
 class Clock:
-    """Deterministic budget plus a wall-clock safety stop."""
+    """Deterministic budget plus a wall-clock safety stop.
 
-    def __init__(self, params: Params):
+    The budget is `time_limit_s * det_per_s` units. The steps before the search are charged
+    by their size (`charge_pre`); the search then gets what is left, but at least
+    `search_share` of the budget. The safety stop fires at `wall_factor` times the planned
+    seconds (pre-search charge and search budget over `det_per_s`); `now` is injectable so
+    tests can move time."""
+
+    def __init__(self, params: Params, now: Callable[[], float] = time.perf_counter):
         self.p = params
-        self.t0 = time.perf_counter()
+        self.now = now
+        self.t0 = now()
         self.det_used = 0.0
         self.det_budget = params.time_limit_s * params.det_per_s
+        self.pre_det = 0.0
         self.wall_stop = False
+
+    def charge_pre(self, det: float) -> None:
+        """Charge pre-search work; the budget grows when the search's share would shrink."""
+        self.pre_det += det
+        self.det_used += det
+        floor = self.det_used + self.p.search_share * self.p.time_limit_s * self.p.det_per_s
+        self.det_budget = max(self.p.time_limit_s * self.p.det_per_s, floor)
+
+    def planned_s(self) -> float:
+        return self.det_budget / self.p.det_per_s
 
     def left_det(self) -> float:
         return self.det_budget - self.det_used
 
     def wall_left(self) -> float:
         # A second is kept for reading the answer and explaining the unmatched requests.
-        return self.p.time_limit_s - 1.0 - (time.perf_counter() - self.t0)
+        deadline = self.p.wall_factor * self.planned_s() - 1.0
+        return deadline - (self.now() - self.t0)
 
 
-def solve(inst: Instance, params: Params | None = None) -> Result:
+def solve(
+    inst: Instance, params: Params | None = None, *, now: Callable[[], float] = time.perf_counter
+) -> Result:
+    """Solve `inst` within `params.time_limit_s` (a deterministic budget, see Clock); `now`
+    is the wall clock of the safety stop only."""
     params = params or Params()
-    clock = Clock(params)
+    clock = Clock(params, now)
     c = Compiled(inst)
     todo = greedy.open_requests(c)
     cands = {ri: c.candidates(ri) for ri in todo}
-    # Python work counts against the budget too, estimated from its size, not the clock.
-    clock.det_used += (
-        params.det_per_s * sum(len(s) for v in cands.values() for s in v.values()) / 4e5
-    )
     w = Weights(c, len(todo))
     # The best of three greedy answers is the hint; all keep the model's envelopes.
     hints = [
         greedy.strong(inst, c, cands),
         greedy.strong(inst, c, cands, plan=flow_plan(c, cands)),
-        greedy.baseline(inst, strict=True),
+        greedy.baseline(inst, strict=True, cands=cands),
     ]
     sol = max((_to_choices(c, h.assignments) for h in hints), key=w.objective)
     stats: dict[str, float | int | str] = {"hint_served": len(sol) + len(c.fixed_requests)}
-    clock.det_used += params.det_per_s * len(todo) / 1e3
+    # Candidates, hints and pruning count against the budget, charged by their size (the
+    # candidate starts, which the flow plan and the greedy walk too), not by the clock.
+    starts = sum(len(s) for v in cands.values() for s in v.values())
+    clock.charge_pre(params.det_per_s * (starts / params.pre_starts_per_s + len(todo) / 1e3))
 
     pruned = _prune(c, w, cands, sol, params.k_heroes, params.starts)
     stats["variables"] = sum(len(s) for v in pruned.values() for s in v.values())
     status = "SKIPPED"
     if stats["variables"] <= params.full_model_max_vars:
-        first = min(clock.left_det(), params.time_limit_s * params.det_per_s * params.first_share)
+        first = min(clock.left_det(), (clock.det_budget - clock.pre_det) * params.first_share)
         status, sol = _improve(c, w, todo, pruned, sol, first, params, clock)
     stats["first_status"] = status
     steps = 0
@@ -136,6 +167,8 @@ def solve(inst: Instance, params: Params | None = None) -> Result:
     stats["lns_steps"] = steps
     stats["wall_stop"] = int(clock.wall_stop)
     stats["det_used"] = round(clock.det_used, 2)
+    stats["pre_det"] = round(clock.pre_det, 2)
+    stats["planned_s"] = round(clock.planned_s(), 2)
     stats["objective"] = w.objective(sol)
     assignments = tuple(c.fixed) + tuple(
         c.assignment(ri, hi, s, kit) for ri, (hi, s, kit) in sorted(sol.items())
@@ -423,6 +456,11 @@ def _group(c, w, cands, sol, seed: int, size: int) -> list[int]:
 
     first = sorted(cands[seed], key=lambda h: (-w.fit(seed, h), h))[: max(2, size // 3)]
     group = list(first)
+    if c.requests[seed].kind == VR:
+        # A VR request waits for a kit as much as for a hero: the heroes who hold the kits
+        # it could use on its days join, so their visits can move to another time or kit.
+        group += [hi for hi in _kit_holders(c, cands, sol, seed) if hi not in group][: size // 3]
+        first = list(group)
     for ri, (hi, _, _) in sorted(sol.items()):
         if hi not in first:
             continue
@@ -432,6 +470,17 @@ def _group(c, w, cands, sol, seed: int, size: int) -> list[int]:
             if h2 not in group and any(room(h2, s) for s in starts):
                 group.append(h2)
     return sorted(group)
+
+
+def _kit_holders(c, cands, sol, seed: int) -> list[int]:
+    """Heroes of VR visits on the kits `seed` could use, on the days it could be served."""
+    r = c.requests[seed]
+    starts = sorted({s for st in cands[seed].values() for s in st})
+    days = {c.date(s) for s in starts}
+    kits = {k for s in starts for k in c.kits_free(r, s)}
+    return sorted(
+        {hi for hi, s, kit in sol.values() if kit in kits and c.date(s) in days},
+    )
 
 
 def _solve_group(c, w, cands, sol, group, params, clock) -> dict[int, Choice]:
