@@ -196,6 +196,30 @@ def notification_create_later(
     return notification
 
 
+def notifications_create_later(messages: list[dict]) -> list[Notification]:
+    """Many notification_create_later calls at once (same keyword arguments per item): one
+    bulk INSERT, delivery queued on commit in batches of DELIVERY_BATCH rows. For a job that
+    tells many people at once (a matching run's offers); keys must be new, as there."""
+    rows = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=m["recipient"],
+                to_email=m["to_email"],
+                kind=m["kind"],
+                language=m["recipient"].language or settings.LANGUAGE_CODE,
+                idempotency_key=m["idempotency_key"],
+                municipality_pk=m.get("municipality_pk"),
+                compose=m["compose"],
+                compose_args=m["args"],
+            )
+            for m in messages
+        ],
+        batch_size=500,
+    )
+    notifications_queue([n.pk for n in rows])
+    return rows
+
+
 def notification_written(notification: Notification) -> composers.Written | None:
     """What the row says: its own text, or its composer's when that has not run yet (None
     when the message no longer applies). Writes nothing."""

@@ -8,8 +8,12 @@ import datetime as dt
 from django.utils import timezone
 
 from core.urls import absolute_url
-from notifications import ical
-from notifications.services import notification_create_from_template
+from notifications import composers, ical
+from notifications.services import (
+    notification_create_from_template,
+    notifications_create_later,
+    render_message,
+)
 
 from ..calendar import visit_invite
 from ..models import Offer, Visit
@@ -60,6 +64,54 @@ def tell_hero(
         municipality_pk=offer.hero.municipality_id,
         **_invite(visit, what, user=user, audience="hero", now=now),
     )
+
+
+OFFER_NEW = "scheduler.offer_new"
+
+
+def tell_heroes_offered(offers: list[Offer]) -> None:
+    """What tell_hero(offer, "offer_new") says, for a matching run's many new offers: one
+    INSERT for all, each message written at delivery (write_offer_new), so the run's
+    transaction renders no template."""
+    notifications_create_later(
+        [
+            {
+                "compose": OFFER_NEW,
+                "args": {"offer": offer.pk},
+                "to_email": offer.hero.user.email,
+                "recipient": offer.hero.user,
+                "kind": "scheduler:offer_new",
+                "idempotency_key": f"offer:{offer.pk}:offer_new",
+                "municipality_pk": offer.hero.municipality_id,
+            }
+            for offer in offers
+        ]
+    )
+
+
+@composers.register(OFFER_NEW)
+def write_offer_new(args: dict, language: str) -> composers.Written | None:
+    """The message tell_heroes_offered queued, from the same template and context as
+    tell_hero's. None when the offer is gone (its request was deleted)."""
+    offer = (
+        Offer.objects.select_related(
+            "hero__user", "kit", "request__school", "request__group", "request__topic"
+        )
+        .filter(pk=args["offer"])
+        .first()
+    )
+    if offer is None:
+        return None
+    user = offer.hero.user
+    context = {
+        "recipient": user,
+        "offer": offer,
+        "visit": None,
+        "session_request": offer.request,
+        "reason": "",
+        "url": absolute_url("scheduler:hero-offers"),
+    }
+    return render_message("scheduler/email/hero_offer_new", context, language)
 
 
 def tell_school(visit: Visit, what: str, *, now: dt.datetime | None = None) -> None:

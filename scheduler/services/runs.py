@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections import defaultdict
 from dataclasses import replace
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -29,10 +31,12 @@ from ..matching.model import Assignment
 from ..matching.rules import validate
 from ..models import Kit, MatchingRun, Offer, SessionRequest, Visit
 from .kits import kit_fits
-from .offers import offer_create
+from .messages import tell_heroes_offered
+from .offers import offer_create, offer_deadline
 from .requests import request_release
 
 log = logging.getLogger(__name__)
+User = get_user_model()
 
 STALE_AFTER = dt.timedelta(minutes=15)
 REDISPATCH_AFTER = dt.timedelta(minutes=2)
@@ -126,12 +130,17 @@ def write_offers(loaded: adapter.Loaded, assignments: list[Assignment], *, run, 
 
 
 def _write(assignments: list[Assignment], *, heroes, kits, requests, run, now) -> int:
+    """The offers in bulk: one INSERT for the offers, one UPDATE per request status, one
+    INSERT for the heroes' messages (written at delivery). What is booked since the snapshot
+    is read once for all the run's heroes and kits and checked here, the new offers included,
+    with the rule of `adapter.busy_clash`."""
     pending = set(
         Offer.objects.filter(request__in=list(requests), status=Offer.Status.PENDING).values_list(
             "request_id", flat=True
         )
     )
-    made = 0
+    busy = _Booked(heroes, kits, assignments)
+    offers = []
     for a in sorted(assignments, key=lambda a: int(a.request)):
         session_request, hero = requests.get(int(a.request)), heroes.get(int(a.hero))
         if session_request is None or session_request.pk in pending or hero is None:
@@ -139,29 +148,64 @@ def _write(assignments: list[Assignment], *, heroes, kits, requests, run, now) -
         kit = kits.get(int(a.kit)) if a.kit else None
         if a.kit and not kit_fits(kit, size=session_request.class_size, start=a.start, end=a.end):
             continue
-        if _taken(hero.pk, kit.pk if kit else None, session_request.school_id, a.start, a.end):
+        if busy.taken(hero.pk, kit.pk if kit else None, session_request.school_id, a.start, a.end):
             continue
-        offer_create(
-            session_request=session_request,
-            hero=hero,
-            kit=kit,
-            starts_at=a.start,
-            ends_at=a.end,
-            now=now,
-            run=run,
+        busy.add(hero.pk, kit.pk if kit else None, session_request.school_id, a.start, a.end)
+        offers.append(
+            Offer(
+                request=session_request,
+                hero=hero,
+                kit=kit,
+                starts_at=a.start,
+                ends_at=a.end,
+                expires_at=offer_deadline(start=a.start, now=now),
+                run=run,
+            )
         )
-        made += 1
-    return made
-
-
-def _taken(hero_id, kit_id, school_id, start, end) -> bool:
-    """Booked since the snapshot: a visit or another run's/manual pending offer in the way."""
-    clash = adapter.busy_clash(
-        hero_id=hero_id, kit_id=kit_id, school_id=school_id, start=start, end=end
+    Offer.objects.bulk_create(offers, batch_size=500)
+    SessionRequest.objects.filter(pk__in=[o.request_id for o in offers]).update(
+        status=SessionRequest.Status.OFFERED, unmatched_reason="", updated_at=timezone.now()
     )
-    if Visit.objects.filter(clash, status=Visit.Status.CONFIRMED).exists():
-        return True
-    return Offer.objects.filter(clash, status=Offer.Status.PENDING).exists()
+    users = User.objects.in_bulk({o.hero.user_id for o in offers})
+    for offer in offers:
+        offer.hero.user = users[offer.hero.user_id]
+    tell_heroes_offered(offers)
+    return len(offers)
+
+
+class _Booked:
+    """Confirmed visits and pending offers of the run's heroes and kits around its times, as
+    (start, end, school) per hero and per kit."""
+
+    def __init__(self, heroes, kits, assignments: list[Assignment]):
+        self.buffer = dt.timedelta(minutes=settings.MATCHING_TRAVEL_BUFFER_MIN)
+        self.by: dict[tuple[str, int], list] = defaultdict(list)
+        if not assignments:
+            return
+        lo = min(a.start for a in assignments) - self.buffer
+        hi = max(a.end for a in assignments) + self.buffer
+        who = Q(hero_id__in=list(heroes)) | Q(kit_id__in=list(kits))
+        for model, status in ((Visit, Visit.Status.CONFIRMED), (Offer, Offer.Status.PENDING)):
+            rows = model.objects.filter(who, status=status, starts_at__lt=hi, ends_at__gt=lo)
+            for hero_id, kit_id, school_id, start, end in rows.values_list(
+                "hero_id", "kit_id", "request__school_id", "starts_at", "ends_at"
+            ):
+                self.add(hero_id, kit_id, school_id, start, end)
+
+    def add(self, hero_id, kit_id, school_id, start, end) -> None:
+        self.by[("hero", hero_id)].append((start, end, school_id))
+        if kit_id is not None:
+            self.by[("kit", kit_id)].append((start, end, school_id))
+
+    def taken(self, hero_id, kit_id, school_id, start, end) -> bool:
+        """Any overlap, or less than the travel buffer between different schools."""
+        owners = [("hero", hero_id)] + ([("kit", kit_id)] if kit_id is not None else [])
+        for owner in owners:
+            for s, e, school in self.by.get(owner, ()):
+                gap = dt.timedelta(0) if school == school_id else self.buffer
+                if s < end + gap and start < e + gap:
+                    return True
+        return False
 
 
 def runs_release_stale(*, now: dt.datetime) -> int:

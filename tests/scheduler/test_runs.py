@@ -6,13 +6,16 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.urls import absolute_url
+from notifications.models import Notification
+from notifications.services import render_message
 from scheduler import adapter, errors, services, tasks
 from scheduler import queue as run_queue
 from scheduler.matching.model import Assignment
 from scheduler.models import MatchingRun, Offer, SessionRequest, Visit
 from scheduler.services import runs
 from tests import factories
-from tests.clock import NOW, TUESDAY, at
+from tests.clock import LOCAL_TZ, NOW, TUESDAY, at
 from tests.scheduler.conftest import make_hero, make_request
 
 MANUAL = MatchingRun.Trigger.MANUAL
@@ -175,22 +178,57 @@ def test_a_run_that_fails_while_writing_writes_nothing(
     municipality, vo_school, other_vo_school, hero, monkeypatch
 ):
     first, second = make_request(vo_school), make_request(other_vo_school, hours=(13, 15))
-    real = services.offer_create
-    calls = []
+    told = []
 
-    def second_fails(**kwargs):
-        calls.append(kwargs["session_request"].pk)
-        if len(calls) == 2:
-            raise RuntimeError("mail server down")
-        return real(**kwargs)
+    def messages_fail(offers):
+        # The offers and the requests' statuses are written by now; the mail step fails.
+        told.extend(o.request_id for o in offers)
+        assert Offer.objects.count() == 2
+        raise RuntimeError("outbox down")
 
-    monkeypatch.setattr(runs, "offer_create", second_fails)
+    monkeypatch.setattr(runs, "tell_heroes_offered", messages_fail)
     run, _created = queue(municipality)
     run = runs.run_execute(run.pk, now=NOW)
     assert run.status == MatchingRun.Status.FAILED
-    assert sorted(calls) == sorted([first.pk, second.pk])
+    assert sorted(told) == sorted([first.pk, second.pk])
     assert not Offer.objects.exists(), "the offers are written in one transaction"
     assert set(SessionRequest.objects.values_list("status", flat=True)) == {"open"}
+
+
+def test_a_runs_offer_mail_reads_as_the_one_rendered_at_once(
+    municipality, vo_school, hero, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The run's messages are written at delivery; the hero reads what tell_hero would have
+    rendered in the run's transaction, in their language."""
+    hero.user.language = "en"
+    hero.user.save()
+    make_request(vo_school, hours=(10, 12))
+    run, _created = queue(municipality)
+    with django_capture_on_commit_callbacks(execute=True):  # delivery, as a worker would
+        runs.run_execute(run.pk, now=NOW)
+
+    offer = Offer.objects.select_related("request__school", "request__group").get()
+    row = Notification.objects.get(idempotency_key=f"offer:{offer.pk}:offer_new")
+    assert row.compose == "scheduler.offer_new"
+    assert row.status == Notification.Status.SENT
+    [mail] = [m for m in mailoutbox if m.to == [hero.user.email]]
+    expected = render_message(
+        "scheduler/email/hero_offer_new",
+        {
+            "recipient": hero.user,
+            "offer": offer,
+            "visit": None,
+            "session_request": offer.request,
+            "reason": "",
+            "url": absolute_url("scheduler:hero-offers"),
+        },
+        "en",
+    )
+    assert (mail.subject, mail.body) == (expected.subject, expected.body_text)
+    assert mail.subject == f"New visit for you at {vo_school.name}"
+    assert "Please answer before" in mail.body
+    assert offer.starts_at.astimezone(LOCAL_TZ).strftime("%H:%M") in mail.body
+    assert (row.subject, row.body_html) == (expected.subject, expected.body_html)
 
 
 # --- write_offers -----------------------------------------------------------------------------
@@ -203,6 +241,26 @@ def snapshot(municipality):
         return adapter.load(municipality.pk, NOW), run
 
     return take
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_write_offers_takes_the_same_queries_for_one_offer_or_many(
+    municipality, vo_school, snapshot, django_assert_num_queries, n
+):
+    heroes = [make_hero(municipality, name=f"Hero {i}") for i in range(n)]
+    requests = [make_request(vo_school) for _ in range(n)]
+    loaded, run = snapshot()
+    # Locks (heroes, kits, requests), pending offers, booked visits and offers, the offers,
+    # the statuses, the heroes' accounts, the messages, and the savepoint around them: the
+    # same count for any number.
+    with django_assert_num_queries(12):
+        made = runs.write_offers(
+            loaded,
+            [assign(r, h, 10) for r, h in zip(requests, heroes, strict=True)],
+            run=run,
+            now=NOW,
+        )
+    assert made == n
 
 
 def test_write_offers_skips_a_request_that_is_no_longer_open(
