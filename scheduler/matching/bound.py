@@ -21,6 +21,7 @@ import datetime as dt
 from collections import defaultdict
 
 from ortools.graph.python import max_flow
+from ortools.sat.python import cp_model
 
 from .model import VR, Instance
 from .rules import Compiled, to_min
@@ -49,7 +50,9 @@ class _Net:
         return self.flow.optimal_flow()
 
 
-def upper_bound(inst: Instance, c: Compiled | None = None, cands=None) -> int:
+def upper_bound(
+    inst: Instance, c: Compiled | None = None, cands=None, *, kit_det: float = 30.0
+) -> int:
     c = c or Compiled(inst)
     open_ = [i for i, r in enumerate(c.requests) if r.id not in c.fixed_requests]
     if cands is None:
@@ -57,7 +60,8 @@ def upper_bound(inst: Instance, c: Compiled | None = None, cands=None) -> int:
     fixed_served = sum(1 for r in c.requests if r.id in c.fixed_requests)
     f_all = _hero_flow(c, [ri for ri in open_ if cands[ri]], cands)
     f_local = _hero_flow(c, [ri for ri in open_ if cands[ri] and c.requests[ri].kind != VR], cands)
-    f_kits = _kit_flow(c, [ri for ri in open_ if cands[ri] and c.requests[ri].kind == VR], cands)
+    vr = [ri for ri in open_ if cands[ri] and c.requests[ri].kind == VR]
+    f_kits = min(_kit_flow(c, vr, cands), kit_schedule_bound(c, vr, cands, det_limit=kit_det))
     return fixed_served + min(f_all, f_local + f_kits)
 
 
@@ -135,6 +139,52 @@ def _kit_flow(c: Compiled, todo: list[int], cands) -> int:
         # Every visit on this kit-day lies in [lo, hi) and visits on a kit do not overlap.
         net.arc(("kd", key), "sink", packable(hi - lo, d, _by_size(schools[key]), c.buffer))
     return net.solve()
+
+
+def kit_schedule_bound(c: Compiled, todo: list[int], cands, *, det_limit: float) -> int:
+    """The most VR requests the kits alone can take: each at one of its candidate starts
+    with a big-enough kit free then, a kit's visits apart (overlap, and the travel buffer
+    between schools, exactly), no heroes. CP-SAT's proven bound on that relaxation, within
+    `det_limit` deterministic units (one worker, so the same every time); len(todo) when it
+    proves nothing.
+
+    Tighter than the kit flow where requests' windows crowd into part of a kit's day: the
+    flow counts the day's whole span, this places the visits."""
+    m = cp_model.CpModel()
+    options: dict[tuple[str, object], list] = defaultdict(list)
+    per_request: dict[int, list] = defaultdict(list)
+    for ri in todo:
+        r = c.requests[ri]
+        for s in sorted({s for st in cands[ri].values() for s in st}):
+            for kit in c.kits_free(r, s):
+                z = m.new_bool_var("")
+                per_request[ri].append(z)
+                options[(kit, c.date(s))].append((z, s, s + r.duration_min, r.school))
+    if not per_request:
+        return 0
+    for opts in options.values():
+        m.add_no_overlap(
+            [m.new_optional_fixed_size_interval_var(s, e - s, z, "") for z, s, e, _ in opts]
+        )
+        for i, (z1, s1, e1, c1) in enumerate(opts):
+            for z2, s2, e2, c2 in opts[i + 1 :]:
+                # Overlaps are the no-overlap's; the buffer is only between schools.
+                near = s1 < e2 + c.buffer and s2 < e1 + c.buffer and not (s1 < e2 and s2 < e1)
+                if c1 != c2 and near:
+                    m.add_bool_or([z1.Not(), z2.Not()])
+    served = []
+    for zs in per_request.values():
+        y = m.new_bool_var("")
+        m.add(sum(zs) == y)
+        served.append(y)
+    m.maximize(sum(served))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = det_limit
+    status = solver.solve(m)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return len(todo)
+    return min(len(todo), int(solver.best_objective_bound + 1e-6))
 
 
 def _by_size(counts: dict[str, int]) -> list[int]:

@@ -57,10 +57,13 @@ class Params:
     # their size: candidate starts per second of that work, measured on the benchmark machine.
     pre_starts_per_s: float = 5e5
     # The search gets at least this share of the budget, however long the steps before it
-    # were: a large instance runs longer than the limit instead of skipping the search.
+    # were, times (open requests / search_ref_requests) when there are more: an LNS step
+    # re-solves a neighbourhood of about constant size, so a large instance needs more steps.
+    # A large instance then runs longer than the limit instead of skipping the search.
     search_share: float = 0.5
+    search_ref_requests: int = 1000
     # The wall-clock safety stop fires at this many times the planned seconds.
-    wall_factor: float = 2.0
+    wall_factor: float = 3.0
     # Above this many variables the full model spends its share in presolve: LNS only.
     full_model_max_vars: int = 15000
 
@@ -98,9 +101,9 @@ class Clock:
 
     The budget is `time_limit_s * det_per_s` units. The steps before the search are charged
     by their size (`charge_pre`); the search then gets what is left, but at least
-    `search_share` of the budget. The safety stop fires at `wall_factor` times the planned
-    seconds (pre-search charge and search budget over `det_per_s`); `now` is injectable so
-    tests can move time."""
+    `search_share` of the budget, scaled up by open requests / `search_ref_requests`. The
+    safety stop fires at `wall_factor` times the planned seconds (pre-search charge and
+    search budget over `det_per_s`); `now` is injectable so tests can move time."""
 
     def __init__(self, params: Params, now: Callable[[], float] = time.perf_counter):
         self.p = params
@@ -111,12 +114,14 @@ class Clock:
         self.pre_det = 0.0
         self.wall_stop = False
 
-    def charge_pre(self, det: float) -> None:
+    def charge_pre(self, det: float, n_open: int) -> None:
         """Charge pre-search work; the budget grows when the search's share would shrink."""
+        p = self.p
         self.pre_det += det
         self.det_used += det
-        floor = self.det_used + self.p.search_share * self.p.time_limit_s * self.p.det_per_s
-        self.det_budget = max(self.p.time_limit_s * self.p.det_per_s, floor)
+        scale = max(1.0, n_open / p.search_ref_requests)
+        floor = self.det_used + p.search_share * scale * p.time_limit_s * p.det_per_s
+        self.det_budget = max(p.time_limit_s * p.det_per_s, floor)
 
     def planned_s(self) -> float:
         return self.det_budget / self.p.det_per_s
@@ -152,7 +157,9 @@ def solve(
     # Candidates, hints and pruning count against the budget, charged by their size (the
     # candidate starts, which the flow plan and the greedy walk too), not by the clock.
     starts = sum(len(s) for v in cands.values() for s in v.values())
-    clock.charge_pre(params.det_per_s * (starts / params.pre_starts_per_s + len(todo) / 1e3))
+    clock.charge_pre(
+        params.det_per_s * (starts / params.pre_starts_per_s + len(todo) / 1e3), len(todo)
+    )
 
     pruned = _prune(c, w, cands, sol, params.k_heroes, params.starts)
     stats["variables"] = sum(len(s) for v in pruned.values() for s in v.values())

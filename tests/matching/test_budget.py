@@ -43,6 +43,17 @@ def test_search_keeps_its_share_when_the_pre_search_steps_exceed_the_limit():
     assert result.stats["det_used"] - pre > 0.05
 
 
+def test_search_share_grows_with_the_open_requests():
+    inst = generate(150, 30, 2, 1, seed=4)
+    # 150 open requests against a reference of 50: the search keeps three half-limits.
+    params = solver.Params(time_limit_s=2, search_ref_requests=50)
+    result = solver.solve(inst, params)
+    pre_s = result.stats["pre_det"] / params.det_per_s
+    assert abs(result.stats["planned_s"] - (pre_s + 3 * 0.5 * 2)) < 0.1
+    assert result.stats["planned_s"] > params.time_limit_s
+    assert result.stats["wall_stop"] == 0
+
+
 def test_same_answer_whatever_the_wall_clock_reads_below_the_safety_stop():
     inst = generate(120, 24, 2, 1, seed=2)
     params = solver.Params(time_limit_s=3)

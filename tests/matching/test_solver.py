@@ -10,10 +10,10 @@ from pathlib import Path
 from bench.matching import generate
 from scheduler.matching import bound, greedy, solver
 from scheduler.matching import instance as io
-from scheduler.matching.model import Assignment
+from scheduler.matching.model import VR, Assignment
 from scheduler.matching.rules import Compiled, fit, validate
 
-from . import NOW, at, hero, instance, request, served, solve
+from . import NOW, at, hero, instance, kit, request, served, solve
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -125,3 +125,20 @@ def test_bench_runs_in_tiny_mode(tmp_path):
     assignments = io.solution_from_dict(io.read(tmp_path / "solution.json"))
     assert len(assignments) == out["served"]
     assert validate(inst, assignments) == []
+
+
+def test_bound_places_vr_visits_on_the_kits_where_windows_crowd():
+    # One kit; two schools want it 9:00-10:30, a third 14:00-15:30. The day's span holds
+    # three visits with the buffer, but only one of the first two fits: at most two.
+    reqs = [
+        request("A", at(9), at(10, 30), kind=VR, school="S1", duration_min=90),
+        request("B", at(9), at(10, 30), kind=VR, school="S2", duration_min=90),
+        request("C", at(14), at(15, 30), kind=VR, school="S3", duration_min=90),
+    ]
+    heroes = [hero("H", vr_trained=True), hero("J", vr_trained=True)]
+    inst = instance(reqs, heroes, [kit("K")])
+    c = Compiled(inst)
+    cands = {ri: c.candidates(ri) for ri in range(3)}
+    assert bound._kit_flow(c, [0, 1, 2], cands) == 3
+    assert bound.upper_bound(inst) == 2
+    assert solve(inst).served == 2
