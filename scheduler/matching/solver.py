@@ -129,6 +129,12 @@ class Clock:
     def left_det(self) -> float:
         return self.det_budget - self.det_used
 
+    def wall_out(self) -> bool:
+        """The safety stop: less than half a second left; records that it fired."""
+        out = self.wall_left() <= 0.5
+        self.wall_stop = self.wall_stop or out
+        return out
+
     def wall_left(self) -> float:
         # A second is kept for reading the answer and explaining the unmatched requests.
         deadline = self.p.wall_factor * self.planned_s() - 1.0
@@ -252,7 +258,7 @@ def _prune(c: Compiled, w: Weights, cands, sol: dict[int, Choice], k: int, start
 
 def _improve(c, w, items, cands, sol, det_limit, params, clock):
     """Solve the model over `items` with `sol` as hint; return (status, new solution)."""
-    if det_limit <= 0.05 or clock.wall_left() <= 0.5:
+    if det_limit <= 0.05 or clock.wall_out():
         return "UNKNOWN", sol
     m = _Model(c, w, params)
     m.build(items, cands, sol)
@@ -419,7 +425,7 @@ def _lns(c, w, cands, sol, params, clock) -> tuple[int, dict[int, Choice]]:
     steps = 0
     seen_fail: set[int] = set()
     best_fit: dict[int, int] = {}
-    while clock.left_det() > 0.2 and clock.wall_left() > 0.5:
+    while clock.left_det() > 0.2 and not clock.wall_out():
         order = [ri for ri in urgency_order(c) if ri in cands and cands[ri] and ri not in seen_fail]
         seeds = [ri for ri in order if ri not in sol]
         if not seeds:

@@ -63,12 +63,13 @@ def test_same_answer_whatever_the_wall_clock_reads_below_the_safety_stop():
     assert slow.assignments == quick.assignments
 
 
-def test_safety_stop_fires_only_past_the_wall_factor():
+def test_safety_stop_fires_past_the_wall_factor_and_says_so():
     inst = generate(120, 24, 2, 1, seed=2)
     params = solver.Params(time_limit_s=3)
     # Every reading moves the clock by the whole planned time: the stop fires at once.
     stopped = solver.solve(inst, params, now=Ticking(params.wall_factor * 3))
     assert stopped.stats["lns_steps"] == 0
+    assert stopped.stats["wall_stop"] == 1
     assert stopped.stats["first_status"] in {"SKIPPED", "UNKNOWN"}
 
 
