@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -130,10 +131,10 @@ def write_offers(loaded: adapter.Loaded, assignments: list[Assignment], *, run, 
 
 
 def _write(assignments: list[Assignment], *, heroes, kits, requests, run, now) -> int:
-    """The offers in bulk: one INSERT for the offers, one UPDATE per request status, one
-    INSERT for the heroes' messages (written at delivery). What is booked since the snapshot
-    is read once for all the run's heroes and kits and checked here, the new offers included,
-    with the rule of `adapter.busy_clash`."""
+    """The offers in bulk: one INSERT for the offers, their audit entries, one UPDATE for the
+    requests' status, one INSERT for the heroes' messages (written at delivery). What is booked
+    since the snapshot is read once for all the run's heroes and kits and checked here, the new
+    offers included, with the rule of `adapter.busy_clash`."""
     pending = set(
         Offer.objects.filter(request__in=list(requests), status=Offer.Status.PENDING).values_list(
             "request_id", flat=True
@@ -163,6 +164,10 @@ def _write(assignments: list[Assignment], *, heroes, kits, requests, run, now) -
             )
         )
     Offer.objects.bulk_create(offers, batch_size=500)
+    for offer in offers:
+        # bulk_create sends no signals: send what a save would, so each offer is audited
+        # (accounts.audit) as one made by hand is.
+        post_save.send(Offer, instance=offer, created=True, update_fields=None, raw=False)
     SessionRequest.objects.filter(pk__in=[o.request_id for o in offers]).update(
         status=SessionRequest.Status.OFFERED, unmatched_reason="", updated_at=timezone.now()
     )

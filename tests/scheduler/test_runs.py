@@ -4,6 +4,7 @@ only where the world still allows them. And the Celery tasks that drive them."""
 import datetime as dt
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 
 from core.urls import absolute_url
@@ -252,8 +253,8 @@ def test_write_offers_takes_the_same_queries_for_one_offer_or_many(
     loaded, run = snapshot()
     # Locks (heroes, kits, requests), pending offers, booked visits and offers, the offers,
     # the statuses, the heroes' accounts, the messages, and the savepoint around them: the
-    # same count for any number.
-    with django_assert_num_queries(12):
+    # same count for any number, but for each offer's audit entry.
+    with django_assert_num_queries(12 + n):
         made = runs.write_offers(
             loaded,
             [assign(r, h, 10) for r, h in zip(requests, heroes, strict=True)],
@@ -261,6 +262,20 @@ def test_write_offers_takes_the_same_queries_for_one_offer_or_many(
             now=NOW,
         )
     assert made == n
+
+
+def test_a_runs_offers_are_audited_as_offers_made_by_hand(municipality, vo_school, snapshot):
+    heroes = [make_hero(municipality, name=f"Hero {i}") for i in range(2)]
+    requests = [make_request(vo_school) for _ in heroes]
+    loaded, run = snapshot()
+    runs.write_offers(
+        loaded, [assign(r, h, 10) for r, h in zip(requests, heroes, strict=True)], run=run, now=NOW
+    )
+    entries = LogEntry.objects.get_for_model(Offer).filter(action=LogEntry.Action.CREATE)
+    offers = Offer.objects.order_by("pk")
+    assert sorted(int(e.object_pk) for e in entries) == [o.pk for o in offers]
+    assert {e.additional_data["municipality"] for e in entries} == {municipality.pk}
+    assert all(e.changes_dict["hero"][1] for e in entries)
 
 
 def test_write_offers_skips_a_request_that_is_no_longer_open(
