@@ -45,6 +45,7 @@ def engine_request(r: SessionRequest, windows) -> m.Request:
         duration_min=r.duration_min,
         windows=tuple((w.starts_at, w.ends_at) for w in windows),
         topic=str(r.topic_id or ""),
+        topic_required=r.topic_required,
         language=r.language,
         created_at=r.created_at,
         priority=r.priority,

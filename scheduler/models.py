@@ -120,6 +120,8 @@ class SessionRequest(models.Model):
         related_name="session_requests",
         verbose_name=_("topic"),
     )
+    # A wish counts as fit in matching; a required topic is a hard rule.
+    topic_required = models.BooleanField(_("the topic is required"), default=False)
     language = models.CharField(_("language"), max_length=3, choices=LANGUAGE_CHOICES, default="nl")
     duration_min = models.PositiveSmallIntegerField(
         _("duration"), choices=DURATION_CHOICES, default=60

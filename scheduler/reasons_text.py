@@ -13,8 +13,12 @@ REASONS = {
     m.WINDOW_PAST: _("Every preferred time is in the past. Give new times."),
     m.NO_KIT_BIG_ENOUGH: _("No VR kit has enough headsets for this class."),
     m.NO_HERO_AVAILABLE: _(
-        "No hero who speaks the language (and knows the topic) is available at the preferred "
-        "times. More or wider times help."
+        "No hero who speaks the language is available at the preferred times. More or wider "
+        "times help."
+    ),
+    m.NO_TOPIC_HERO: _(
+        "The topic is required, and no hero who talks about it is available at the preferred "
+        "times. More or wider times help, or making the topic a wish."
     ),
     m.NO_VALID_VOG: _(
         "The heroes available at the preferred times have no certificate of conduct (VOG) "

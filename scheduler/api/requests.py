@@ -135,6 +135,7 @@ class SessionRequestSerializer(serializers.ModelSerializer):
             "group",
             "kind",
             "topic",
+            "topic_required",
             "language",
             "duration_min",
             "class_size",
@@ -219,6 +220,7 @@ def _same_request(first: SessionRequest, data: dict, windows: list[tuple]) -> bo
         data["group"].pk,
         data["kind"],
         data["topic"].pk if data["topic"] else None,
+        data["topic_required"],
         data["language"],
         data["duration_min"],
         data["notes"].strip(),
@@ -228,6 +230,7 @@ def _same_request(first: SessionRequest, data: dict, windows: list[tuple]) -> bo
         first.group_id,
         first.kind,
         first.topic_id,
+        first.topic_required,
         first.language,
         first.duration_min,
         first.notes,
@@ -251,6 +254,13 @@ class SessionRequestCreateSerializer(SessionRequestRescheduleSerializer):
     kind = serializers.ChoiceField(choices=SessionRequest.Kind.choices)
     topic = StaffTopicField(
         queryset=Topic.objects.none(), allow_null=True, required=False, default=None
+    )
+    topic_required = serializers.BooleanField(
+        default=False,
+        help_text=_(
+            "True: only a hero with the topic may come (a hard rule). False: the topic is a "
+            "wish that matching tries to meet."
+        ),
     )
     language = LanguageField(default="nl")
     duration_min = serializers.ChoiceField(choices=DURATION_CHOICES, default=60)

@@ -116,6 +116,19 @@ class RequestForm(OnceForm):
         required=False,
         empty_label=_("Any topic"),
     )
+    topic_required = forms.TypedChoiceField(
+        label=_("How much does the topic matter?"),
+        choices=[
+            ("", _("A wish: a hero who talks about something else is welcome too")),
+            ("1", _("Required: only a hero who talks about this topic")),
+        ],
+        coerce=bool,
+        empty_value=False,
+        required=False,
+        initial="",
+        widget=forms.RadioSelect,
+        help_text=_("A required topic can make the wait longer when few heroes know it."),
+    )
     language = forms.ChoiceField(
         label=_("Language of the visit"), choices=LANGUAGE_CHOICES, initial="nl"
     )
@@ -190,6 +203,7 @@ class RequestForm(OnceForm):
             "group": data["group"],
             "kind": data["kind"],
             "topic": data["topic"],
+            "topic_required": data["topic_required"],
             "language": data["language"],
             "duration_min": data["duration_min"],
             "notes": data["notes"],

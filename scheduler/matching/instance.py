@@ -62,6 +62,7 @@ def instance_to_dict(inst: Instance) -> dict[str, Any]:
                 "created_at": _t(r.created_at),
                 "priority": r.priority,
                 "neighbourhood": r.neighbourhood,
+                "topic_required": r.topic_required,
             }
             for r in inst.requests
         ],
@@ -108,6 +109,7 @@ def instance_from_dict(d: dict[str, Any]) -> Instance:
             created_at=_p(r.get("created_at") or "2000-01-01T00:00:00+00:00"),
             priority=r.get("priority", 0),
             neighbourhood=r.get("neighbourhood"),
+            topic_required=r.get("topic_required", False),
         )
         for r in d["requests"]
     )

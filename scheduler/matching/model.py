@@ -30,6 +30,12 @@ class Request:
     # Higher goes first among equally old requests; the coordinator's override.
     priority: int = 0
     neighbourhood: str | None = None
+    # The school says the topic is required (a hard rule), not a wish (fit).
+    topic_required: bool = False
+
+    def needs_topic(self, inst: Instance) -> bool:
+        """Whether only a hero with the topic may come (the instance may require it for all)."""
+        return bool(self.topic) and (self.topic_required or inst.topic_required)
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,8 @@ class Instance:
     travel_buffer_min: int = 30
     grid_min: int = 15
     timezone: str = "Europe/Amsterdam"
-    # A class must understand its hero; the topic is a wish that counts as fit.
+    # A class must understand its hero; the topic is a wish that counts as fit, unless the
+    # request (or, for every request, this flag) requires it.
     language_required: bool = True
     topic_required: bool = False
 
@@ -92,6 +99,7 @@ class Instance:
 WINDOW_PAST = "window_past"
 NO_KIT_BIG_ENOUGH = "no_kit_big_enough"
 NO_HERO_AVAILABLE = "no_hero_available"
+NO_TOPIC_HERO = "no_hero_with_topic"
 NO_VALID_VOG = "no_valid_vog"
 NO_VR_TRAINED_HERO = "no_vr_trained_hero"
 ALL_EXCLUDED = "all_candidates_excluded"
@@ -102,7 +110,8 @@ COMPETITION = "lost_to_other_requests"
 REASON_TEXT = {
     WINDOW_PAST: "every preferred window is in the past",
     NO_KIT_BIG_ENOUGH: "no VR kit has enough headsets for this class",
-    NO_HERO_AVAILABLE: "no hero with the language (and topic) is available in the windows",
+    NO_HERO_AVAILABLE: "no hero with the language is available in the windows",
+    NO_TOPIC_HERO: "the topic is required and no hero with it is available in the windows",
     NO_VALID_VOG: "every hero available in the windows lacks a VOG valid on the date",
     NO_VR_TRAINED_HERO: "no VR-trained hero is free in the windows",
     ALL_EXCLUDED: "every fitting hero declined this request or let the offer expire",

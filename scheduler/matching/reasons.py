@@ -41,12 +41,12 @@ def _reason(c: Compiled, ri: int, counts) -> str:
     options = [
         (hi, s)
         for hi, lo, last in c.window_starts(ri)
-        if (not inst.language_required or r.language in c.heroes[hi].languages)
-        and (not inst.topic_required or r.topic in c.heroes[hi].topics)
+        if not inst.language_required or r.language in c.heroes[hi].languages
         for s in range(lo, last + 1, c.grid)
     ]
     steps = [
         (m.NO_HERO_AVAILABLE, lambda hi, s: True),
+        (m.NO_TOPIC_HERO, lambda hi, s: not r.needs_topic(inst) or r.topic in c.heroes[hi].topics),
         (m.NO_VALID_VOG, lambda hi, s: c.vog_ok(c.heroes[hi], c.date(s))),
         (m.NO_VR_TRAINED_HERO, lambda hi, s: r.kind != VR or c.heroes[hi].vr_trained),
         (m.ALL_EXCLUDED, lambda hi, s: (r.id, c.heroes[hi].id) not in inst.exclusions),

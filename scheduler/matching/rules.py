@@ -155,7 +155,7 @@ class Compiled:
         inst = self.inst
         if inst.language_required and r.language not in h.languages:
             return False
-        if inst.topic_required and r.topic not in h.topics:
+        if r.needs_topic(inst) and r.topic not in h.topics:
             return False
         if r.kind == VR and not h.vr_trained:
             return False
@@ -285,7 +285,7 @@ def _check_one(c: Compiled, a: Assignment) -> list[str]:
         errs.append(f"{r.id}: {h.id} has no VOG valid on {day}")
     if c.inst.language_required and r.language not in h.languages:
         errs.append(f"{r.id}: {h.id} does not speak {r.language}")
-    if c.inst.topic_required and r.topic not in h.topics:
+    if r.needs_topic(c.inst) and r.topic not in h.topics:
         errs.append(f"{r.id}: {h.id} lacks topic {r.topic}")
     if (r.id, h.id) in c.inst.exclusions:
         errs.append(f"{r.id}: {h.id} is excluded (declined or expired)")
@@ -352,7 +352,7 @@ FIT_MAX = TOPIC_FIT + LANGUAGE_FIT + PLACE_FIT + CONTINUITY_FIT
 def fit(inst: Instance, r: Request, h: Hero) -> int:
     """How well a hero fits a request; only the parts that are not hard rules count."""
     score = 0
-    if not inst.topic_required and r.topic in h.topics:
+    if not r.needs_topic(inst) and r.topic in h.topics:
         score += TOPIC_FIT
     if not inst.language_required and r.language in h.languages:
         score += LANGUAGE_FIT

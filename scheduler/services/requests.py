@@ -82,7 +82,9 @@ def _check_windows(school, windows, duration_min: int, now: dt.datetime) -> list
     return windows
 
 
-def _check_request(*, school, group, kind, topic, language, duration_min, size) -> None:
+def _check_request(
+    *, school, group, kind, topic, topic_required, language, duration_min, size
+) -> None:
     found = {}
     if group.school_id != school.pk:
         found["group"] = _("Choose a group of this school.")
@@ -108,6 +110,8 @@ def _check_request(*, school, group, kind, topic, language, duration_min, size) 
                 ) % {"size": size, "max": biggest * ROTATIONS}
     if topic is not None and topic.municipality_id != school.neighbourhood.municipality_id:
         found["topic"] = _("Choose a topic of your municipality.")
+    elif topic is None and topic_required:
+        found["topic"] = _("Choose the topic that is required, or say the topic is a wish.")
     if language not in LANGUAGE_CODES:
         found["language"] = _("Choose a language from the list.")
     if duration_min not in DURATIONS:
@@ -123,6 +127,7 @@ def request_create(
     requested_by,
     kind: str,
     topic=None,
+    topic_required: bool = False,
     language: str = "nl",
     duration_min: int = 60,
     notes: str = "",
@@ -132,12 +137,13 @@ def request_create(
 ) -> SessionRequest:
     """A new request; the one made earlier with the same `submission_key` when it was sent
     twice. Refused (errors.DuplicateRequest) when the group has a live request of this kind
-    at an overlapping time."""
+    at an overlapping time. A required topic is a hard rule for matching; else it is a wish."""
     _check_request(
         school=school,
         group=group,
         kind=kind,
         topic=topic,
+        topic_required=topic_required,
         language=language,
         duration_min=duration_min,
         size=group.pupils,
@@ -154,6 +160,7 @@ def request_create(
                 requested_by=requested_by,
                 kind=kind,
                 topic=topic,
+                topic_required=topic_required,
                 language=language,
                 duration_min=duration_min,
                 notes=notes,

@@ -65,6 +65,35 @@ def test_language_is_required():
     assert served(solve(instance(reqs, [speaks]))) == {"A"}
 
 
+def test_a_required_topic_is_a_hard_rule_with_its_own_reason():
+    reqs = [request("A", at(10), at(11), topic="geld", topic_required=True)]
+    music = hero("H", topics=frozenset({"muziek"}))
+    assert reasons(solve(instance(reqs, [music]))) == {"A": m.NO_TOPIC_HERO}
+    assert validate(instance(reqs, [music]), [_at("A", "H", 10)]) == ["A: H lacks topic geld"]
+    money = hero("J", topics=frozenset({"geld"}))
+    assert served(solve(instance(reqs, [music, money]))) == {"A"}
+    assert {a.hero for a in solve(instance(reqs, [music, money])).assignments} == {"J"}
+
+
+def test_a_topic_that_is_a_wish_does_not_keep_a_class_waiting():
+    reqs = [request("A", at(10), at(11), topic="geld")]
+    assert served(solve(instance(reqs, [hero("H", topics=frozenset({"muziek"}))]))) == {"A"}
+
+
+def test_a_required_topic_is_checked_after_availability():
+    """Nobody available at all says so; the topic is the reason only when someone is."""
+    reqs = [request("A", at(10), at(11), topic="geld", topic_required=True)]
+    away = hero("H", (at(14), at(17)), topics=frozenset({"muziek"}))
+    assert reasons(solve(instance(reqs, [away]))) == {"A": m.NO_HERO_AVAILABLE}
+    expired = hero("H", topics=frozenset({"geld"}), vog_valid_until=None)
+    assert reasons(solve(instance(reqs, [expired]))) == {"A": m.NO_VALID_VOG}
+
+
+def test_any_topic_asks_for_no_topic_even_when_required():
+    reqs = [request("A", at(10), at(11), topic="", topic_required=True)]
+    assert served(solve(instance(reqs, [hero("H")]))) == {"A"}
+
+
 def test_vr_needs_a_trained_hero():
     reqs = [request("A", at(10), at(12), kind=VR, duration_min=90)]
     assert reasons(solve(instance(reqs, [hero("H")], [kit("K")]))) == {"A": m.NO_VR_TRAINED_HERO}
@@ -139,6 +168,10 @@ def test_a_window_in_the_past_is_not_used():
     inst = instance([request("A", at(10), at(11))], [hero("H")])
     late = dataclasses.replace(inst, now=at(10, 15))
     assert reasons(solve(late)) == {"A": m.WINDOW_PAST}
+
+
+def _at(rid: str, hid: str, hour: int) -> Assignment:
+    return Assignment(rid, hid, None, at(hour), at(hour + 1))
 
 
 def test_greedy_baseline_keeps_the_rules_too():

@@ -60,6 +60,7 @@ def test_a_request_has_its_whole_story(client, vo_school, group, vo_staff, hero,
         "group": {"id": group.pk, "name": group.name, "grade": 2, "school_year": "2026-2027"},
         "kind": "vr",
         "topic": None,
+        "topic_required": False,
         "language": "nl",
         "duration_min": 60,
         "class_size": 24,
@@ -204,6 +205,18 @@ def test_staff_create_a_request(client, group, vo_school, vo_staff, municipality
 def test_defaults_are_dutch_an_hour_and_any_topic(client, group, vo_staff):
     result = api_post(login(client, vo_staff), URL, body(group)).json()
     assert (result["language"], result["duration_min"], result["topic"]) == ("nl", 60, None)
+    assert result["topic_required"] is False
+
+
+def test_a_school_can_require_the_topic(client, group, vo_staff, municipality):
+    topic = Topic.objects.create(municipality=municipality, name="Geld en schulden")
+    data = body(group, topic=topic.pk, topic_required=True)
+
+    response = api_post(login(client, vo_staff), URL, data)
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["topic_required"] is True
+    assert SessionRequest.objects.get().topic_required is True
 
 
 BAD_BODIES = [
@@ -226,6 +239,8 @@ BAD_BODIES = [
     pytest.param({"language": "xx"}, "language", id="language"),
     pytest.param({"duration_min": 50}, "duration_min", id="duration"),
     pytest.param({"topic": 999999}, "topic", id="topic"),
+    pytest.param({"topic_required": True}, "topic", id="required-without-topic"),
+    pytest.param({"topic_required": "soms"}, "topic_required", id="topic-required"),
     pytest.param({"group": 999999}, "group", id="group"),
     pytest.param({"notes": "x" * 2001}, "notes", id="notes"),
 ]

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from heroes.models import Topic
 from notifications.models import Notification
 from scheduler import errors, services
+from scheduler.adapter import engine_request
 from scheduler.models import Offer, SessionRequest, Visit
 from tests import factories
 from tests.clock import NOW, THURSDAY, TUESDAY, at
@@ -214,6 +215,19 @@ def test_a_group_of_another_school_is_refused(vo_school, other_vo_school, vo_sta
 def test_a_topic_of_another_municipality_is_refused(vo_school, group, vo_staff, other_school):
     topic = Topic.objects.create(municipality=other_school.neighbourhood.municipality, name="Geld")
     _refused(vo_school, group, vo_staff, "topic", topic=topic)
+
+
+def test_a_required_topic_needs_a_topic(vo_school, group, vo_staff):
+    _refused(vo_school, group, vo_staff, "topic", topic_required=True)
+
+
+def test_a_required_topic_is_kept_for_matching(municipality, vo_school, group, vo_staff):
+    topic = Topic.objects.create(municipality=municipality, name="Geld")
+    made = create(vo_school, group, vo_staff, topic=topic, topic_required=True)
+    assert made.topic_required is True
+    assert engine_request(made, made.windows.all()).topic_required is True
+    wish = create(vo_school, factories.GroupFactory(school=vo_school), vo_staff, topic=topic)
+    assert engine_request(wish, wish.windows.all()).topic_required is False
 
 
 def test_a_topic_of_the_municipality_is_kept(municipality, vo_school, group, vo_staff):

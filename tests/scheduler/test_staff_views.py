@@ -201,6 +201,24 @@ def test_create_happy_path_goes_to_the_details(client, vo_school, group, vo_staf
     ]
     assert "Pesten" in response.text
     assert f"Thursday 12 November 2026, 13:00{DASH}15:00" in response.text
+    assert session_request.topic_required is False
+    assert 'Pesten <span class="muted">(a wish)</span>' in response.text
+
+
+def test_create_with_a_required_topic(client, group, vo_staff, municipality):
+    topic = Topic.objects.create(municipality=municipality, name="Geld en schulden")
+    data = form_data(group, topic=str(topic.pk), topic_required="1")
+    response = login(client, vo_staff).post(CREATE, data, follow=True)
+    assert SessionRequest.objects.get().topic_required is True
+    assert 'Geld en schulden <span class="muted">(required)</span>' in response.text
+
+
+def test_a_required_topic_without_a_topic_is_a_form_error(client, group, vo_staff):
+    data = form_data(group, topic_required="1")
+    response = login(client, vo_staff).post(CREATE, data)
+    assert response.status_code == 200
+    assert "Choose the topic that is required, or say the topic is a wish." in response.text
+    assert not SessionRequest.objects.exists()
 
 
 def test_create_a_vr_session_for_a_vo_school(client, group, vo_staff, kit):
