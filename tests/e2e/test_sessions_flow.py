@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from heroes.models import Topic
 from scheduler import services
 from scheduler.models import MatchingRun, Offer, SessionRequest
 from schools.models import CoordinatorMembership, StaffMembership, current_school_year
@@ -98,6 +99,38 @@ def test_staff_request_is_matched_and_the_hero_accepts_on_a_phone(browser, page,
     assert page.get_by_text(offer.hero.display_name).count() >= 1
     session_request.refresh_from_db()
     assert session_request.status == SessionRequest.Status.CONFIRMED
+
+
+def test_a_required_topic_nobody_knows_keeps_the_request_waiting_and_says_why(page, setting):
+    """The heroes are free but talk about other things: a wish would be matched at once, a
+    required topic is not, and the school reads why on its phone."""
+    school, teacher, _coordinator, heroes = setting
+    municipality = school.neighbourhood.municipality
+    money = Topic.objects.create(municipality=municipality, name="Geld en schulden")
+    music = Topic.objects.create(municipality=municipality, name="Muziek")
+    for hero in heroes:
+        hero.topics.set([music])
+
+    log_in(page, teacher.email, factories.PASSWORD)
+    page.goto("/sessions/new/")
+    page.get_by_label("Group").select_option(label="2A (26 pupils)")
+    page.locator("select[name=topic]").select_option(label="Geld en schulden")
+    page.get_by_label("Required: only a hero who talks about this topic").check()
+    assert_good_page(page)
+    day = _next_weekday(2)
+    page.locator("input[name=windows-0-day]").fill(f"{day:%Y-%m-%d}")
+    page.locator("input[name=windows-0-starts]").fill("10:00")
+    page.locator("input[name=windows-0-ends]").fill("12:00")
+    page.get_by_role("button", name="Send request").click()
+    page.wait_for_load_state()
+
+    session_request = SessionRequest.objects.get(school=school)
+    assert (session_request.topic, session_request.topic_required) == (money, True)
+    assert session_request.status == SessionRequest.Status.OPEN  # matching ran, nobody fits
+    page.reload()
+    assert page.get_by_text("Geld en schulden (required)").count() == 1
+    assert page.get_by_text("The topic is required, and no hero who talks about it").count() == 1
+    assert_good_page(page)
 
 
 def test_a_decline_on_the_phone_goes_to_another_hero(page, setting):
