@@ -34,8 +34,9 @@ class Request:
     topic_required: bool = False
 
     def needs_topic(self, inst: Instance) -> bool:
-        """Whether only a hero with the topic may come (the instance may require it for all)."""
-        return bool(self.topic) and (self.topic_required or inst.topic_required)
+        """Whether only a hero with the topic may come. The instance's flag (the fit bound of
+        the benchmarks) asks it of every request: one without a topic then fits nobody."""
+        return inst.topic_required or (self.topic_required and bool(self.topic))
 
 
 @dataclass(frozen=True)
