@@ -300,6 +300,8 @@ class Offer(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     rule_warnings = models.JSONField(default=list, blank=True)
+    # Why this hero: codes of scheduler.matching.rules.fit_parts, kept from when it was made.
+    fit = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -20,7 +20,9 @@ ACTIVE_OFFER = Prefetch(
 )
 ACTIVE_VISIT = Prefetch(
     "visits",
-    queryset=Visit.objects.filter(status=Visit.Status.CONFIRMED).select_related("hero", "kit"),
+    queryset=Visit.objects.filter(status=Visit.Status.CONFIRMED).select_related(
+        "hero", "kit", "offer"
+    ),
     to_attr="confirmed_visits",
 )
 

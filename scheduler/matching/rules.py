@@ -356,13 +356,37 @@ def fit(inst: Instance, r: Request, h: Hero) -> int:
         score += TOPIC_FIT
     if not inst.language_required and r.language in h.languages:
         score += LANGUAGE_FIT
-    if r.neighbourhood is not None and (
-        r.neighbourhood == h.home_neighbourhood or r.neighbourhood in h.neighbourhoods
-    ):
+    if _knows_the_place(r, h):
         score += PLACE_FIT
     if r.school in h.schools_before:
         score += CONTINUITY_FIT
     return score
+
+
+# Why a hero fits a request, in the words' order (scheduler.fit_text says them).
+TOPIC, LANGUAGE, PLACE, BEFORE = "topic", "language", "place", "before"
+
+
+def fit_parts(r: Request, h: Hero) -> list[str]:
+    """Why the hero fits the request, hard rules included (they were met): the topic asked,
+    the visit's language, the school's neighbourhood, the school visited before."""
+    parts = []
+    if r.topic and r.topic in h.topics:
+        parts.append(TOPIC)
+    if r.language in h.languages:
+        parts.append(LANGUAGE)
+    if _knows_the_place(r, h):
+        parts.append(PLACE)
+    if r.school in h.schools_before:
+        parts.append(BEFORE)
+    return parts
+
+
+def _knows_the_place(r: Request, h: Hero) -> bool:
+    """The hero lives in, or volunteers in, the school's neighbourhood."""
+    return r.neighbourhood is not None and (
+        r.neighbourhood == h.home_neighbourhood or r.neighbourhood in h.neighbourhoods
+    )
 
 
 def urgency_order(c: Compiled) -> list[int]:

@@ -44,6 +44,7 @@ def offer_create(
     run=None,
     manual_by=None,
     warnings=(),
+    fit=(),
 ) -> Offer:
     """Record an offer and tell the hero; the caller holds the locks and has checked the rules."""
     offer = Offer.objects.create(
@@ -56,6 +57,7 @@ def offer_create(
         run=run,
         manual_by=manual_by,
         rule_warnings=list(warnings),
+        fit=list(fit),
     )
     session_request.status = SessionRequest.Status.OFFERED
     session_request.unmatched_reason = ""

@@ -29,7 +29,7 @@ from heroes.models import Hero
 from .. import adapter, errors, queue
 from ..matching import solver
 from ..matching.model import Assignment
-from ..matching.rules import validate
+from ..matching.rules import fit_parts, validate
 from ..models import Kit, MatchingRun, Offer, SessionRequest, Visit
 from .kits import kit_fits
 from .messages import tell_heroes_offered
@@ -122,6 +122,7 @@ def write_offers(loaded: adapter.Loaded, assignments: list[Assignment], *, run, 
         )
         return _write(
             assignments,
+            inst=loaded.instance,
             heroes={h.pk: h for h in heroes},
             kits={k.pk: k for k in kits},
             requests={r.pk: r for r in open_requests},
@@ -130,7 +131,7 @@ def write_offers(loaded: adapter.Loaded, assignments: list[Assignment], *, run, 
         )
 
 
-def _write(assignments: list[Assignment], *, heroes, kits, requests, run, now) -> int:
+def _write(assignments: list[Assignment], *, inst, heroes, kits, requests, run, now) -> int:
     """The offers in bulk: one INSERT for the offers, their audit entries, one UPDATE for the
     requests' status, one INSERT for the heroes' messages (written at delivery). What is booked
     since the snapshot is read once for all the run's heroes and kits and checked here, the new
@@ -141,6 +142,8 @@ def _write(assignments: list[Assignment], *, heroes, kits, requests, run, now) -
         )
     )
     busy = _Booked(heroes, kits, assignments)
+    engine_requests = {r.id: r for r in inst.requests}
+    engine_heroes = {h.id: h for h in inst.heroes}
     offers = []
     for a in sorted(assignments, key=lambda a: int(a.request)):
         session_request, hero = requests.get(int(a.request)), heroes.get(int(a.hero))
@@ -161,6 +164,7 @@ def _write(assignments: list[Assignment], *, heroes, kits, requests, run, now) -
                 ends_at=a.end,
                 expires_at=offer_deadline(start=a.start, now=now),
                 run=run,
+                fit=fit_parts(engine_requests[a.request], engine_heroes[a.hero]),
             )
         )
     Offer.objects.bulk_create(offers, batch_size=500)
@@ -255,6 +259,12 @@ def manual_check(
     *, session_request: SessionRequest, hero: Hero, kit: Kit | None, start, end, now
 ) -> list[str]:
     """The rules a hand-made assignment would break, in the engine's words (empty when none)."""
+    warnings, _fit = _judge_manual(session_request, hero, kit, start, end, now)
+    return warnings
+
+
+def _judge_manual(session_request, hero, kit, start, end, now) -> tuple[list[str], list[str]]:
+    """The rules a hand-made assignment breaks, and why the hero fits (rules.fit_parts)."""
     # The request need not be open (a coordinator may reassign an offered or confirmed one), so
     # the heroes' availability must reach this time whatever the open requests' windows are.
     loaded = adapter.load(
@@ -273,7 +283,9 @@ def manual_check(
     )
     kit_id = str(kit.pk) if kit else None
     # The fixed ones go along unchanged, so the check sees what the new one collides with.
-    return validate(inst, [*inst.fixed, Assignment(me, str(hero.pk), kit_id, start, end)])
+    warnings = validate(inst, [*inst.fixed, Assignment(me, str(hero.pk), kit_id, start, end)])
+    engine_hero = next((h for h in inst.heroes if h.id == str(hero.pk)), None)
+    return warnings, fit_parts(mine, engine_hero) if engine_hero else []
 
 
 def _check_manual(session_request: SessionRequest, hero: Hero, kit: Kit | None, starts_at, now):
@@ -309,9 +321,7 @@ def offer_assign_manually(
         raise errors.RequestClosed
     _check_manual(session_request, hero, kit, starts_at, now)
     ends_at = starts_at + dt.timedelta(minutes=session_request.duration_min)
-    warnings = manual_check(
-        session_request=session_request, hero=hero, kit=kit, start=starts_at, end=ends_at, now=now
-    )
+    warnings, fit = _judge_manual(session_request, hero, kit, starts_at, ends_at, now)
     if warnings and not force:
         raise errors.RuleWarnings(warnings)
     with locking():
@@ -334,4 +344,5 @@ def offer_assign_manually(
             now=now,
             manual_by=by,
             warnings=warnings,
+            fit=fit,
         )

@@ -1,5 +1,6 @@
 from django import template
 
+from scheduler.fit_text import why_for_hero, why_for_school
 from scheduler.reasons_text import rule_text
 
 register = template.Library()
@@ -9,3 +10,16 @@ register = template.Library()
 def rule_warning(note: str) -> str:
     """A matching rule the assignment breaks, in the reader's language."""
     return rule_text(note)
+
+
+@register.filter
+def why_you(offer) -> str:
+    """Why matching chose this hero, said to the hero: 'a; b; c' (empty when nothing stood
+    out)."""
+    return "; ".join(why_for_hero(offer.fit, offer.request))
+
+
+@register.filter
+def why_this_hero(fit: list[str], session_request) -> str:
+    """Why matching chose the hero of a visit (its offer's `fit`), said to the school."""
+    return "; ".join(why_for_school(fit, session_request))

@@ -8,8 +8,10 @@ import pytest
 from django.utils import timezone
 
 from heroes.models import Topic
+from scheduler import queue as run_queue
 from scheduler import services
 from scheduler.models import MatchingRun, Offer, SessionRequest
+from scheduler.services.runs import run_execute
 from schools.models import CoordinatorMembership, StaffMembership, current_school_year
 from tests import factories
 
@@ -17,6 +19,10 @@ from .conftest import PHONE
 from .helpers import assert_good_page, log_in, person, watch_csp
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def base_url(page) -> str:
+    return page.url.split("/sessions")[0]
 
 
 def _next_weekday(weekday: int) -> dt.date:
@@ -101,7 +107,9 @@ def test_staff_request_is_matched_and_the_hero_accepts_on_a_phone(browser, page,
     assert session_request.status == SessionRequest.Status.CONFIRMED
 
 
-def test_a_required_topic_nobody_knows_keeps_the_request_waiting_and_says_why(page, setting):
+def test_a_required_topic_nobody_knows_keeps_the_request_waiting_and_says_why(
+    browser, page, setting
+):
     """The heroes are free but talk about other things: a wish would be matched at once, a
     required topic is not, and the school reads why on its phone."""
     school, teacher, _coordinator, heroes = setting
@@ -131,6 +139,24 @@ def test_a_required_topic_nobody_knows_keeps_the_request_waiting_and_says_why(pa
     assert page.get_by_text("Geld en schulden (required)").count() == 1
     assert page.get_by_text("The topic is required, and no hero who talks about it").count() == 1
     assert_good_page(page)
+
+    # Samira learns to talk about money; the next run offers her the visit and says why.
+    samira = heroes[1]
+    samira.topics.add(money)
+    run, _created = run_queue.run_request(
+        municipality_id=municipality.pk, trigger=MatchingRun.Trigger.MANUAL
+    )
+    run_execute(run.pk, now=timezone.now())
+    offer = Offer.objects.get(request=session_request)
+    assert offer.hero == samira
+    context = browser.new_context(base_url=base_url(page), viewport=PHONE)
+    phone = watch_csp(context.new_page())
+    log_in(phone, samira.user.email, factories.PASSWORD)
+    phone.goto(f"/sessions/offers/{offer.pk}/")
+    why = "the class asked about Geld en schulden, which you talk about"
+    assert phone.get_by_text(why).count() == 1
+    assert_good_page(phone)
+    context.close()
 
 
 def test_a_decline_on_the_phone_goes_to_another_hero(page, setting):
