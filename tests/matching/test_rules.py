@@ -6,7 +6,7 @@ import datetime as dt
 from scheduler.matching import greedy
 from scheduler.matching import model as m
 from scheduler.matching.model import VR, Assignment
-from scheduler.matching.rules import validate
+from scheduler.matching.rules import BEFORE, LANGUAGE, PLACE, TOPIC, fit_parts, validate
 
 from . import at, hero, instance, kit, reasons, request, served, solve
 
@@ -180,3 +180,17 @@ def test_greedy_baseline_keeps_the_rules_too():
     result = greedy.baseline(inst)
     assert validate(inst, result.assignments) == []
     assert len(result.assignments) == 1
+
+
+def test_fit_parts_say_why_a_hero_fits_in_a_fixed_order():
+    r = request("A", at(10), at(11), topic="geld", language="tr", neighbourhood="N1")
+    everything = hero(
+        "H",
+        topics=frozenset({"geld"}),
+        languages=frozenset({"nl", "tr"}),
+        neighbourhoods=frozenset({"N1"}),
+        schools_before=frozenset({"S1"}),
+    )
+    assert fit_parts(r, everything) == [TOPIC, LANGUAGE, PLACE, BEFORE]
+    assert fit_parts(r, hero("J", home_neighbourhood="N1")) == [PLACE]
+    assert fit_parts(dataclasses.replace(r, topic=""), hero("K", topics=frozenset({""}))) == []
