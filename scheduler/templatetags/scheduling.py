@@ -16,10 +16,14 @@ def rule_warning(note: str) -> str:
 def why_you(offer) -> str:
     """Why matching chose this hero, said to the hero: 'a; b; c' (empty when nothing stood
     out)."""
+    if not getattr(offer, "fit", None):
+        return ""  # nothing stood out, or no offer (a template rendered without one)
     return "; ".join(why_for_hero(offer.fit, offer.request))
 
 
 @register.filter
 def why_this_hero(fit: list[str], session_request) -> str:
     """Why matching chose the hero of a visit (its offer's `fit`), said to the school."""
+    if not fit or not session_request:
+        return ""
     return "; ".join(why_for_school(fit, session_request))
