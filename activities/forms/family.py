@@ -15,7 +15,7 @@ from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import OnceForm
+from core.forms import LongSelect, OnceForm
 from core.ids import as_id
 from schools.models import Group, Neighbourhood, School, current_school_year
 
@@ -167,10 +167,13 @@ class ActivityFilterForm(forms.Form):
         help_text=_("Shows only activities for the school type and grade of this child."),
     )
     school = forms.ModelChoiceField(
-        label=_("School"), queryset=School.objects.none(), required=False
+        label=_("School"), queryset=School.objects.none(), required=False, widget=LongSelect
     )
     neighbourhood = forms.ModelChoiceField(
-        label=_("Neighbourhood"), queryset=Neighbourhood.objects.none(), required=False
+        label=_("Neighbourhood"),
+        queryset=Neighbourhood.objects.none(),
+        required=False,
+        widget=LongSelect,
     )
     weekday = forms.TypedChoiceField(
         label=_("Day"), coerce=int, choices=[("", _("Any day")), *Weekday.choices], required=False
