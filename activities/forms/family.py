@@ -28,12 +28,20 @@ EVERYWHERE = "all"
 RANKS = [(1, _("1st choice")), (2, _("2nd choice")), (3, _("3rd choice"))]
 
 
-def grouped_by_municipality(places) -> list:
-    """Select choices with one <optgroup> per municipality, so a long list stays findable."""
+# Where a place's municipality name is, for grouped_by_municipality.
+MUNICIPALITY_NAME = {
+    School: "neighbourhood__municipality__name",
+    Neighbourhood: "municipality__name",
+}
+
+
+def grouped_by_municipality(places: QuerySet) -> list:
+    """Select choices with one <optgroup> per municipality, so a long list stays findable.
+    Read as (id, name, municipality) tuples: a nation's thousand schools as models, each with
+    its neighbourhood and municipality, cost more than the rest of the page."""
     groups: dict[str, list] = {}
-    for place in places:
-        municipality = getattr(place, "municipality", None) or place.neighbourhood.municipality
-        groups.setdefault(municipality.name, []).append((place.pk, place.name))
+    for pk, name, municipality in places.values_list("pk", "name", MUNICIPALITY_NAME[places.model]):
+        groups.setdefault(municipality, []).append((pk, name))
     return [("", "---------"), *groups.items()]
 
 
