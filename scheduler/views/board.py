@@ -54,7 +54,6 @@ SHOWN = {
     "request": ("school", "group", "topic"),
     "offer": ("request__school", "request__group", "hero", "kit"),
     "visit": ("request__school", "request__group", "hero", "kit"),
-    "calendar": ("request__school", "hero"),
 }
 
 
@@ -91,19 +90,16 @@ def _midnight(day: dt.date) -> dt.datetime:
 
 @dataclass(frozen=True)
 class Entry:
-    """One line in the kit calendar: a visit, a pending offer or a maintenance block."""
+    """One line in the kit calendar: a visit, a pending offer or a maintenance block, read as
+    plain values (a city's four weeks are hundreds of lines; as models, each with its request,
+    school and hero, they were a good part of the board's time)."""
 
     kind: str  # "visit", "offer" or "block"
-    item: Visit | Offer | KitBlock
+    kit_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    text: str  # "school (hero)" for a visit or offer, the reason for a block
     when: str = ""  # its time as the calendar writes it (CalendarClock)
-
-    @property
-    def starts_at(self) -> dt.datetime:
-        return self.item.starts_at
-
-    @property
-    def ends_at(self) -> dt.datetime:
-        return self.item.ends_at
 
 
 class CalendarClock:
@@ -134,10 +130,8 @@ def kit_calendar(kits, entries: list[Entry], weeks: list[dt.date]) -> list[dict]
     clock = CalendarClock()
     by_kit: dict[int, list[Entry]] = {kit.pk: [] for kit in kits}
     for e in sorted(entries, key=lambda e: e.starts_at):
-        if e.item.kit_id in by_kit:
-            by_kit[e.item.kit_id].append(
-                replace(e, when=clock.when(e.kind, e.starts_at, e.ends_at))
-            )
+        if e.kit_id in by_kit:
+            by_kit[e.kit_id].append(replace(e, when=clock.when(e.kind, e.starts_at, e.ends_at)))
     rows = []
     for kit in kits:
         mine = by_kit[kit.pk]
@@ -196,33 +190,39 @@ def _board_parts(request: HttpRequest, municipality: Municipality, now: dt.datet
         .select_related(*SHOWN["visit"]),
         param="visits",
     )
-    weeks = _weeks(now)
-    first, last = _midnight(weeks[0]), _midnight(weeks[-1] + dt.timedelta(weeks=1))
     kits = list(Kit.objects.filter(municipality=municipality, is_active=True).order_by("name"))
-    kit_visits = Visit.objects.filter(
-        kit__in=kits, status=Visit.Status.CONFIRMED, starts_at__lt=last, ends_at__gt=first
-    ).select_related(*SHOWN["calendar"])
-    # The calendar's own offers: those with a kit in its weeks, whatever page the list is on.
-    kit_offers = (
-        pending.filter(kit__in=kits, starts_at__lt=last, ends_at__gt=first)
-        .select_related(None)
-        .select_related(*SHOWN["calendar"])
-    )
-    blocks = KitBlock.objects.filter(kit__in=kits, starts_at__lt=last, ends_at__gt=first)
-    entries = [
-        *(Entry("visit", v) for v in kit_visits),
-        *(Entry("offer", o) for o in kit_offers),
-        *(Entry("block", b) for b in blocks),
-    ]
+    weeks = _weeks(now)
     return {
         "page_obj": page_obj,
         "offers": offers,
         "visits": visits,
-        "calendar": kit_calendar(kits, entries, weeks),
+        "calendar": kit_calendar(kits, _calendar_entries(kits, pending, weeks), weeks),
         "runs": list(
             selectors.runs_for_coordinator(roles).filter(municipality=municipality)[:RUNS_SHOWN]
         ),
     }
+
+
+def _calendar_entries(kits: list[Kit], pending, weeks: list[dt.date]) -> list[Entry]:
+    """The kits' visits, pending offers (whatever page the offer list is on) and blocks that
+    overlap the calendar's weeks."""
+    first, last = _midnight(weeks[0]), _midnight(weeks[-1] + dt.timedelta(weeks=1))
+    in_weeks = {"kit__in": kits, "starts_at__lt": last, "ends_at__gt": first}
+    line = ("kit_id", "starts_at", "ends_at", "request__school__name", "hero__display_name")
+    visits = Visit.objects.filter(status=Visit.Status.CONFIRMED, **in_weeks).values_list(*line)
+    offers = pending.filter(**in_weeks).values_list(*line)
+    blocks = KitBlock.objects.filter(**in_weeks).values_list(*line[:3], "reason")
+    return [
+        *(
+            Entry("visit", kit, start, end, f"{school} ({hero})")
+            for kit, start, end, school, hero in visits
+        ),
+        *(
+            Entry("offer", kit, start, end, f"{school} ({hero})")
+            for kit, start, end, school, hero in offers
+        ),
+        *(Entry("block", kit, start, end, reason) for kit, start, end, reason in blocks),
+    ]
 
 
 @coordinator_required
