@@ -93,6 +93,20 @@ def children_of(user) -> QuerySet[Child]:
     return Child.objects.filter(guardian=user).select_related("school", "group", "neighbourhood")
 
 
+def home_municipalities(user) -> dict[int, str]:
+    """The municipalities the family's children go to school in (id: name, by name): where the
+    list of activities starts. Empty for a parent without children."""
+    rows = (
+        Child.objects.filter(guardian=user)
+        .order_by("school__neighbourhood__municipality__name")
+        .values_list(
+            "school__neighbourhood__municipality_id", "school__neighbourhood__municipality__name"
+        )
+        .distinct()
+    )
+    return dict(rows)
+
+
 def get_child_for_guardian(user, pk: int) -> Child:
     return get_object_or_404(children_of(user), pk=pk)
 

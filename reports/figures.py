@@ -158,6 +158,7 @@ class Dashboard:
     charts: dict[str, Chart] = field(default_factory=dict)
     activity_figures: list[Figure] = field(default_factory=list)
     visit_figures: list[Figure] = field(default_factory=list)
+    computed_at: dt.datetime | None = None  # when kept in the cache (reports.cached)
 
 
 class Links:

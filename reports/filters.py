@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput
+from core.forms import DateInput, LongSelect
 from core.time import LOCAL_TZ
 from schools.models import Municipality, Neighbourhood, School
 
@@ -177,12 +177,14 @@ class FilterForm(NationalFilterForm):
         queryset=Neighbourhood.objects.none(),
         required=False,
         empty_label=_("All neighbourhoods"),
+        widget=LongSelect,
     )
     school = forms.ModelChoiceField(
         label=_("School"),
         queryset=School.objects.none(),
         required=False,
         empty_label=_("All schools"),
+        widget=LongSelect,
     )
     field_order = ["municipality", "period", "start", "end", "neighbourhood", "school", "level"]
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.exports import CSV_TYPE, XLSX_TYPE, csv_text, download, xlsx_bytes
 from core.views import programme_required, role_required
 
-from . import exports, figures, selectors, services
+from . import cached, exports, figures, selectors, services
 from .filters import FilterForm, NationalFilterForm, PeriodForm
 from .forms import CouncilTextForm
 
@@ -32,7 +32,7 @@ def _municipality_figures(request: HttpRequest):
     scope = form.scope()
     if form.chosen is None:
         raise Http404
-    dashboard = figures.municipality_dashboard(
+    dashboard = cached.municipality_dashboard(
         scope, today=today, now=timezone.now(), links=request.roles.is_coordinator
     )
     return form, dashboard
@@ -55,6 +55,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "municipality": municipality,
         "query": _query(request),
         "can_write_report": request.roles.is_coordinator,
+        "figures_minutes": cached.FIGURES_CACHE_MINUTES,
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -121,6 +122,7 @@ def council_report(request: HttpRequest) -> HttpResponse:
         "text_form": text_form,
         "query": _query(request),
         "printed_at": timezone.localtime(),
+        "figures_minutes": cached.FIGURES_CACHE_MINUTES,
     }
     return render(request, "reports/council.html", context)
 
@@ -149,9 +151,15 @@ def school(request: HttpRequest, pk: int) -> HttpResponse:
 @programme_required
 @require_GET
 def national(request: HttpRequest) -> HttpResponse:
-    form = NationalFilterForm(request.GET or None, today=timezone.localdate())
-    dashboard = figures.national_dashboard(form.scope(), now=timezone.now())
+    today = timezone.localdate()
+    form = NationalFilterForm(request.GET or None, today=today)
+    dashboard = cached.national_dashboard(form.scope(), today=today, now=timezone.now())
     if exported := _export(request, dashboard, prefix="national"):
         return exported
-    context = {"form": form, "dashboard": dashboard, "query": _query(request)}
+    context = {
+        "form": form,
+        "dashboard": dashboard,
+        "query": _query(request),
+        "figures_minutes": cached.FIGURES_CACHE_MINUTES,
+    }
     return render(request, "reports/national.html", context)

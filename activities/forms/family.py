@@ -15,7 +15,7 @@ from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import OnceForm
+from core.forms import LongSelect, OnceForm
 from core.ids import as_id
 from schools.models import Group, Neighbourhood, School, current_school_year
 
@@ -23,15 +23,25 @@ from .. import consent
 from ..models import Activity, Category, Child, Enrolment, Weekday
 
 GRADES = [(n, str(n)) for n in range(1, 9)]
+# The activity filter's value for "every municipality", not only the family's own.
+EVERYWHERE = "all"
 RANKS = [(1, _("1st choice")), (2, _("2nd choice")), (3, _("3rd choice"))]
 
 
-def grouped_by_municipality(places) -> list:
-    """Select choices with one <optgroup> per municipality, so a long list stays findable."""
+# Where a place's municipality name is, for grouped_by_municipality.
+MUNICIPALITY_NAME = {
+    School: "neighbourhood__municipality__name",
+    Neighbourhood: "municipality__name",
+}
+
+
+def grouped_by_municipality(places: QuerySet) -> list:
+    """Select choices with one <optgroup> per municipality, so a long list stays findable.
+    Read as (id, name, municipality) tuples: a nation's thousand schools as models, each with
+    its neighbourhood and municipality, cost more than the rest of the page."""
     groups: dict[str, list] = {}
-    for place in places:
-        municipality = getattr(place, "municipality", None) or place.neighbourhood.municipality
-        groups.setdefault(municipality.name, []).append((place.pk, place.name))
+    for pk, name, municipality in places.values_list("pk", "name", MUNICIPALITY_NAME[places.model]):
+        groups.setdefault(municipality, []).append((pk, name))
     return [("", "---------"), *groups.items()]
 
 
@@ -156,6 +166,7 @@ class ChildChoiceField(forms.ModelChoiceField):
 class ActivityFilterForm(forms.Form):
     """The filters above the list of activities; every field may stay empty."""
 
+    field_order = ["where"]
     child = ChildChoiceField(
         label=_("Suits my child"),
         queryset=Child.objects.none(),
@@ -164,10 +175,13 @@ class ActivityFilterForm(forms.Form):
         help_text=_("Shows only activities for the school type and grade of this child."),
     )
     school = forms.ModelChoiceField(
-        label=_("School"), queryset=School.objects.none(), required=False
+        label=_("School"), queryset=School.objects.none(), required=False, widget=LongSelect
     )
     neighbourhood = forms.ModelChoiceField(
-        label=_("Neighbourhood"), queryset=Neighbourhood.objects.none(), required=False
+        label=_("Neighbourhood"),
+        queryset=Neighbourhood.objects.none(),
+        required=False,
+        widget=LongSelect,
     )
     weekday = forms.TypedChoiceField(
         label=_("Day"), coerce=int, choices=[("", _("Any day")), *Weekday.choices], required=False
@@ -181,26 +195,52 @@ class ActivityFilterForm(forms.Form):
         required=False,
     )
     places_left = forms.BooleanField(label=_("Only with places left"), required=False)
+    where = forms.ChoiceField(
+        label=_("Municipality"),
+        choices=[(EVERYWHERE, _("All municipalities"))],
+        required=False,
+        help_text=_(
+            "At first you see the activities in the municipality where your child goes to school."
+        ),
+    )
 
-    def __init__(self, *args, children: QuerySet[Child], **kwargs):
+    def __init__(self, *args, children: QuerySet[Child], home: dict[int, str], **kwargs):
+        """`home`: the municipalities of the children's schools (id: name). The list shows
+        their activities unless the parent asks for all; a parent without children sees all."""
         super().__init__(*args, **kwargs)
         self.fields["child"].queryset = children
-        if not children.exists():
-            del self.fields["child"]
+        wanted = self.data.get("where", "")
+        self.municipality_ids = tuple(home) if home and wanted != EVERYWHERE else ()
+        self.home_names = ", ".join(home.values()) if self.municipality_ids else ""
+        if home:
+            wider = self.fields["where"].choices
+            self.fields["where"].choices = [("", ", ".join(home.values())), *wider]
+        else:
+            del self.fields["child"], self.fields["where"]
         # EXISTS, not a join and DISTINCT: a join sorts every published activity's school.
         published = Activity.objects.filter(school=OuterRef("pk"), status=Activity.Status.PUBLISHED)
-        schools = _all_schools().filter(Exists(published))
-        for name, queryset in (("school", schools), ("neighbourhood", _all_neighbourhoods())):
+        schools, hoods = _all_schools().filter(Exists(published)), _all_neighbourhoods()
+        if self.municipality_ids:
+            # Only the chosen municipalities' schools and neighbourhoods: a nation's thousand
+            # schools as options would cost more to write than the whole list of activities.
+            schools = schools.filter(neighbourhood__municipality_id__in=self.municipality_ids)
+            hoods = hoods.filter(municipality_id__in=self.municipality_ids)
+        for name, queryset in (("school", schools), ("neighbourhood", hoods)):
             self.fields[name].queryset = queryset
             self.fields[name].choices = grouped_by_municipality(queryset)
 
     def apply(self, activities: QuerySet[Activity]) -> QuerySet[Activity]:
-        """The activities that pass every filter filled in; bad input filters nothing."""
+        """The activities that pass every filter filled in; bad input filters nothing but
+        stays in the family's municipalities."""
+        if self.municipality_ids:
+            activities = activities.filter(
+                school__neighbourhood__municipality_id__in=self.municipality_ids
+            )
         if not self.is_valid():
             return activities
         for name, value in self.cleaned_data.items():
             # Monday is weekday 0, so "empty" must not mean "falsy".
-            if not (value is None or value is False or value == ""):
+            if name != "where" and not (value is None or value is False or value == ""):
                 activities = activities.filter(self._condition(name, value))
         return activities
 

@@ -121,7 +121,8 @@ def child_groups(request: HttpRequest) -> HttpResponse:
 @parent_required
 def browse(request: HttpRequest) -> HttpResponse:
     own = selectors.children_of(request.user)
-    form = ActivityFilterForm(request.GET or None, children=own)
+    home = selectors.home_municipalities(request.user)
+    form = ActivityFilterForm(request.GET or None, children=own, home=home)
     upcoming = selectors.activities_published().filter(last_date__gte=timezone.localdate())
     context = {"filter_form": form, "page_obj": paginate(request, form.apply(upcoming))}
     return render(request, "activities/family/browse.html", context)

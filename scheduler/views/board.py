@@ -7,7 +7,7 @@ Everything here is for coordinators: others get 403; objects of another municipa
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -34,6 +35,7 @@ from ..models import Kit, KitBlock, MatchingRun, Offer, SessionRequest, Visit
 from ..reasons_text import reason_text
 
 WEEKS_AHEAD = 4
+DASH = "\N{EN DASH}"
 RUNS_SHOWN = 10
 
 # The run's `step` as the coordinator reads it.
@@ -43,6 +45,15 @@ STEPS = {
     "solving": gettext_lazy("Looking for the best matches"),
     "writing": gettext_lazy("Sending offers to heroes"),
     "done": gettext_lazy("Finished"),
+}
+
+
+# What the board's tables show of each row, joined and nothing more: the selectors' wider
+# joins (who asked, the kit's home) cost planning time and a model per row for nothing.
+SHOWN = {
+    "request": ("school", "group", "topic"),
+    "offer": ("request__school", "request__group", "hero", "kit"),
+    "visit": ("request__school", "request__group", "hero", "kit"),
 }
 
 
@@ -79,26 +90,51 @@ def _midnight(day: dt.date) -> dt.datetime:
 
 @dataclass(frozen=True)
 class Entry:
-    """One line in the kit calendar: a visit, a pending offer or a maintenance block."""
+    """One line in the kit calendar: a visit, a pending offer or a maintenance block, read as
+    plain values (a city's four weeks are hundreds of lines; as models, each with its request,
+    school and hero, they were a good part of the board's time)."""
 
     kind: str  # "visit", "offer" or "block"
-    item: Visit | Offer | KitBlock
+    kit_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    text: str  # "school (hero)" for a visit or offer, the reason for a block
+    when: str = ""  # its time as the calendar writes it (CalendarClock)
 
-    @property
-    def starts_at(self) -> dt.datetime:
-        return self.item.starts_at
 
-    @property
-    def ends_at(self) -> dt.datetime:
-        return self.item.ends_at
+class CalendarClock:
+    """Times as the kit calendar writes them ("Mon 2 Nov 14:00-15:30"), each day's name
+    formatted once: a city's four weeks repeat the same few days hundreds of times, and a
+    template's date filter per line was a good part of the board's time."""
+
+    def __init__(self) -> None:
+        self.days: dict[dt.date, str] = {}
+
+    def _at(self, moment: dt.datetime) -> str:
+        local = timezone.localtime(moment)
+        day = local.date()
+        name = self.days.get(day)
+        if name is None:
+            name = self.days[day] = date_format(day, "D j M")
+        return f"{name} {local:%H:%M}"
+
+    def when(self, kind: str, starts_at: dt.datetime, ends_at: dt.datetime) -> str:
+        if kind == "block":  # a block may last days
+            return f"{self._at(starts_at)} {DASH} {self._at(ends_at)}"
+        return f"{self._at(starts_at)}{DASH}{timezone.localtime(ends_at):%H:%M}"
 
 
 def kit_calendar(kits, entries: list[Entry], weeks: list[dt.date]) -> list[dict]:
-    """Per kit, per week: the entries that overlap that week, in time order. A block over
-    several weeks shows in each of them."""
+    """Per kit, per week: the entries that overlap that week, in time order, each with its
+    time written out. A block over several weeks shows in each of them."""
+    clock = CalendarClock()
+    by_kit: dict[int, list[Entry]] = {kit.pk: [] for kit in kits}
+    for e in sorted(entries, key=lambda e: e.starts_at):
+        if e.kit_id in by_kit:
+            by_kit[e.kit_id].append(replace(e, when=clock.when(e.kind, e.starts_at, e.ends_at)))
     rows = []
     for kit in kits:
-        mine = sorted((e for e in entries if e.item.kit_id == kit.pk), key=lambda e: e.starts_at)
+        mine = by_kit[kit.pk]
         kit_weeks = []
         for monday in weeks:
             start, end = _midnight(monday), _midnight(monday + dt.timedelta(weeks=1))
@@ -119,6 +155,8 @@ def _board_parts(request: HttpRequest, municipality: Municipality, now: dt.datet
     open_requests = (
         selectors.requests_for(roles, status=SessionRequest.Status.OPEN)
         .filter(**_in_municipality(municipality.pk, ""))
+        .select_related(None)
+        .select_related(*SHOWN["request"])
         .order_by("-priority", "created_at", "pk")
     )
     page_obj = paginate(request, open_requests)
@@ -131,43 +169,60 @@ def _board_parts(request: HttpRequest, municipality: Municipality, now: dt.datet
         **_in_municipality(municipality.pk)
     )
     offers = paginate(
-        request, pending.prefetch_related(selectors.closed_offers("request__")), param="offers"
+        request,
+        pending.select_related(None)
+        .select_related(*SHOWN["offer"])
+        .prefetch_related(selectors.closed_offers("request__")),
+        param="offers",
     )
     for offer in offers:
         offer.declines = selectors.declines_of(offer.request)
     horizon = now + dt.timedelta(weeks=WEEKS_AHEAD)
     visits = paginate(
         request,
-        selectors.visits_for(roles, since=now).filter(
+        selectors.visits_for(roles, since=now)
+        .filter(
             status=Visit.Status.CONFIRMED,
             starts_at__lt=horizon,
             **_in_municipality(municipality.pk),
-        ),
+        )
+        .select_related(None)
+        .select_related(*SHOWN["visit"]),
         param="visits",
     )
-    weeks = _weeks(now)
-    first, last = _midnight(weeks[0]), _midnight(weeks[-1] + dt.timedelta(weeks=1))
     kits = list(Kit.objects.filter(municipality=municipality, is_active=True).order_by("name"))
-    kit_visits = Visit.objects.filter(
-        kit__in=kits, status=Visit.Status.CONFIRMED, starts_at__lt=last, ends_at__gt=first
-    ).select_related("request__school", "hero")
-    # The calendar's own offers: those with a kit in its weeks, whatever page the list is on.
-    kit_offers = pending.filter(kit__in=kits, starts_at__lt=last, ends_at__gt=first)
-    blocks = KitBlock.objects.filter(kit__in=kits, starts_at__lt=last, ends_at__gt=first)
-    entries = [
-        *(Entry("visit", v) for v in kit_visits),
-        *(Entry("offer", o) for o in kit_offers),
-        *(Entry("block", b) for b in blocks),
-    ]
+    weeks = _weeks(now)
     return {
         "page_obj": page_obj,
         "offers": offers,
         "visits": visits,
-        "calendar": kit_calendar(kits, entries, weeks),
+        "calendar": kit_calendar(kits, _calendar_entries(kits, pending, weeks), weeks),
         "runs": list(
             selectors.runs_for_coordinator(roles).filter(municipality=municipality)[:RUNS_SHOWN]
         ),
     }
+
+
+def _calendar_entries(kits: list[Kit], pending, weeks: list[dt.date]) -> list[Entry]:
+    """The kits' visits, pending offers (whatever page the offer list is on) and blocks that
+    overlap the calendar's weeks."""
+    first, last = _midnight(weeks[0]), _midnight(weeks[-1] + dt.timedelta(weeks=1))
+    in_weeks = {"kit__in": kits, "starts_at__lt": last, "ends_at__gt": first}
+    line = ("kit_id", "starts_at", "ends_at", "request__school__name", "hero__display_name")
+    visits = Visit.objects.filter(status=Visit.Status.CONFIRMED, **in_weeks).values_list(*line)
+    offers = pending.filter(**in_weeks).values_list(*line)
+    blocks = KitBlock.objects.filter(**in_weeks).values_list(*line[:3], "reason")
+    return [
+        *(
+            Entry("visit", kit, start, end, f"{school} ({hero})")
+            for kit, start, end, school, hero in visits
+        ),
+        *(
+            Entry("offer", kit, start, end, f"{school} ({hero})")
+            for kit, start, end, school, hero in offers
+        ),
+        *(Entry("block", kit, start, end, reason) for kit, start, end, reason in blocks),
+    ]
 
 
 @coordinator_required

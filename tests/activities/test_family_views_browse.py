@@ -4,6 +4,8 @@ cards, paging, Dutch by default, and the queries."""
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
@@ -150,3 +152,68 @@ def test_browse_query_count_does_not_grow_with_activities(client, parent, school
     _browse_catalogue(school, 6)
     large = count_queries(lambda: client.get(url, {"places_left": "on"}))
     assert small == large
+
+
+# The family's municipality first (issue 14: a nation's 20,000 activities are not one list)
+
+
+@pytest.fixture
+def two_towns(school, other_school):
+    return {
+        "home": factories.ActivityFactory(school=school, title="Thuis"),
+        "away": factories.ActivityFactory(school=other_school, title="Elders"),
+    }
+
+
+def test_browse_starts_in_the_municipality_of_my_childs_school(
+    client, parent, school, other_school, two_towns
+):
+    factories.ChildFactory(guardian=parent, school=school)
+    login(client, parent)
+    url = reverse("activities:browse")
+
+    first = client.get(url)
+    assert shown(first, two_towns) == {"home"}
+    assert "Activities in Zaanstad" in first.text
+    # The school filter offers the home municipality's schools only.
+    assert other_school.name not in first.text
+    everywhere = client.get(url, {"where": "all"})
+    assert shown(everywhere, two_towns) == {"home", "away"}
+    assert other_school.name in everywhere.text
+
+
+def test_browse_keeps_to_the_home_municipality_when_a_filter_is_bad(
+    client, parent, school, two_towns
+):
+    factories.ChildFactory(guardian=parent, school=school)
+    response = login(client, parent).get(reverse("activities:browse"), {"weekday": "x"})
+    assert shown(response, two_towns) == {"home"}
+
+
+def test_browse_spans_every_municipality_of_the_familys_children(
+    client, parent, school, other_school, two_towns
+):
+    factories.ChildFactory(guardian=parent, school=school)
+    factories.ChildFactory(guardian=parent, school=other_school)
+    response = login(client, parent).get(reverse("activities:browse"))
+    assert shown(response, two_towns) == {"home", "away"}
+    assert "Activities in Amsterdam, Zaanstad" in response.text
+
+
+def test_browse_shows_every_municipality_to_a_parent_without_children(client, parent, two_towns):
+    response = login(client, parent).get(reverse("activities:browse"))
+    assert shown(response, two_towns) == {"home", "away"}
+    assert 'name="where"' not in response.text
+
+
+def test_browse_counts_for_the_pager_without_the_waiting_list_counts(
+    client, parent, school, two_towns
+):
+    factories.ChildFactory(guardian=parent, school=school)
+    login(client, parent)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("activities:browse"))
+    assert response.context["page_obj"].paginator.count == 1
+    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(*)" in q["sql"]]
+    assert len(counts) == 1
+    assert "activities_enrolment" not in counts[0]

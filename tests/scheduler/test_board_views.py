@@ -7,6 +7,8 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from scheduler import services
 from scheduler.models import Kit, KitBlock, MatchingRun, Offer, SessionRequest
@@ -57,7 +59,7 @@ def test_board_shows_offers_visits_the_kit_calendar_and_runs(
     client, coordinator, municipality, vo_school, group, vo_staff, hero, kit
 ):
     vr = make_request(vo_school, group, vo_staff, kind="vr")
-    factories.VisitFactory(request=vr, hero=hero, kit=kit)
+    visit = factories.VisitFactory(request=vr, hero=hero, kit=kit)
     second = factories.GroupFactory(school=vo_school, name="Klas 2C", pupils=20)
     pending = make_request(vo_school, second, vo_staff)
     samira = make_hero(municipality, name="Samira")
@@ -68,7 +70,7 @@ def test_board_shows_offers_visits_the_kit_calendar_and_runs(
         manual_by=coordinator,
         rule_warnings=["outside the hero's availability"],
     )
-    factories.KitBlockFactory(
+    block = factories.KitBlockFactory(
         kit=kit, starts_at=at(WEDNESDAY, 9), ends_at=at(WEDNESDAY, 17), reason="Lenzen vervangen"
     )
     factories.MatchingRunFactory(
@@ -81,6 +83,12 @@ def test_board_shows_offers_visits_the_kit_calendar_and_runs(
     assert "outside the hero&#x27;s availability" in html
     assert "Dennis" in html and "Kit Noord" in html
     assert "Week 46" in html and "Lenzen vervangen" in html
+    # The calendar's lines, written by the view (CalendarClock), as the date filter wrote them.
+    dash = "\N{EN DASH}"
+    block_time = f"{_day_time(block.starts_at)} {dash} {_day_time(block.ends_at)}"
+    assert f"{block_time}: Lenzen vervangen" in html
+    visit_time = f"{_day_time(visit.starts_at)}{dash}{localtime(visit.ends_at):%H:%M}"
+    assert f"{visit_time}: {vo_school.name} (Dennis)" in html
     assert "1.2 s" in html or "1.3 s" in html
     assert "Finished" in html
 
@@ -570,3 +578,7 @@ def test_the_board_pages_its_offers_and_visits_apart_from_the_open_requests(
     assert len(second.context["offers"]) == len(second.context["visits"]) == 1
     assert "?offers=2" in first.text and "?visits=2" in first.text
     assert second.context["page_obj"].number == 1  # the open requests stay on their page
+
+
+def _day_time(moment) -> str:
+    return date_format(localtime(moment), "D j M H:i")
