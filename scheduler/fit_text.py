@@ -11,8 +11,11 @@ from .models import SessionRequest
 USUAL_LANGUAGE = SessionRequest._meta.get_field("language").default
 
 
-def why_for_school(fit: list[str], session_request: SessionRequest) -> list[str]:
-    """'talks about Money and debts', 'speaks Turkish', ... about the hero."""
+def why_for_school(
+    fit: list[str], session_request: SessionRequest, *, yours: bool = True
+) -> list[str]:
+    """'talks about Money and debts', 'speaks Turkish', ... about the hero, to the school
+    (`yours`) or to the coordinator."""
     return _say(
         fit,
         session_request,
@@ -20,7 +23,9 @@ def why_for_school(fit: list[str], session_request: SessionRequest) -> list[str]
             rules.TOPIC: _("talks about %(topic)s"),
             rules.LANGUAGE: _("speaks %(language)s"),
             rules.PLACE: _("knows the school's neighbourhood"),
-            rules.BEFORE: _("visited your school before"),
+            rules.BEFORE: _("visited your school before")
+            if yours
+            else _("visited the school before"),
         },
     )
 

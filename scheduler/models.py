@@ -216,6 +216,9 @@ class MatchingRun(models.Model):
     requests_open = models.PositiveIntegerField(default=0)
     offers_made = models.PositiveIntegerField(default=0)
     unmatched = models.PositiveIntegerField(default=0)
+    # Of the offers made for a request that asked a topic, how many heroes have it.
+    offers_asking_topic = models.PositiveIntegerField(default=0)
+    offers_with_topic = models.PositiveIntegerField(default=0)
     upper_bound = models.PositiveIntegerField(null=True, blank=True)
     solve_s = models.FloatField(null=True, blank=True)
     engine_status = models.CharField(max_length=20, blank=True)

@@ -29,7 +29,7 @@ from heroes.models import Hero
 from .. import adapter, errors, queue
 from ..matching import solver
 from ..matching.model import Assignment
-from ..matching.rules import fit_parts, validate
+from ..matching.rules import TOPIC, fit_parts, validate
 from ..models import Kit, MatchingRun, Offer, SessionRequest, Visit
 from .kits import kit_fits
 from .messages import tell_heroes_offered
@@ -96,6 +96,7 @@ def _execute(run: MatchingRun, now: dt.datetime) -> None:
                 pk__in=[pk for pk, r in reasons.items() if r == reason],
                 status=SessionRequest.Status.OPEN,
             ).update(unmatched_reason=reason)
+    asking, with_topic = _topic_fit(run)
     # Only while still running: a run declared stale meanwhile stays failed.
     MatchingRun.objects.filter(pk=run.pk, status=MatchingRun.Status.RUNNING).update(
         status=MatchingRun.Status.DONE,
@@ -104,9 +105,21 @@ def _execute(run: MatchingRun, now: dt.datetime) -> None:
         finished_at=timezone.now(),
         offers_made=made,
         unmatched=open_count - made,
+        offers_asking_topic=asking,
+        offers_with_topic=with_topic,
         upper_bound=(result.upper_bound if result and result.upper_bound is not None else None),
         engine_status=result.status if result else "EMPTY",
     )
+
+
+def _topic_fit(run: MatchingRun) -> tuple[int, int]:
+    """The run's offers for requests that asked a topic, and how many of those heroes have it
+    (the board's fit figure)."""
+    asked = Offer.objects.filter(run=run, request__topic__isnull=False).values_list(
+        "fit", flat=True
+    )
+    fits = list(asked)
+    return len(fits), sum(1 for fit in fits if TOPIC in fit)
 
 
 def write_offers(loaded: adapter.Loaded, assignments: list[Assignment], *, run, now) -> int:

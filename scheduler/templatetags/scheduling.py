@@ -27,3 +27,14 @@ def why_this_hero(fit: list[str], session_request) -> str:
     if not fit or not session_request:
         return ""
     return "; ".join(why_for_school(fit, session_request))
+
+
+@register.filter
+def why_chosen(item) -> str:
+    """Why matching chose the hero of an offer or of a visit (its offer's), said to the
+    coordinator; empty when nothing stood out. A visit's request is its own, not its offer's
+    (one query less a row)."""
+    offer = getattr(item, "offer", item)
+    if not getattr(offer, "fit", None):
+        return ""
+    return "; ".join(why_for_school(offer.fit, item.request, yours=False))

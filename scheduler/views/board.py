@@ -52,8 +52,8 @@ STEPS = {
 # joins (who asked, the kit's home) cost planning time and a model per row for nothing.
 SHOWN = {
     "request": ("school", "group", "topic"),
-    "offer": ("request__school", "request__group", "hero", "kit"),
-    "visit": ("request__school", "request__group", "hero", "kit"),
+    "offer": ("request__school", "request__group", "request__topic", "hero", "kit"),
+    "visit": ("request__school", "request__group", "request__topic", "hero", "kit", "offer"),
 }
 
 

@@ -142,3 +142,25 @@ def test_the_hero_reads_why_on_the_offer_page(
         text = client.get(url).text
         assert "Why you" in text
         assert "the class asked about Geld en schulden, which you talk about" in text
+
+
+def test_the_coordinator_reads_why_and_the_runs_fit_on_the_board(
+    client, municipality, vo_school, vo_staff, money, dennis, coordinator
+):
+    asked = make_request(vo_school, user=vo_staff, topic=money, language="tr", hours=(13, 15))
+    make_request(vo_school, hours=(9, 12))  # any topic: not counted in the run's topic figure
+    run_matching(municipality)
+    run = MatchingRun.objects.get()
+    assert (run.offers_made, run.offers_asking_topic, run.offers_with_topic) == (2, 1, 1)
+
+    coordinator.language = "en"
+    coordinator.save()
+    text = login(client, coordinator).get(reverse("scheduler:board")).text
+    why = "talks about Geld en schulden; speaks Turkish; visited the school before"
+    assert why in text
+    assert "1 of 1" in text
+    services.offer_accept(offer=Offer.objects.get(request=asked), now=NOW)
+    text = client.get(reverse("scheduler:board")).text
+    assert why in text  # now in the confirmed visits
+    detail = client.get(reverse("scheduler:run-detail", args=[run.pk])).text
+    assert "1 of 1 offer for a request with a topic went to a hero who talks about it" in detail
