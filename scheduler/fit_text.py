@@ -7,6 +7,9 @@ from django.utils.translation import gettext as _
 from .matching import rules
 from .models import SessionRequest
 
+# The codes, for the API's schema.
+FIT_CODES = (rules.TOPIC, rules.LANGUAGE, rules.PLACE, rules.BEFORE)
+
 # Every hero speaks the programme's language: saying so tells the reader nothing.
 USUAL_LANGUAGE = SessionRequest._meta.get_field("language").default
 

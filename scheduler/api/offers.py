@@ -22,6 +22,7 @@ from heroes.api import TopicRefSerializer, my_hero
 from schools.api import SchoolRefSerializer
 
 from .. import selectors, services
+from ..fit_text import FIT_CODES, why_for_hero
 from ..forms.hero import REASON_MAX
 from ..models import Kit, Offer, SessionRequest, Visit
 from ..reasons_text import rule_text
@@ -107,6 +108,16 @@ class OfferSerializer(SessionFieldsMixin, serializers.ModelSerializer):
             "words. Empty otherwise."
         )
     )
+    fit = serializers.ListField(
+        child=serializers.ChoiceField(choices=FIT_CODES),
+        read_only=True,
+        help_text=_("Why matching chose you, as codes: topic, language, place, before."),
+    )
+    why = serializers.SerializerMethodField(
+        help_text=_(
+            "Why matching chose you, in words in your language; empty if nothing stood out."
+        )
+    )
 
     class Meta:
         model = Offer
@@ -130,12 +141,18 @@ class OfferSerializer(SessionFieldsMixin, serializers.ModelSerializer):
             "decline_reason",
             "decline_code",
             "broken_rules",
+            "fit",
+            "why",
         ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_broken_rules(self, offer: Offer) -> list[str]:
         return [rule_text(note) for note in offer.rule_warnings]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_why(self, offer: Offer) -> list[str]:
+        return why_for_hero(offer.fit, offer.request)
 
 
 class VisitSerializer(SessionFieldsMixin, serializers.ModelSerializer):

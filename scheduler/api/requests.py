@@ -36,6 +36,7 @@ from schools.api import SchoolRefSerializer
 from schools.models import Group, School, current_school_year
 
 from .. import selectors, services
+from ..fit_text import FIT_CODES, why_for_school
 from ..models import DURATION_CHOICES, Offer, RequestWindow, SessionRequest, Visit
 from ..reasons_text import decline_note, reason_text
 
@@ -74,9 +75,23 @@ class RequestVisitSerializer(serializers.ModelSerializer):
         help_text=_("The VR kit's name; empty for a Local Hero visit."),
     )
 
+    fit = serializers.ListField(
+        source="offer.fit",
+        child=serializers.ChoiceField(choices=FIT_CODES),
+        read_only=True,
+        help_text=_("Why matching chose this hero, as codes: topic, language, place, before."),
+    )
+    why = serializers.SerializerMethodField(
+        help_text=_("Why matching chose this hero, in words; empty if nothing stood out.")
+    )
+
     class Meta:
         model = Visit
-        fields = ["id", "hero", "starts_at", "ends_at", "kit"]
+        fields = ["id", "hero", "starts_at", "ends_at", "kit", "fit", "why"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_why(self, visit: Visit) -> list[str]:
+        return why_for_school(visit.offer.fit, visit.request)
 
 
 class RequestDeclineSerializer(serializers.ModelSerializer):

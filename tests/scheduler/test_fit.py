@@ -14,7 +14,7 @@ from scheduler.models import MatchingRun, Offer
 from scheduler.services import runs
 from tests import factories
 from tests.clock import NOW, TUESDAY, at
-from tests.helpers import login
+from tests.helpers import API, api_get, login
 from tests.scheduler.conftest import make_hero, make_request
 
 
@@ -164,3 +164,31 @@ def test_the_coordinator_reads_why_and_the_runs_fit_on_the_board(
     assert why in text  # now in the confirmed visits
     detail = client.get(reverse("scheduler:run-detail", args=[run.pk])).text
     assert "1 of 1 offer for a request with a topic went to a hero who talks about it" in detail
+
+
+def test_the_api_says_why_to_the_hero_and_to_the_school(
+    client, municipality, vo_school, vo_staff, money, dennis
+):
+    asked = make_request(vo_school, user=vo_staff, topic=money, language="tr", hours=(13, 15))
+    run_matching(municipality)
+    offer = Offer.objects.get(request=asked)
+    dennis.user.language = "en"
+    dennis.user.save()
+    mine = api_get(login(client, dennis.user), f"{API}/offers/{offer.pk}/").json()
+    assert mine["fit"] == ["topic", "language", "before"]
+    assert mine["why"] == [
+        "the class asked about Geld en schulden, which you talk about",
+        "you speak Turkish, the language of the visit",
+        "you visited this school before",
+    ]
+
+    services.offer_accept(offer=offer, now=NOW)
+    vo_staff.language = "en"
+    vo_staff.save()
+    client.logout()
+    theirs = api_get(login(client, vo_staff), f"{API}/session-requests/{asked.pk}/").json()
+    assert theirs["visit"]["why"] == [
+        "talks about Geld en schulden",
+        "speaks Turkish",
+        "visited your school before",
+    ]
