@@ -158,7 +158,7 @@ def test_the_coordinator_reads_why_and_the_runs_fit_on_the_board(
     text = login(client, coordinator).get(reverse("scheduler:board")).text
     why = "talks about Geld en schulden; speaks Turkish; visited the school before"
     assert why in text
-    assert "1 of 1" in text
+    assert "topic as asked: 1 of 1" in text
     services.offer_accept(offer=Offer.objects.get(request=asked), now=NOW)
     text = client.get(reverse("scheduler:board")).text
     assert why in text  # now in the confirmed visits
