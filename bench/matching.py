@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import resource
 import sys
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 
 from core.time import local_datetime
-from scheduler.matching import bound, greedy, instance, reasons, solver
+from scheduler.matching import bound, greedy, instance, quality, reasons, solver
 from scheduler.matching.model import HERO, VR, Hero, Instance, Kit, Request
 from scheduler.matching.rules import validate
 
@@ -30,6 +31,7 @@ from scheduler.matching.rules import validate
 FIRST_DAY = dt.date(2027, 3, 1)
 TOPICS = ["sport", "muziek", "techniek", "zorg", "ondernemen", "kunst", "politie", "media"]
 LANGUAGES = [("nl", 0.82), ("en", 0.1), ("tr", 0.04), ("ar", 0.04)]
+SPREAD_MIN_REQUESTS = 10  # schools with fewer requests are left out of the spread
 NEIGHBOURHOODS = ["Poelenburg", "Peldersveld", "Saendelft", "Kogerveld", "Rosmolenwijk",
                   "Westerkoog", "Oude Haven", "Krommenie"]  # fmt: skip
 
@@ -157,6 +159,7 @@ def main(argv: list[str] | None = None) -> dict:
     greedy_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     ub = bound.upper_bound(inst)
+    fit_ub = bound.fit_bound(inst)
     bound_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     result = solver.solve(inst, solver.Params(time_limit_s=a.time_limit, seed=a.seed))
@@ -173,6 +176,16 @@ def main(argv: list[str] | None = None) -> dict:
         f"solver: {served} served in {solve_s:.2f} s ({result.status}), {len(errors)} rule errors"
     )
     print(f"upper bound (max-flow): {ub} in {bound_s:.2f} s; solver at {served / max(ub, 1):.2%}")
+    matched = quality.topic_matched(inst, result.assignments)
+    spread = quality.school_spread(inst, result.assignments, SPREAD_MIN_REQUESTS)
+    print(
+        f"topic fit: {matched} of {served} visits ({matched / max(served, 1):.1%}); fit bound "
+        f"{fit_ub}, reached {matched / max(fit_ub, 1):.2%}"
+    )
+    print(
+        f"unserved per school (schools with >= {SPREAD_MIN_REQUESTS} requests): "
+        f"max share {spread['max']:.1%}, std {spread['std']:.1%}"
+    )
     counts: dict[str, int] = {}
     for u in why:
         counts[u.reason] = counts.get(u.reason, 0) + 1
@@ -198,6 +211,12 @@ def main(argv: list[str] | None = None) -> dict:
         "strong_greedy_served": result.stats.get("hint_served"),
         "upper_bound": ub,
         "ratio_to_bound": round(served / max(ub, 1), 4),
+        "topic_matched": matched,
+        "topic_fit": round(matched / max(served, 1), 4),
+        "fit_bound": fit_ub,
+        "fit_ratio": round(matched / max(fit_ub, 1), 4),
+        "unserved_school_max": spread["max"],
+        "unserved_school_std": spread["std"],
         "solve_s": round(solve_s, 2),
         "greedy_s": round(greedy_s, 2),
         "bound_s": round(bound_s, 2),
@@ -209,6 +228,7 @@ def main(argv: list[str] | None = None) -> dict:
         "wall_stop": result.stats.get("wall_stop"),
         "variables": result.stats.get("variables"),
         "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        "load_avg": round(os.getloadavg()[0], 2),
     }
     print(json.dumps(out))
     return out
