@@ -27,7 +27,7 @@ from . import greedy, polish
 from .bound import flow_plan
 from .model import VR, Instance, Result
 from .reasons import explain
-from .rules import FIT_MAX, Compiled, fit, urgency_order
+from .rules import FIT_MAX, Compiled, fit, urgency_key, urgency_order
 
 # The objective's levels, each outweighing what one visit can change below it (the order is
 # in docs/matching.md): served, urgency, fit, fairness across schools, balance.
@@ -87,7 +87,15 @@ class Weights:
         self.c = c
         order = urgency_order(c)
         n = max(1, len(order))
-        self.age = {ri: AGE_STEPS - 1 - (AGE_STEPS * k) // n for k, ri in enumerate(order)}
+        # Equally urgent requests (same priority, age and first window) weigh the same, so
+        # that fit and fairness, not the id, decide between them.
+        self.age: dict[int, int] = {}
+        last = None
+        for k, ri in enumerate(order):
+            key = urgency_key(c, ri)[:-1]
+            if key != last:
+                step, last = AGE_STEPS - 1 - (AGE_STEPS * k) // n, key
+            self.age[ri] = step
         self.target = -(-n_open // max(1, len(c.heroes)))
         self._fit: dict[tuple[int, int], int] = {}
         todo = greedy.open_requests(c) if todo is None else todo
