@@ -88,6 +88,7 @@ def test_local_search_never_lowers_the_objective_and_keeps_the_rules():
     assert w.objective(sol) > w.objective(start)
     assignments = [c.assignment(ri, *choice) for ri, choice in sol.items()]
     assert validate(inst, assignments) == []
+    assert polish.polish(c, w, cands, start, 10**6) == (sol, checks, moves)  # deterministic
 
 
 def test_a_required_topic_stays_honoured_while_fit_is_optimised():
