@@ -1,15 +1,20 @@
-"""The CP-SAT matcher: pruned candidates, a strong greedy hint, then neighbourhood search.
+"""The CP-SAT matcher: pruned candidates, a strong greedy hint, then local and neighbourhood
+search. The objective, in order: served, urgency, fit, fairness across schools, balance.
 
 Steps (see docs/matching.md for why each is there):
 1. Candidates: every hero and 15-minute start at which a request could be served alone.
-2. Hint: the strong greedy (greedy.strong), which respects the model's envelope encoding.
-3. Full model on the best K heroes per request (always keeping the hint's hero).
-4. LNS: re-solve a group of competing heroes, all their candidates unpruned, everything
-   else fixed, starting from the current solution; keep it when the objective is no worse.
-5. Unmatched requests get a reason (reasons.explain).
+2. Hint: the strong greedy (greedy.strong), which respects the model's envelope encoding,
+   once following the least-cost maximum-flow plan (serving the most, fitting best).
+3. Local search (polish.py) from the best hint and from the plan's; the better goes on.
+4. Full model on the best K heroes per request (always keeping the hint's hero).
+5. LNS on unserved requests: re-solve a group of competing heroes, all their candidates
+   unpruned, everything else fixed, starting from the current solution; keep it when the
+   objective is no worse. Then local search, LNS on any seed, local search.
+6. Unmatched requests get a reason (reasons.explain).
 
 Deterministic: every CP-SAT call is limited by deterministic time (a work count, not the
-clock), runs with a fixed seed and `interleave_search`, and Python iterates in sorted order.
+clock), runs with a fixed seed and `interleave_search`, the local search is charged by the
+placements it checked, and Python iterates in sorted order.
 A wall-clock safety stop exists; when it fires, `stats["wall_stop"]` says so (and then a
 second run may differ).
 """
