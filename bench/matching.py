@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import resource
 import sys
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 
 from core.time import local_datetime
-from scheduler.matching import bound, greedy, instance, reasons, solver
+from scheduler.matching import bound, greedy, instance, quality, reasons, solver
 from scheduler.matching.model import HERO, VR, Hero, Instance, Kit, Request
 from scheduler.matching.rules import validate
 
@@ -30,6 +31,7 @@ from scheduler.matching.rules import validate
 FIRST_DAY = dt.date(2027, 3, 1)
 TOPICS = ["sport", "muziek", "techniek", "zorg", "ondernemen", "kunst", "politie", "media"]
 LANGUAGES = [("nl", 0.82), ("en", 0.1), ("tr", 0.04), ("ar", 0.04)]
+SPREAD_MIN_REQUESTS = 10  # schools with fewer requests are left out of the spread
 NEIGHBOURHOODS = ["Poelenburg", "Peldersveld", "Saendelft", "Kogerveld", "Rosmolenwijk",
                   "Westerkoog", "Oude Haven", "Krommenie"]  # fmt: skip
 
@@ -144,10 +146,17 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--time-limit", type=float, default=30.0)
     p.add_argument("--dump", type=Path)
+    p.add_argument(
+        "--spread-min",
+        type=int,
+        default=SPREAD_MIN_REQUESTS,
+        help="schools with fewer requests are left out of the unserved spread",
+    )
     p.add_argument("--tiny", action="store_true", help="a few dozen requests, for CI")
     a = p.parse_args(argv)
     if a.tiny:
         a.requests, a.heroes, a.kits, a.weeks, a.time_limit = 40, 12, 2, 1, 3.0
+        a.spread_min = 2
 
     inst = generate(a.requests, a.heroes, a.kits, a.weeks, a.seed)
     print(f"instance: {a.requests} requests, {a.heroes} heroes, {a.kits} kits, {a.weeks} weeks")
@@ -157,6 +166,7 @@ def main(argv: list[str] | None = None) -> dict:
     greedy_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     ub = bound.upper_bound(inst)
+    fit_ub = bound.fit_bound(inst)
     bound_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     result = solver.solve(inst, solver.Params(time_limit_s=a.time_limit, seed=a.seed))
@@ -173,6 +183,16 @@ def main(argv: list[str] | None = None) -> dict:
         f"solver: {served} served in {solve_s:.2f} s ({result.status}), {len(errors)} rule errors"
     )
     print(f"upper bound (max-flow): {ub} in {bound_s:.2f} s; solver at {served / max(ub, 1):.2%}")
+    matched = quality.topic_matched(inst, result.assignments)
+    spread = quality.school_spread(inst, result.assignments, a.spread_min)
+    print(
+        f"topic fit: {matched} of {served} visits ({matched / max(served, 1):.1%}); fit bound "
+        f"{fit_ub}, reached {matched / max(fit_ub, 1):.2%}"
+    )
+    print(
+        f"unserved per school ({spread['schools']} schools with >= {a.spread_min} requests): "
+        f"max share {spread['max']:.1%}, std {spread['std']:.1%}"
+    )
     counts: dict[str, int] = {}
     for u in why:
         counts[u.reason] = counts.get(u.reason, 0) + 1
@@ -198,6 +218,13 @@ def main(argv: list[str] | None = None) -> dict:
         "strong_greedy_served": result.stats.get("hint_served"),
         "upper_bound": ub,
         "ratio_to_bound": round(served / max(ub, 1), 4),
+        "topic_matched": matched,
+        "topic_fit": round(matched / max(served, 1), 4),
+        "fit_bound": fit_ub,
+        "fit_ratio": round(matched / max(fit_ub, 1), 4),
+        "spread_schools": spread["schools"],
+        "unserved_school_max": spread["max"],
+        "unserved_school_std": spread["std"],
         "solve_s": round(solve_s, 2),
         "greedy_s": round(greedy_s, 2),
         "bound_s": round(bound_s, 2),
@@ -209,6 +236,7 @@ def main(argv: list[str] | None = None) -> dict:
         "wall_stop": result.stats.get("wall_stop"),
         "variables": result.stats.get("variables"),
         "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        "load_avg": round(os.getloadavg()[0], 2),
     }
     print(json.dumps(out))
     return out

@@ -11,9 +11,9 @@ heroes, kits and open requests drawn as bench.matching draws them (`--weeks` sch
 the first Monday a week ahead). Before any run it loads each municipality as a run does
 (scheduler.adapter.load) and computes two bounds on the real problem:
 - served: the max-flow bound of scheduler.matching.bound (docs/matching.md);
-- fit: the same bound with the topic required, i.e. the most requests any solution can serve
-  with a hero who has the topic and speaks the language. Among solutions serving `served`,
-  at most min(fit bound, served) visits fit.
+- fit: `bound.fit_bound`, the same bound with the topic required, i.e. the most requests any
+  solution can serve with a hero who has the topic and speaks the language. Among solutions
+  serving `served`, at most min(fit bound, served) visits fit.
 
 Then for each worker count in `--workers` it copies the seeded database (so every
 configuration starts from the same rows and run numbers, hence the same answers), starts that
@@ -40,7 +40,6 @@ import sys
 import tempfile
 import time
 from contextlib import ExitStack
-from dataclasses import replace
 from pathlib import Path
 
 from bench.enrolment_rush import _admin, database_urls, drop_database, recreate_database
@@ -357,7 +356,7 @@ def bounds(municipalities: list[dict], now: dt.datetime) -> dict[int, dict]:
         inst = adapter.load(m["id"], now).instance
         started = time.perf_counter()
         served = bound.upper_bound(inst)
-        fit = bound.upper_bound(replace(inst, topic_required=True))
+        fit = bound.fit_bound(inst)
         out[m["id"]] = {
             "instance": inst,
             "bound": served,

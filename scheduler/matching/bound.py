@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import replace
 
-from ortools.graph.python import max_flow
+from ortools.graph.python import max_flow, min_cost_flow
 from ortools.sat.python import cp_model
 
 from .model import VR, Instance
@@ -28,8 +29,11 @@ from .rules import Compiled, to_min
 
 
 class _Net:
-    def __init__(self):
-        self.flow = max_flow.SimpleMaxFlow()
+    """A flow network on named nodes; with `costs`, a maximum flow of minimum cost."""
+
+    def __init__(self, *, costs: bool = False):
+        self.costs = costs
+        self.flow = min_cost_flow.SimpleMinCostFlow() if costs else max_flow.SimpleMaxFlow()
         self.ids: dict[object, int] = {"source": 0, "sink": 1}
 
     def node(self, key) -> int:
@@ -37,13 +41,25 @@ class _Net:
             self.ids[key] = len(self.ids)
         return self.ids[key]
 
-    def arc(self, a, b, cap: int) -> None:
-        if cap > 0:
+    def arc(self, a, b, cap: int, cost: int = 0) -> None:
+        if cap <= 0:
+            return
+        if self.costs:
+            self.flow.add_arc_with_capacity_and_unit_cost(self.node(a), self.node(b), cap, cost)
+        else:
             self.flow.add_arc_with_capacity(self.node(a), self.node(b), cap)
 
     def solve(self) -> int:
         if len(self.ids) <= 2:
             return 0
+        if self.costs:
+            total = self.flow.num_nodes()
+            self.flow.set_node_supply(0, total)
+            self.flow.set_node_supply(1, -total)
+            status = self.flow.solve_max_flow_with_min_cost()
+            if status != self.flow.OPTIMAL:
+                raise RuntimeError(f"min-cost flow failed: {status}")
+            return self.flow.maximum_flow()
         status = self.flow.solve(0, 1)
         if status != self.flow.OPTIMAL:
             raise RuntimeError(f"max-flow failed: {status}")
@@ -65,11 +81,29 @@ def upper_bound(
     return fixed_served + min(f_all, f_local + f_kits)
 
 
-def flow_plan(c: Compiled, cands) -> dict[int, tuple[int, object]]:
-    """A maximum flow read back as a plan: request index -> (hero index, day)."""
-    net = _Net()
+def fit_bound(inst: Instance, *, kit_det: float = 30.0) -> int:
+    """The most visits with a hero who has the requested topic that any valid solution can
+    make: the served bound of the same instance with every topic required (a visit whose
+    hero has the topic is valid there too), fixed visits counted only when their hero has
+    the topic. A solution serving s requests has at most min(fit_bound, s) such visits."""
+    topical = replace(inst, topic_required=True)
+    requests = {r.id: r for r in inst.requests}
+    heroes = {h.id: h for h in inst.heroes}
+    off_topic = {
+        a.request
+        for a in inst.fixed
+        if a.request in requests
+        and (a.hero not in heroes or requests[a.request].topic not in heroes[a.hero].topics)
+    }
+    return upper_bound(topical, kit_det=kit_det) - len(off_topic)
+
+
+def flow_plan(c: Compiled, cands, cost=None) -> dict[int, tuple[int, object]]:
+    """A maximum flow read back as a plan: request index -> (hero index, day). With `cost`
+    ((request, hero) -> a non-negative integer) the plan is a maximum flow of least cost."""
+    net = _Net(costs=cost is not None)
     todo = [ri for ri in sorted(cands) if cands[ri]]
-    _hero_flow(c, todo, cands, net)
+    _hero_flow(c, todo, cands, net, cost)
     flow, names = net.flow, {v: k for k, v in net.ids.items()}
     plan = {}
     for arc in range(flow.num_arcs()):
@@ -80,7 +114,7 @@ def flow_plan(c: Compiled, cands) -> dict[int, tuple[int, object]]:
     return plan
 
 
-def _hero_flow(c: Compiled, todo: list[int], cands, net: _Net | None = None) -> int:
+def _hero_flow(c: Compiled, todo: list[int], cands, net: _Net | None = None, cost=None) -> int:
     net = net or _Net()
     shortest: dict[tuple[int, object], int] = {}
     schools: dict[tuple[int, object], dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -89,7 +123,7 @@ def _hero_flow(c: Compiled, todo: list[int], cands, net: _Net | None = None) -> 
         net.arc("source", ("r", ri), 1)
         days = {(hi, c.date(s)) for hi, starts in cands[ri].items() for s in starts}
         for key in sorted(days):
-            net.arc(("r", ri), ("hd", key), 1)
+            net.arc(("r", ri), ("hd", key), 1, cost(ri, key[0]) if cost else 0)
             shortest[key] = min(shortest.get(key, r.duration_min), r.duration_min)
             schools[key][r.school] += 1
     months = set()

@@ -389,12 +389,13 @@ def _knows_the_place(r: Request, h: Hero) -> bool:
     )
 
 
+def urgency_key(c: Compiled, i: int) -> tuple:
+    """Most urgent first: priority, then older, then sooner; the id last, for a fixed order."""
+    r = c.requests[i]
+    first = c.windows[i][0][0] if c.windows[i] else 2**62
+    return (-r.priority, r.created_at, first, r.id)
+
+
 def urgency_order(c: Compiled) -> list[int]:
-    """Request indices, most urgent first: priority, then older, then sooner, then id."""
-
-    def key(i: int):
-        r = c.requests[i]
-        first = c.windows[i][0][0] if c.windows[i] else 2**62
-        return (-r.priority, r.created_at, first, r.id)
-
-    return sorted(range(len(c.requests)), key=key)
+    """Request indices, most urgent first (`urgency_key`)."""
+    return sorted(range(len(c.requests)), key=lambda i: urgency_key(c, i))

@@ -121,6 +121,8 @@ def test_bench_runs_in_tiny_mode(tmp_path):
     assert out["errors"] == 0 and out["greedy_errors"] == 0
     assert out["greedy_served"] <= out["upper_bound"]
     assert out["served"] <= out["upper_bound"]
+    assert out["topic_matched"] <= out["fit_bound"] <= out["upper_bound"]
+    assert 0 <= out["unserved_school_std"] <= out["unserved_school_max"] <= 1
     inst = io.instance_from_dict(io.read(tmp_path / "instance.json"))
     assignments = io.solution_from_dict(io.read(tmp_path / "solution.json"))
     assert len(assignments) == out["served"]
