@@ -79,3 +79,27 @@ def test_arabic_times_keep_their_order(page, demo_data):
         [times.group(1), times.group(2)],
     )
     assert start_left < end_left, text
+
+
+# Staff, coordinators and heroes choose their language too: their matching pages, in Arabic.
+WORK_PAGES = {
+    "staff.vo@demo.test": ["/sessions/new/", "/sessions/"],
+    "coordinator@demo.test": ["/sessions/board/"],
+    "hero@demo.test": ["/sessions/offers/"],
+}
+
+
+@pytest.mark.parametrize("email", WORK_PAGES)
+def test_the_matching_pages_read_well_in_arabic(page, demo_data, email):
+    log_in(page, email, DEMO_PASSWORD)
+    page.get_by_role("button", name="العربية").click()
+    page.wait_for_load_state()
+    for path in WORK_PAGES[email]:
+        page.goto(path)
+        _assert_in(page, "ar", "rtl")
+    if email == "staff.vo@demo.test":
+        page.goto("/sessions/")
+        detail = _first_link(page, r"/sessions/\d+/")
+        assert detail, "the demo school has requests"
+        page.goto(detail)
+        _assert_in(page, "ar", "rtl")
