@@ -1,6 +1,7 @@
 """Why a hero fits a visit, in words: for the hero in the offer, for the school in the
-confirmation and on its request's page. The codes are kept on the offer when it is made
-(`Offer.fit`, from scheduler.matching.rules.fit_parts), so the words say what matching saw."""
+confirmation and on its request's page, for the coordinator on the board. The codes are kept
+on the offer when it is made (`Offer.fit`, from scheduler.matching.rules.fit_parts), so the
+words say what matching saw."""
 
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ def why_for_school(
 ) -> list[str]:
     """'talks about Money and debts', 'speaks Turkish', ... about the hero, to the school
     (`yours`) or to the coordinator."""
+    before = _("visited your school before") if yours else _("visited the school before")
     return _say(
         fit,
         session_request,
@@ -26,9 +28,7 @@ def why_for_school(
             rules.TOPIC: _("talks about %(topic)s"),
             rules.LANGUAGE: _("speaks %(language)s"),
             rules.PLACE: _("knows the school's neighbourhood"),
-            rules.BEFORE: _("visited your school before")
-            if yours
-            else _("visited the school before"),
+            rules.BEFORE: before,
         },
     )
 
