@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, When
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from core.locking import lock, locking
 from core.once import create_once
+from core.prepared import Param, Prepared
 from core.time import local_date, local_datetime
 from schools.models import School
 
@@ -362,54 +364,101 @@ def enrolments_create(
 
 def _lock_for_enrolment(child_ids: list[int], activity: Activity) -> tuple[list[Child], Activity]:
     """The children and the activity, locked until the transaction ends, with what the rules
-    ask of them: each child's first clashing enrolment (`clash_id`) and whether it lives in a
-    priority neighbourhood, and whether anyone waits for the activity (`has_waiting`).
+    ask of them: each child's school level, whether it lives in a priority neighbourhood and its
+    first clashing enrolment (`clash_id`), and whether anyone waits for the activity
+    (`has_waiting`).
 
     The clashes and the waiting list are read by a statement of their own after both locks:
     PostgreSQL takes a statement's snapshot when it starts, so what another enrolment
-    committed while this one waited for a lock shows only in a later statement."""
+    committed while this one waited for a lock shows only in a later statement. All three
+    statements are prepared (core.prepared): in a rush, compiling them cost more than running
+    them."""
+    size = len(child_ids)
+    children_ids = {f"child{i}": pk for i, pk in enumerate(child_ids)}
     children, [locked] = lock(
-        _children_to_enrol(child_ids, activity),
-        Activity.objects.filter(pk=activity.pk).select_related("school__neighbourhood", "venue"),
+        _CHILDREN_TO_ENROL.bind(size, activity=activity.pk, **children_ids),
+        _ACTIVITY_TO_ENROL.bind(activity=activity.pk),
     )
-    waiting = Enrolment.objects.filter(activity=locked, status=Enrolment.Status.WAITLISTED)
-    facts = (
-        Activity.objects.filter(pk=locked.pk)
-        .annotate(
-            has_waiting=Exists(waiting),
-            **{f"clash_{child.pk}": _first_clash(child.pk, locked) for child in children},
-        )
-        .values("has_waiting", *(f"clash_{child.pk}" for child in children))
-        .get()
-    )
-    locked.has_waiting = facts["has_waiting"]
+    # Two columns per child, as asked for; the locked rows come by pk. A child already in the
+    # activity clashes with it first.
+    has_waiting, *facts = _ENROLMENT_FACTS.rows(size, activity=locked.pk, **children_ids)[0]
+    locked.has_waiting = has_waiting
+    clash_of = {
+        pk: locked.pk if enrolled else overlap
+        for pk, enrolled, overlap in zip(child_ids, facts[::2], facts[1::2], strict=True)
+    }
     for child in children:
-        child.clash_id = facts[f"clash_{child.pk}"]
+        child.clash_id = clash_of[child.pk]
     return children, locked
 
 
-def _children_to_enrol(child_ids: list[int], activity: Activity):
-    """The children with their school and whether each lives in one of the activity's
-    priority neighbourhoods (`in_priority_neighbourhood`)."""
+def _children_to_enrol(size: int):
+    """`size` children with their school's level and whether each lives in one of the
+    activity's priority neighbourhoods (`in_priority_neighbourhood`), locked."""
     priority = Activity.priority_neighbourhoods.through.objects.filter(
-        activity_id=activity.pk, neighbourhood_id=OuterRef("neighbourhood_id")
+        activity_id=Param("activity"), neighbourhood_id=OuterRef("neighbourhood_id")
     )
     return (
-        Child.objects.filter(pk__in=child_ids)
-        .select_related("school")
-        .annotate(in_priority_neighbourhood=Exists(priority))
+        Child.objects.filter(pk__in=[Param(f"child{i}") for i in range(size)])
+        .annotate(school_level=F("school__level"), in_priority_neighbourhood=Exists(priority))
+        .select_for_update(of=("self",))
+        .order_by("pk")
     )
 
 
-def _first_clash(child_pk: int, activity: Activity) -> Subquery:
-    """The activity the child is already in that clashes with this one: this one itself
-    first, else the first at an overlapping time."""
-    return Subquery(
-        Enrolment.objects.filter(child_id=child_pk, status__in=Enrolment.ACTIVE)
-        .filter(Q(activity=activity) | _overlapping(activity))
-        .order_by(Case(When(activity=activity, then=0), default=1), "activity_id")
-        .values("activity_id")[:1]
+def _activity_to_enrol(size: int):
+    """The activity, locked, with its school and neighbourhood (the municipality of the
+    family's message and of the audit entry)."""
+    return (
+        Activity.objects.filter(pk=Param("activity"))
+        .select_related("school__neighbourhood")
+        .select_for_update(of=("self",))
+        .order_by("pk")
     )
+
+
+def _enrolment_facts(size: int):
+    """Whether anyone waits for the activity, and for each of `size` children whether it is in
+    the activity already and the first activity it is in at an overlapping time."""
+    waiting = Enrolment.objects.filter(activity=OuterRef("pk"), status=Enrolment.Status.WAITLISTED)
+    clashes = {
+        f"{name}{i}": fact
+        for i in range(size)
+        for name, fact in _clash_facts(Param(f"child{i}")).items()
+    }
+    return (
+        Activity.objects.filter(pk=Param("activity"))
+        .annotate(has_waiting=Exists(waiting), **clashes)
+        .values_list("has_waiting", *clashes)
+    )
+
+
+_CHILDREN_TO_ENROL = Prepared(_children_to_enrol)
+_ACTIVITY_TO_ENROL = Prepared(_activity_to_enrol)
+_ENROLMENT_FACTS = Prepared(_enrolment_facts)
+
+# The activity of the outer query, for a subquery about the enrolments in it or overlapping it.
+_OUTER_ACTIVITY = SimpleNamespace(
+    pk=OuterRef("pk"),
+    **{
+        name: OuterRef(name)
+        for name in ("weekday", "start_time", "end_time", "first_date", "last_date")
+    },
+)
+
+
+def _clash_facts(child) -> dict[str, Exists | Subquery]:
+    """Whether the child is already in the outer query's activity (`enrolled`), and the first
+    activity it is in at an overlapping time (`overlap`)."""
+    active = Enrolment.objects.filter(child_id=child, status__in=Enrolment.ACTIVE)
+    return {
+        "enrolled": Exists(active.filter(activity=_OUTER_ACTIVITY.pk)),
+        "overlap": Subquery(
+            active.filter(_overlapping(_OUTER_ACTIVITY))
+            .order_by("activity_id")
+            .values("activity_id")[:1]
+        ),
+    }
 
 
 def _lock_activity(pk: int) -> Activity:
@@ -432,7 +481,7 @@ def _check_can_enrol(child: Child, activity: Activity) -> None:
     """The rules for a child read by `_lock_for_enrolment` (consent, grade, clashes)."""
     if not consent_versions.is_current(child.consent_version):
         raise errors.ConsentOutdated
-    if child.school.level != activity.level or not (
+    if child.school_level != activity.level or not (
         activity.grade_min <= child.grade <= activity.grade_max
     ):
         raise errors.WrongGrade
@@ -442,8 +491,9 @@ def _check_can_enrol(child: Child, activity: Activity) -> None:
         raise errors.Overlap(child, Activity.objects.get(pk=child.clash_id))
 
 
-def _overlapping(activity: Activity) -> Q:
-    """Enrolments in activities on the same weekday whose times and date ranges overlap."""
+def _overlapping(activity: Activity | SimpleNamespace) -> Q:
+    """Enrolments in activities on the same weekday whose times and date ranges overlap
+    `activity`'s (an activity, or `_OUTER_ACTIVITY` in a subquery)."""
     return Q(
         activity__weekday=activity.weekday,
         activity__start_time__lt=activity.end_time,

@@ -42,6 +42,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
+
 ROOT = Path(__file__).resolve().parent.parent
 PATHS = {
     # path: (the app's URL, the floor's URL); {activity} is filled in per request
@@ -474,6 +476,57 @@ def rush(port: int, path: str, plans: list[list[Job]], seconds: float | None):
     return answers, max(ended) - clock["t"]
 
 
+class CpuMeter:
+    """The CPU seconds the web server (its master and workers) and PostgreSQL's processes
+    spend while the block runs. A rate on a shared machine moves with its neighbours; the CPU
+    an enrolment costs hardly does, so it says more surely whether a change made it cheaper."""
+
+    def __init__(self, server: subprocess.Popen) -> None:
+        self.server = server
+        self.web = self.db = 0.0
+
+    @staticmethod
+    def _seconds(processes) -> float:
+        total = 0.0
+        for process in processes:
+            try:
+                times = process.cpu_times()
+            except psutil.Error:  # ended meanwhile
+                continue
+            total += times.user + times.system
+        return total
+
+    def _now(self) -> tuple[float, float]:
+        master = psutil.Process(self.server.pid)
+        web = self._seconds([master, *master.children(recursive=True)])
+        database = [p for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres"]
+        return web, self._seconds(database)
+
+    def __enter__(self) -> CpuMeter:
+        self._start = self._now()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        web, db = self._now()
+        self.web, self.db = web - self._start[0], db - self._start[1]
+
+
+def cpu_figures(app: CpuMeter, floor: CpuMeter, requests: int) -> dict:
+    """Milliseconds of CPU per request, of the web server and of the database, for the app and
+    the floor; `cpu_ratio` is the floor's total over the app's (1 would be as cheap as the
+    floor)."""
+    per = 1000 / max(requests, 1)
+    figures = {
+        "cpu_web_ms": app.web * per,
+        "cpu_db_ms": app.db * per,
+        "floor_cpu_web_ms": floor.web * per,
+        "floor_cpu_db_ms": floor.db * per,
+    }
+    app_total, floor_total = (app.web + app.db) * per, (floor.web + floor.db) * per
+    figures["cpu_ratio"] = floor_total / app_total if app_total else 0.0
+    return {k: round(v, 2) for k, v in figures.items()}
+
+
 def latency(answers: list[Answer]) -> dict:
     times = sorted(a.ms for a in answers)
     if len(times) < 2:
@@ -573,13 +626,16 @@ def run(args: argparse.Namespace, bench_url: str) -> dict:
             for path in paths:
                 activity_ids, plans = towns[path]
                 app_path, floor_path = PATHS[path]
-                app, app_seconds = rush(port, app_path, plans, args.seconds)
+                with CpuMeter(server) as app_cpu:
+                    app, app_seconds = rush(port, app_path, plans, args.seconds)
                 # The floor gets exactly the requests the app got, from the same clients.
                 floor_plans = [[a.job for a in per_client] for per_client in app]
-                floor, floor_seconds = rush(port, floor_path, floor_plans, None)
+                with CpuMeter(server) as floor_cpu:
+                    floor, floor_seconds = rush(port, floor_path, floor_plans, None)
                 results[path] = summarise(
                     args, flatten(app), app_seconds, flatten(floor), floor_seconds, activity_ids
                 )
+                results[path].update(cpu_figures(app_cpu, floor_cpu, len(flatten(app))))
         except BaseException:
             log.seek(0)
             sys.stderr.write(log.read()[-5000:])
@@ -633,6 +689,11 @@ def report(path: str, result: dict) -> None:
         f" errors {r['floor_errors']}, lost {r['floor_lost']}"
     )
     print(f"Ratio app/floor: {r['ratio']:.2f} (goal >= 0.5)")
+    print(
+        f"CPU per request: app {r['cpu_web_ms']:.1f} ms web + {r['cpu_db_ms']:.1f} ms database,"
+        f" floor {r['floor_cpu_web_ms']:.1f} + {r['floor_cpu_db_ms']:.1f} ms;"
+        f" floor/app {r['cpu_ratio']:.2f}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

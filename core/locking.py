@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.db.models import Model, QuerySet
 
+from .prepared import Bound
 from .refusals import Busy
 
 # Models in the order their rows are locked, when one transaction locks rows of several. Named
@@ -50,17 +51,20 @@ LOCK_ORDER = (
 _PG_LOCK_ERRORS = {"55P03", "40P01"}
 
 
-def _rank(queryset: QuerySet) -> int:
-    label = queryset.model._meta.label_lower
+def _rank(queryset: QuerySet | Bound) -> int:
+    label = queryset.query.model._meta.label_lower
     if label not in LOCK_ORDER:
         raise ValueError(f"{label} has no place in core.locking.LOCK_ORDER")
     return LOCK_ORDER.index(label)
 
 
-def lock(*querysets: QuerySet, of: tuple[str, ...] = ("self",)) -> list[list[Model]]:
+def lock(*querysets: QuerySet | Bound, of: tuple[str, ...] = ("self",)) -> list[list[Model]]:
     """Lock the rows of each queryset until the transaction ends, models in LOCK_ORDER and rows
     by primary key; returns the locked rows per queryset, in the order given. Call it inside
     `locking()`: a second call in the same transaction must only lock models later in the order.
+
+    A prepared statement (core.prepared, bound to its values) is run as it was written: it must
+    lock (`select_for_update(of=...)`) and order by primary key itself.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("lock() needs a transaction: call it inside locking()")
@@ -71,8 +75,19 @@ def lock(*querysets: QuerySet, of: tuple[str, ...] = ("self",)) -> list[list[Mod
     order = sorted(range(len(querysets)), key=lambda i: _rank(querysets[i]))
     rows: list[list[Model]] = [[] for _ in querysets]
     for i in order:
-        rows[i] = list(querysets[i].select_for_update(of=of).order_by("pk"))
+        target = querysets[i]
+        if isinstance(target, Bound):
+            _check_locks(target)
+            rows[i] = target.instances()
+        else:
+            rows[i] = list(target.select_for_update(of=of).order_by("pk"))
     return rows
+
+
+def _check_locks(bound: Bound) -> None:
+    query = bound.query
+    if not query.select_for_update or tuple(query.order_by) != ("pk",):
+        raise ValueError("a prepared statement given to lock() must lock its rows, by pk")
 
 
 def is_lock_timeout(exc: OperationalError) -> bool:

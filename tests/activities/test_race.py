@@ -14,6 +14,7 @@ from django.db import IntegrityError
 
 from activities import errors, services
 from activities.models import Activity, Child, Enrolment
+from core.prepared import Bound, Prepared
 from tests.concurrency import at_once
 
 from .. import factories
@@ -72,9 +73,21 @@ def test_fifty_parents_for_the_last_place_get_one_place_and_forty_nine_waiting()
     assert positions == list(range(1, THREADS))
 
 
-def read_without_lock(*querysets):
+def read_without_lock(*targets):
     """`core.locking.lock` without FOR UPDATE: the rows as a plain read gives them."""
-    return [list(queryset) for queryset in querysets]
+    return [_read_unlocked(target) for target in targets]
+
+
+def _read_unlocked(target):
+    if not isinstance(target, Bound):
+        return list(target)
+
+    def build(size):  # the prepared statement without its FOR UPDATE
+        queryset = target.statement.build(size)
+        queryset.query.select_for_update = False
+        return queryset
+
+    return Prepared(build).instances(target.size, **target.values)
 
 
 def test_without_the_row_lock_the_last_place_is_taken_twice(monkeypatch):
