@@ -488,6 +488,14 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "
 # PgBouncer in transaction mode keeps no server-side cursor between statements.
 if env_bool("DATABASE_PGBOUNCER", False):
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Values sent apart from the SQL, and a statement run often on a connection prepared once
+    # (psycopg prepares it on its 5th run): PostgreSQL then plans it once per connection, not
+    # on every run. Planning was a third of the database's work in an enrolment rush
+    # (docs/benchmarks.md). PgBouncer in transaction mode cannot keep prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 
 LOGGING = {
     "version": 1,

@@ -54,3 +54,14 @@ def test_through_pgbouncer_no_server_side_cursor_is_used():
     key = "settings.DATABASES['default'].get('DISABLE_SERVER_SIDE_CURSORS', False)"
     assert _printed(key, PRODUCTION) == "False"
     assert _printed(key, {**PRODUCTION, "DATABASE_PGBOUNCER": "1"}) == "True"
+
+
+def test_on_postgresql_statements_are_prepared_unless_behind_pgbouncer():
+    key = "settings.DATABASES['default'].get('OPTIONS', {}).get('prepare_threshold')"
+    postgres = {**PRODUCTION, "DATABASE_URL": "postgres://app@db.example.org:5432/bot"}
+    assert _printed(key, postgres) == "5"
+    binding = "settings.DATABASES['default']['OPTIONS'].get('server_side_binding')"
+    assert _printed(binding, postgres) == "True"
+    assert _printed(key, {**postgres, "DATABASE_PGBOUNCER": "1"}) == "None"
+    # SQLite (a newcomer's `make run`) has no such options.
+    assert _printed(key, {**PRODUCTION, "DATABASE_URL": "sqlite:///db.sqlite3"}) == "None"
