@@ -16,9 +16,11 @@ activities, and serves the app with gunicorn on a free local port. All clients s
 Then it checks the database: no activity oversold, no answered enrolment missing, no 5xx. In
 the same run the same load goes to a bare view behind the same middleware (bench.floor: a
 locked counter update and an insert, for the token or for the session and its CSRF check), the
-most this machine can do; the ratio of the two rates says how much the app costs on top. Each
-path has its own activities and children. The last line printed is one JSON object (see
-docs/benchmarks.md). The database is dropped at the end.
+most this machine can do; the ratio of the two rates says how much the app costs on top, and
+the CPU milliseconds per request of the web server and of PostgreSQL, app and floor, say it
+again with less of the shared machine's noise. Each path has its own activities and children.
+The last line printed is one JSON object (see docs/benchmarks.md). The database is dropped at
+the end.
 """
 
 from __future__ import annotations

@@ -35,6 +35,10 @@ def test_a_tiny_enrolment_rush_oversells_nothing_and_loses_nothing():
         assert result["confirmed"] + result["waitlisted"] == result["attempts"]
         assert result["floor_errors"] == result["floor_lost"] == 0
         assert isinstance(result["ratio"], float) and result["ratio"] > 0
+        # The CPU the web server and PostgreSQL spent, per request, was counted for both.
+        for figure in ("cpu_web_ms", "cpu_db_ms", "floor_cpu_web_ms", "floor_cpu_db_ms"):
+            assert result[figure] > 0, figure
+        assert result["cpu_ratio"] > 0
     assert set(results["api"]["codes"]) == {"201"}
     assert set(results["page"]["codes"]) == {"302"}  # each form answered with its result page
     assert done.returncode == 0, done.stderr[-3000:]
