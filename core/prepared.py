@@ -14,9 +14,11 @@ the query stay where they are) and pays the compile once per process and shape:
     children = CHILDREN.instances(size=2, child0=7, child1=8)
 
 `size` is whatever changes the statement's shape (here the number of children); each shape is
-compiled once. Rows come back as Django's own iterables make them (`instances()` like a
-queryset, `rows()` like `values_list()`), with the same converters and `select_related`
-objects; tests/core/test_prepared.py holds the two to the same answers.
+compiled once. Every other value in the queryset is fixed when it is compiled, so whatever
+changes from one run to the next (an id, the time) must be a `Param`. Rows come back as
+Django's own iterables make them (`instances()` like a queryset, `rows()` like
+`values_list()`), with the same converters and `select_related` objects;
+tests/core/test_prepared.py holds the two to the same answers.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class Param(Expression):
 class _Compiled:
     sql: str
     params: tuple
+    names: frozenset[str]  # of the Params
     compiler: SQLCompiler
     # For instances(): where the model's columns are, its related objects and annotations.
     init_list: list[str] | None
@@ -94,13 +97,8 @@ class Prepared:
         compiled = self._compile(size, using)
         return list(self._run(compiled, connections[using], values))
 
-    def sql(self, size: int = 1, using: str = DEFAULT_DB_ALIAS) -> str:
-        """The compiled SQL, with a placeholder per parameter (for EXPLAIN and tests)."""
-        return self._compile(size, using).sql
-
     def _run(self, compiled: _Compiled, connection, values: dict[str, Any]):
-        wanted = {value.name for value in compiled.params if isinstance(value, Param)}
-        if missing := wanted - values.keys():
+        if missing := compiled.names - values.keys():
             raise TypeError(f"the statement needs a value for {', '.join(sorted(missing))}")
         params = [
             value.output_field.get_db_prep_value(values[value.name], connection)
@@ -144,14 +142,16 @@ class Bound:
 def _compile(queryset: QuerySet, using: str) -> _Compiled:
     compiler = queryset.query.get_compiler(using=using)
     sql, params = compiler.as_sql()  # also fills compiler.select and klass_info
+    names = frozenset(value.name for value in params if isinstance(value, Param))
     klass_info = compiler.klass_info
     if queryset._iterable_class is not ModelIterable:  # values() or values_list()
-        return _Compiled(sql, tuple(params), compiler, None, None, [], {})
+        return _Compiled(sql, tuple(params), names, compiler, None, None, [], {})
     fields = klass_info["select_fields"]
     model_slice = slice(fields[0], fields[-1] + 1)
     return _Compiled(
         sql=sql,
         params=tuple(params),
+        names=names,
         compiler=compiler,
         init_list=[column[0].target.attname for column in compiler.select[model_slice]],
         model_slice=model_slice,
