@@ -7,8 +7,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:
-        # The production checks, and the tasks by name for services that queue them.
-        from . import checks, tasks  # noqa: F401
+        # The production checks, the tasks by name for services that queue them, and the idle
+        # clock's start at login (a receiver in middleware, which Django would otherwise import
+        # only with the first request: a login before it, as in a test, would miss it).
+        from . import checks, middleware, tasks  # noqa: F401
 
         # The audit trail: the models auditlog watches and the municipality of each entry.
         from .audit import register as register_audit_trail

@@ -3,6 +3,9 @@ two-step login), the demo's exemption from two-step login is for development onl
 tokens expire, die with a password change and show when they were last used."""
 
 import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -190,3 +193,21 @@ def test_a_staff_session_ends_after_an_hour_idle_a_parents_after_a_week(
 
     time_machine.move_to(start + dt.timedelta(days=9), tick=False)
     assert parent_client.get(reverse("home")).status_code == 302
+
+
+def test_the_idle_clock_starts_at_a_login_before_any_request():
+    """Its receiver is connected when the apps are ready, not when the first request loads the
+    middleware: a process whose first act is a login (a test, a shell) starts the clock too."""
+    code = (
+        "from django.contrib.auth.signals import user_logged_in; "
+        "print(sorted(getattr(r[1](), '__name__', '') for r in user_logged_in.receivers))"
+    )
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "_start_the_idle_clock" in done.stdout
