@@ -606,9 +606,11 @@ class VisibleActivityField(serializers.PrimaryKeyRelatedField):
 
 
 class EnrolmentCreateSerializer(serializers.Serializer):
-    child = serializers.IntegerField(required=False, help_text=_("One child."))
+    child = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text=_("One child.")
+    )
     children = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         min_length=1,
         max_length=10,

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from core.ids import as_id
 from core.prepared import Param, Prepared
 
 from .models import AbsenceNotice, Activity, Attendance, Child, Enrolment, Occurrence
@@ -72,6 +73,8 @@ _PUBLISHED_TO_ENROL = Prepared(
 
 def get_published_activity_to_enrol(pk: int) -> Activity:
     """The published activity without its counts: what enrolling reads."""
+    if as_id(pk) is None:  # a number no key can be matches no row (and would overflow SQLite)
+        raise Http404
     found = _PUBLISHED_TO_ENROL.instances(activity=pk)
     if not found:
         raise Http404

@@ -51,6 +51,13 @@ def test_draft_activity_is_not_found(client, parent, school):
     assert login(client, parent).get(url).status_code == 404
 
 
+def test_enrolling_in_an_id_longer_than_any_key_is_not_found(client, parent, school):
+    child = factories.ChildFactory(guardian=parent, school=school)
+    url = reverse("activities:browse_detail", args=[10**25])
+    response = login(client, parent).post(url, {"children": [child.pk]})
+    assert response.status_code == 404
+
+
 def test_happy_path_enrol_waitlist_cancel_offer_accept(client, parent, school):
     """One place: the first child gets it, the next waits; a cancellation becomes an offer
     that the other family accepts."""
