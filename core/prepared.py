@@ -15,7 +15,9 @@ the query stay where they are) and pays the compile once per process and shape:
 
 `size` is whatever changes the statement's shape (here the number of children); each shape is
 compiled once. Every other value in the queryset is fixed when it is compiled, so whatever
-changes from one run to the next (an id, the time) must be a `Param`. Rows come back as
+changes from one run to the next (an id, the time) must be a `Param`. A Param's value goes to
+the database as it is, without the ORM's care for an id longer than any key (SQLite would
+overflow): refuse such input first (`core.ids.as_id`). Rows come back as
 Django's own iterables make them (`instances()` like a queryset, `rows()` like
 `values_list()`), with the same converters and `select_related` objects;
 tests/core/test_prepared.py holds the two to the same answers.
