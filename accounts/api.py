@@ -15,14 +15,21 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from core.api import IDEMPOTENCY_KEY, bad_input, earlier_create, idempotency_key, refused
+from core.api import (
+    IDEMPOTENCY_KEY,
+    ModelSerializer,
+    bad_input,
+    earlier_create,
+    idempotency_key,
+    refused,
+)
 from schools.models import Municipality, Neighbourhood
 
 from . import selectors, services
 from .models import Invitation
 
 
-class ProgrammeMunicipalitySerializer(serializers.ModelSerializer):
+class ProgrammeMunicipalitySerializer(ModelSerializer):
     neighbourhood_count = serializers.IntegerField(read_only=True)
     target_area_count = serializers.IntegerField(
         read_only=True, help_text=_("How many of its neighbourhoods are target neighbourhoods.")
@@ -65,7 +72,7 @@ class MunicipalityStartSerializer(serializers.Serializer):
     )
 
 
-class CoordinatorInvitationSerializer(serializers.ModelSerializer):
+class CoordinatorInvitationSerializer(ModelSerializer):
     name = serializers.CharField(source="display_name", read_only=True)
 
     class Meta:
@@ -73,13 +80,13 @@ class CoordinatorInvitationSerializer(serializers.ModelSerializer):
         fields = ["email", "name", "expires_at"]
 
 
-class StartedNeighbourhoodSerializer(serializers.ModelSerializer):
+class StartedNeighbourhoodSerializer(ModelSerializer):
     class Meta:
         model = Neighbourhood
         fields = ["id", "name", "is_target_area"]
 
 
-class StartedMunicipalitySerializer(serializers.ModelSerializer):
+class StartedMunicipalitySerializer(ModelSerializer):
     """What adding a municipality made: the municipality, its neighbourhoods and the
     invitation of its first coordinator."""
 

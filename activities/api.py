@@ -24,6 +24,7 @@ from rest_framework.response import Response
 
 from core.api import (
     IDEMPOTENCY_KEY,
+    ModelSerializer,
     bad_input,
     earlier_create,
     idempotency_key,
@@ -78,7 +79,7 @@ def enrolments_for(user):
 # --- activities ----------------------------------------------------------------------------
 
 
-class OccurrenceSerializer(serializers.ModelSerializer):
+class OccurrenceSerializer(ModelSerializer):
     cancelled = serializers.BooleanField(source="is_cancelled", read_only=True)
 
     class Meta:
@@ -95,7 +96,7 @@ class EnrolmentWindowSerializer(serializers.Serializer):
         return activity.window_is_open(self.context["now"])
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(ModelSerializer):
     school = SchoolRefSerializer(read_only=True)
     venue = VenueRefSerializer(read_only=True, allow_null=True)
     neighbourhood = NeighbourhoodRefSerializer(source="place.neighbourhood", read_only=True)
@@ -394,7 +395,7 @@ class ClassOfChosenSchoolField(serializers.PrimaryKeyRelatedField):
         return groups_for_school(school, timezone.localdate())
 
 
-class ChildSerializer(serializers.ModelSerializer):
+class ChildSerializer(ModelSerializer):
     school = serializers.PrimaryKeyRelatedField(queryset=School.objects.all())
     group = ClassOfChosenSchoolField(queryset=Group.objects.none(), allow_null=True, required=False)
     neighbourhood = serializers.PrimaryKeyRelatedField(
@@ -518,19 +519,19 @@ class ChildViewSet(viewsets.ModelViewSet):
 # --- enrolments ----------------------------------------------------------------------------
 
 
-class ChildRefSerializer(serializers.ModelSerializer):
+class ChildRefSerializer(ModelSerializer):
     class Meta:
         model = Child
         fields = ["id", "first_name"]
 
 
-class ActivityRefSerializer(serializers.ModelSerializer):
+class ActivityRefSerializer(ModelSerializer):
     class Meta:
         model = Activity
         fields = ["id", "title"]
 
 
-class EnrolmentSerializer(serializers.ModelSerializer):
+class EnrolmentSerializer(ModelSerializer):
     child = ChildRefSerializer(read_only=True)
     activity = ActivityRefSerializer(read_only=True)
     waitlist_position = serializers.IntegerField(
@@ -561,7 +562,7 @@ SESSION_PK = OpenApiParameter(
 )
 
 
-class SessionAttendanceSerializer(serializers.ModelSerializer):
+class SessionAttendanceSerializer(ModelSerializer):
     """One session of the child's activity, as the family sees it."""
 
     cancelled = serializers.BooleanField(source="is_cancelled", read_only=True)

@@ -12,7 +12,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import bad_input
+from core.api import ModelSerializer, bad_input
 from schools.api import SchoolRefSerializer, VenueRefSerializer
 
 from . import venues
@@ -31,7 +31,7 @@ class WeekQuerySerializer(serializers.Serializer):
         return monday
 
 
-class CalendarActivitySerializer(serializers.ModelSerializer):
+class CalendarActivitySerializer(ModelSerializer):
     class Meta:
         model = Activity
         fields = ["id", "title", "status"]

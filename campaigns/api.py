@@ -11,7 +11,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from activities.models import Activity
-from core.api import bad_input
+from core.api import ModelSerializer, bad_input
 from schools.models import Municipality, Neighbourhood, School
 
 from . import selectors, services
@@ -21,7 +21,7 @@ from .models import ParentMessage
 TEXTS = [f"{part}_{code}" for code in ("nl", "tr", "ar", "en") for part in ("subject", "text")]
 
 
-class ParentMessageSerializer(serializers.ModelSerializer):
+class ParentMessageSerializer(ModelSerializer):
     sender = serializers.CharField(source="created_by", read_only=True, default="")
     audience = serializers.CharField(source="audience_label", read_only=True)
     recipients = serializers.SerializerMethodField(

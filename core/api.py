@@ -3,6 +3,7 @@ that documents the errors every operation may answer."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 
 from django.db.models import Model
@@ -15,6 +16,26 @@ from rest_framework import exceptions, serializers
 
 from . import once
 from .refusals import IdempotencyKeyReused
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """DRF's ModelSerializer, with its fields worked out from the model once per class.
+
+    DRF works them out again for every serializer it makes: for an answer with a nested child
+    and activity, three times per request, about a millisecond of CPU on the enrolment rush's
+    path (docs/benchmarks.md). None of the app's serializers choose their fields by request (one
+    that narrows a field's choices does so on its own copies, in `__init__`), so the fields are
+    built the first time and every serializer gets its own copies, as DRF gives each its
+    declared fields.
+    """
+
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_fields_built")  # a subclass builds its own
+        if built is None:
+            built = super().get_fields()
+            cls._fields_built = built
+        return copy.deepcopy(built)
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -14,7 +14,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import bad_input, refused
+from core.api import ModelSerializer, bad_input, refused
 from schools.api import NeighbourhoodRefSerializer, StrictBooleanFilter
 from schools.models import Neighbourhood
 
@@ -48,13 +48,13 @@ def my_hero(request) -> Hero:
 # --- topics --------------------------------------------------------------------------------
 
 
-class TopicSerializer(serializers.ModelSerializer):
+class TopicSerializer(ModelSerializer):
     class Meta:
         model = Topic
         fields = ["id", "name", "municipality"]
 
 
-class TopicRefSerializer(serializers.ModelSerializer):
+class TopicRefSerializer(ModelSerializer):
     class Meta:
         model = Topic
         fields = ["id", "name"]
@@ -106,7 +106,7 @@ class VogStatusField(serializers.ChoiceField):
         return vog_status(hero.vog_valid_until, timezone.localdate())
 
 
-class HeroMeSerializer(serializers.ModelSerializer):
+class HeroMeSerializer(ModelSerializer):
     topics = OwnTopicField(many=True, queryset=Topic.objects.none(), required=False)
     languages = serializers.ListField(
         child=serializers.ChoiceField(choices=LANGUAGE_CHOICES), required=False
@@ -161,7 +161,7 @@ def profile_update(hero: Hero, data: dict) -> None:
 # --- heroes for coordinators ---------------------------------------------------------------
 
 
-class HeroSerializer(serializers.ModelSerializer):
+class HeroSerializer(ModelSerializer):
     topics = TopicRefSerializer(many=True, read_only=True)
     vr_trained = serializers.BooleanField(read_only=True)
     vog_valid_until = serializers.DateField(read_only=True, allow_null=True)
@@ -183,13 +183,13 @@ class HeroSerializer(serializers.ModelSerializer):
         ]
 
 
-class AvailabilityWindowSerializer(serializers.ModelSerializer):
+class AvailabilityWindowSerializer(ModelSerializer):
     class Meta:
         model = AvailabilityWindow
         fields = ["id", "weekday", "start_time", "end_time"]
 
 
-class AwayPeriodSerializer(serializers.ModelSerializer):
+class AwayPeriodSerializer(ModelSerializer):
     class Meta:
         model = AvailabilityException
         fields = ["id", "starts_on", "ends_on", "note"]

@@ -12,31 +12,33 @@ from django_filters import rest_framework as django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, serializers, viewsets
 
+from core.api import ModelSerializer
+
 from . import selectors
 from .models import Group, Municipality, Neighbourhood, School, Venue
 
 # --- serializers ---------------------------------------------------------------------------
 
 
-class MunicipalitySerializer(serializers.ModelSerializer):
+class MunicipalitySerializer(ModelSerializer):
     class Meta:
         model = Municipality
         fields = ["id", "name", "slug", "holiday_region"]
 
 
-class NeighbourhoodSerializer(serializers.ModelSerializer):
+class NeighbourhoodSerializer(ModelSerializer):
     class Meta:
         model = Neighbourhood
         fields = ["id", "name", "municipality", "is_target_area"]
 
 
-class NeighbourhoodRefSerializer(serializers.ModelSerializer):
+class NeighbourhoodRefSerializer(ModelSerializer):
     class Meta:
         model = Neighbourhood
         fields = ["id", "name"]
 
 
-class SchoolRefSerializer(serializers.ModelSerializer):
+class SchoolRefSerializer(ModelSerializer):
     """A school named in another resource (an activity, a session request)."""
 
     class Meta:
@@ -44,13 +46,13 @@ class SchoolRefSerializer(serializers.ModelSerializer):
         fields = ["id", "name"]
 
 
-class VenueRefSerializer(serializers.ModelSerializer):
+class VenueRefSerializer(ModelSerializer):
     class Meta:
         model = Venue
         fields = ["id", "name"]
 
 
-class PlaceSerializer(serializers.ModelSerializer):
+class PlaceSerializer(ModelSerializer):
     """Shared by schools and venues: an address in a neighbourhood of a municipality."""
 
     neighbourhood = NeighbourhoodRefSerializer(read_only=True)
@@ -81,7 +83,7 @@ class VenueSerializer(PlaceSerializer):
         fields = [*PlaceSerializer.place_fields, "description"]
 
 
-class GroupSerializer(serializers.ModelSerializer):
+class GroupSerializer(ModelSerializer):
     class Meta:
         model = Group
         fields = ["id", "name", "school", "grade", "school_year", "pupils"]

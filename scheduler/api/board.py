@@ -19,7 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from core.api import ErrorSerializer, bad_input, refused
+from core.api import ErrorSerializer, ModelSerializer, bad_input, refused
 from heroes.models import Hero
 from schools.models import Municipality, Venue
 
@@ -105,7 +105,7 @@ def only_municipality(roles, data: dict, field: str = "municipality"):
     raise serializers.ValidationError({field: [_("Choose one of your municipalities.")]})
 
 
-class KitSerializer(serializers.ModelSerializer):
+class KitSerializer(ModelSerializer):
     municipality = CoordinatedMunicipalityField(
         queryset=Municipality.objects.none(),
         required=False,
@@ -133,7 +133,7 @@ class KitSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class KitBlockSerializer(serializers.ModelSerializer):
+class KitBlockSerializer(ModelSerializer):
     confirm = serializers.BooleanField(
         write_only=True,
         default=False,
@@ -293,7 +293,7 @@ class KitBlockViewSet(
 # --- matching runs -------------------------------------------------------------------------
 
 
-class MatchingRunSerializer(serializers.ModelSerializer):
+class MatchingRunSerializer(ModelSerializer):
     # Plain strings: several scheduler models name their choices `status`, and one enum per
     # field name keeps the schema free of naming collisions.
     status = serializers.CharField(read_only=True, help_text=_("queued, running, done or failed"))
@@ -405,19 +405,19 @@ class MatchingRunViewSet(
 # --- assigning by hand ---------------------------------------------------------------------
 
 
-class HeroRefSerializer(serializers.ModelSerializer):
+class HeroRefSerializer(ModelSerializer):
     class Meta:
         model = Hero
         fields = ["id", "display_name"]
 
 
-class KitRefSerializer(serializers.ModelSerializer):
+class KitRefSerializer(ModelSerializer):
     class Meta:
         model = Kit
         fields = ["id", "name"]
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentSerializer(ModelSerializer):
     """An offer made by hand (or by a run), as the coordinator sees it."""
 
     hero = HeroRefSerializer(read_only=True)

@@ -16,7 +16,7 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import bad_input, refused
+from core.api import ModelSerializer, bad_input, refused
 from core.time import local_datetime
 from heroes.api import TopicRefSerializer, my_hero
 from schools.api import SchoolRefSerializer
@@ -61,7 +61,7 @@ def visits_for(request):
 # --- serializers ---------------------------------------------------------------------------
 
 
-class VisitKitRefSerializer(serializers.ModelSerializer):
+class VisitKitRefSerializer(ModelSerializer):
     class Meta:
         model = Kit
         fields = ["id", "name"]
@@ -83,7 +83,7 @@ class SessionFieldsMixin(serializers.Serializer):
     kit = VisitKitRefSerializer(read_only=True, allow_null=True)
 
 
-class OfferSerializer(SessionFieldsMixin, serializers.ModelSerializer):
+class OfferSerializer(SessionFieldsMixin, ModelSerializer):
     language = serializers.CharField(
         source="request.language",
         read_only=True,
@@ -155,7 +155,7 @@ class OfferSerializer(SessionFieldsMixin, serializers.ModelSerializer):
         return why_for_hero(offer.fit, offer.request)
 
 
-class VisitSerializer(SessionFieldsMixin, serializers.ModelSerializer):
+class VisitSerializer(SessionFieldsMixin, ModelSerializer):
     hero = serializers.CharField(source="hero.display_name", read_only=True)
 
     class Meta:

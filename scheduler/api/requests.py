@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from core.api import (
     IDEMPOTENCY_KEY,
     ErrorSerializer,
+    ModelSerializer,
     bad_input,
     earlier_create,
     idempotency_key,
@@ -52,19 +53,19 @@ class LanguageField(serializers.ChoiceField):
         super().__init__(choices=LANGUAGE_CHOICES, **kwargs)
 
 
-class RequestGroupSerializer(serializers.ModelSerializer):
+class RequestGroupSerializer(ModelSerializer):
     class Meta:
         model = Group
         fields = ["id", "name", "grade", "school_year"]
 
 
-class RequestWindowSerializer(serializers.ModelSerializer):
+class RequestWindowSerializer(ModelSerializer):
     class Meta:
         model = RequestWindow
         fields = ["starts_at", "ends_at"]
 
 
-class RequestVisitSerializer(serializers.ModelSerializer):
+class RequestVisitSerializer(ModelSerializer):
     hero = serializers.CharField(
         source="hero.display_name", read_only=True, help_text=_("The hero's display name.")
     )
@@ -94,7 +95,7 @@ class RequestVisitSerializer(serializers.ModelSerializer):
         return why_for_school(visit.offer.fit, visit.request)
 
 
-class RequestDeclineSerializer(serializers.ModelSerializer):
+class RequestDeclineSerializer(ModelSerializer):
     hero = serializers.CharField(
         source="hero.display_name", read_only=True, help_text=_("The hero's display name.")
     )
@@ -117,7 +118,7 @@ class RequestDeclineSerializer(serializers.ModelSerializer):
         fields = ["hero", "decline_code", "reason", "declined_at", "starts_at"]
 
 
-class SessionRequestSerializer(serializers.ModelSerializer):
+class SessionRequestSerializer(ModelSerializer):
     school = SchoolRefSerializer(read_only=True)
     group = RequestGroupSerializer(read_only=True)
     topic = TopicRefSerializer(read_only=True, allow_null=True)
