@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.db.models import Case, IntegerField, Value, When
 from django.db.models.signals import post_delete, post_save
 
+from core.prepared import Param, Prepared
 from core.roles import NO_ROLES, Roles
 from heroes.models import Hero
 from schools.models import CoordinatorMembership, ProgrammeMembership, StaffMembership
@@ -43,8 +44,12 @@ def _key(user_pk: int) -> str:
     return f"roles:{user_pk}"
 
 
-def _read(user) -> Roles:
-    kinds = (
+def _held_by(size: int):
+    """What gives a person (`user`) a role: (kind, id) rows of their memberships, hero, programme
+    seat (1 for an administrator) and second factors. Prepared: a person's first request after
+    the cache forgot them reads it, on the enrolment rush's path too."""
+    user = Param("user")
+    return (
         StaffMembership.objects.filter(user=user)
         .order_by()
         .values_list(Value("staff"), "school_id")
@@ -56,7 +61,6 @@ def _read(user) -> Roles:
             .filter(user=user)
             .order_by()
             .values_list(Value("hero"), "municipality_id"),
-            # 1 for a programme administrator, 0 for a member.
             ProgrammeMembership.objects.filter(user=user)
             .order_by()
             .values_list(
@@ -71,6 +75,13 @@ def _read(user) -> Roles:
             all=True,
         )
     )
+
+
+_HELD_BY = Prepared(_held_by)
+
+
+def _read(user) -> Roles:
+    kinds = _HELD_BY.rows(user=user.pk)
     found: dict[str, set[int]] = {
         kind: set() for kind in ("staff", "coordinator", "hero", "programme", "mfa")
     }
