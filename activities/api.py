@@ -602,8 +602,24 @@ class AbsenceSerializer(serializers.Serializer):
 
 
 class VisibleActivityField(serializers.PrimaryKeyRelatedField):
+    """An activity the person may see. For someone with no school or municipality of their own
+    (a parent, in the enrolment rush) that is a published one, read by the enrol page's
+    prepared statement, with the same answers as the queryset's."""
+
     def get_queryset(self):
         return Activity.objects.filter(_visible(self.context["request"].roles))
+
+    def to_internal_value(self, data):
+        roles = self.context["request"].roles
+        if roles.staff_of or roles.coordinator_of:
+            return super().to_internal_value(data)
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if isinstance(data, str) and not data.strip().lstrip("-").isdigit():
+            self.fail("incorrect_type", data_type="str")
+        if (activity := selectors.published_activity_to_enrol(data)) is None:
+            self.fail("does_not_exist", pk_value=data)
+        return activity
 
 
 class EnrolmentCreateSerializer(serializers.Serializer):

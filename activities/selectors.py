@@ -71,14 +71,20 @@ _PUBLISHED_TO_ENROL = Prepared(
 )
 
 
+def published_activity_to_enrol(pk) -> Activity | None:
+    """The published activity without its counts (what enrolling reads), or None. `pk` may be
+    text from a request: a number no key can be matches no row (and would overflow SQLite)."""
+    if (activity_id := as_id(pk)) is None:
+        return None
+    found = _PUBLISHED_TO_ENROL.instances(activity=activity_id)
+    return found[0] if found else None
+
+
 def get_published_activity_to_enrol(pk: int) -> Activity:
-    """The published activity without its counts: what enrolling reads."""
-    if as_id(pk) is None:  # a number no key can be matches no row (and would overflow SQLite)
+    """published_activity_to_enrol, or 404."""
+    if (activity := published_activity_to_enrol(pk)) is None:
         raise Http404
-    found = _PUBLISHED_TO_ENROL.instances(activity=pk)
-    if not found:
-        raise Http404
-    return found[0]
+    return activity
 
 
 def activities_managed_by(roles) -> QuerySet[Activity]:

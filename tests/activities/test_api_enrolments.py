@@ -2,12 +2,16 @@
 every refusal a 4xx with its code, reading them, cancelling, and answering an offered place."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 import time_machine
+from rest_framework import serializers
 
+from accounts.roles import roles_for
 from activities import services
-from activities.models import Enrolment
+from activities.api import VisibleActivityField, _visible
+from activities.models import Activity, Enrolment
 from tests import factories
 from tests.activities.helpers import enrol
 from tests.clock import ENROLLING as NOW
@@ -219,6 +223,47 @@ def test_an_activity_you_cannot_see_is_a_400_naming_activity(client, parent, chi
 
     assert response.status_code == 400
     assert list(response.json()) == ["activity"]
+
+
+@pytest.mark.parametrize(
+    "value", ["published", "as text", "draft", 0, -1, 10**25, "abc", "7x", True, [1], {"id": 1}]
+)
+def test_a_parents_activity_field_answers_as_the_visible_queryset_does(
+    parent, activity, draft, value
+):
+    """For a parent the field reads a prepared statement, not its queryset: same answers."""
+    found = value in ("published", "as text")
+    value = {"published": activity.pk, "as text": str(activity.pk), "draft": draft.pk}.get(
+        str(value), value
+    )
+    request = SimpleNamespace(roles=roles_for(parent))
+
+    def answer(field):
+        field.bind("activity", serializers.Serializer(context={"request": request}))
+        try:
+            return field.to_internal_value(value)
+        except serializers.ValidationError as refused:
+            return refused.detail
+
+    prepared = answer(VisibleActivityField(queryset=Activity.objects.none()))
+    queryset = Activity.objects.filter(_visible(request.roles))
+
+    assert prepared == answer(serializers.PrimaryKeyRelatedField(queryset=queryset))
+    assert (prepared == activity) is found
+
+
+def test_a_parents_activity_field_refuses_a_fraction(parent, activity):
+    """The ORM would read 1.5 as 1; the prepared read says it is not an id."""
+    field = VisibleActivityField(queryset=Activity.objects.none())
+    field.bind(
+        "activity",
+        serializers.Serializer(context={"request": SimpleNamespace(roles=roles_for(parent))}),
+    )
+
+    with pytest.raises(serializers.ValidationError) as refused:
+        field.to_internal_value(float(activity.pk) + 0.5)
+
+    assert refused.value.detail[0].code == "incorrect_type"
 
 
 # --- enrolments: read and answer ------------------------------------------------------------
