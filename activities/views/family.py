@@ -137,15 +137,10 @@ def browse_detail(request: HttpRequest, pk: int) -> HttpResponse:
         activity = selectors.get_published_activity_to_enrol(pk)
     else:
         activity = selectors.get_published_activity(pk)
-    own = list(selectors.children_of(request.user))  # read once, for the checks and the form
+    own = selectors.own_children(request.user)  # read once, for the checks and the form
     if request.method == "POST":
         _refuse_strangers(request, own)
-    current = {
-        e.child_id: e
-        for e in selectors.enrolments_of(request.user).filter(
-            activity=activity, status__in=Enrolment.ACTIVE
-        )
-    }
+    current = {e.child_id: e for e in selectors.active_enrolments_in(request.user, activity)}
     others = _round_partners(activity)
     form = EnrolForm(
         posted(request),

@@ -7,10 +7,10 @@ import html
 import pytest
 from django.urls import reverse
 
-from activities import services
+from activities import selectors, services
 from activities.models import Activity, Child, Enrolment, Occurrence
 from tests import factories
-from tests.activities.helpers import child_form, enrol_on_page
+from tests.activities.helpers import child_form, enrol, enrol_on_page
 from tests.clock import ENROLLING as NOW
 from tests.helpers import login
 
@@ -303,3 +303,29 @@ def test_my_enrolments_query_count_does_not_grow_with_the_family(
     large = count_queries(lambda: client.get(url))
     assert small == large
     assert client.get(url).text.count("On the waiting list, number 2") == 8
+
+
+def test_the_enrol_pages_prepared_reads_answer_as_the_selectors_querysets(parent, school):
+    """own_children and active_enrolments_in are prepared (the enrol page reads them on every
+    post): the same rows, with their related objects, as children_of and enrolments_of."""
+    activity = factories.ActivityFactory(school=school, capacity=1)
+    kids = factories.ChildFactory.create_batch(3, guardian=parent, school=school)
+    stranger = factories.ChildFactory(school=school)
+    for child in (*kids[:2], stranger):
+        enrol(activity, child)  # a place, the waiting list, and another family's
+    services.enrolment_cancel(enrolment=Enrolment.objects.get(child=kids[1]), now=NOW)
+    enrol(activity, kids[1])  # ended, then enrolled again
+
+    own = selectors.own_children(parent)
+    current = selectors.active_enrolments_in(parent, activity)
+
+    assert own == list(selectors.children_of(parent))
+    assert [c.school.name for c in own] == [c.school.name for c in selectors.children_of(parent)]
+    expected = selectors.enrolments_of(parent).filter(
+        activity=activity, status__in=Enrolment.ACTIVE
+    )
+    assert current == list(expected)
+    assert [(e.child.first_name, e.activity.school.name, e.status) for e in current] == [
+        (e.child.first_name, e.activity.school.name, e.status) for e in expected
+    ]
+    assert len(current) == 2
