@@ -56,3 +56,25 @@ def test_the_enrolment_rush_refuses_to_run_without_postgres():
 
     assert done.returncode == 2
     assert "needs PostgreSQL" in done.stderr
+
+
+@requires_postgres
+def test_a_tiny_enrolment_profile_answers_every_request_and_writes_its_statistics(tmp_path):
+    """bench.enrolment_profile: the rush's requests in one process, each path and its floor."""
+    for path, expected in [("api", "201"), ("page", "302"), ("floor", "201")]:
+        stats = tmp_path / f"{path}.prof"
+        command = ["bench.enrolment_profile", "--tiny", "--path", path, "--profile", str(stats)]
+        done = subprocess.run(
+            [sys.executable, "-m", *command],
+            cwd=ROOT,
+            env={**os.environ},
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+
+        assert done.returncode == 0, done.stderr[-3000:]
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        assert result["codes"] == {expected: result["requests"]}
+        assert result["requests"] > 0 and result["cpu_ms"] > 0
+        assert stats.stat().st_size > 0
