@@ -87,23 +87,13 @@ def environ(path: str, job: rush.Job) -> dict:
 
 
 def setup(bench_url: str) -> None:
-    """Django as the rush's server runs it (bench.enrolment_rush.start_server), on the bench
+    """Django as the rush's server runs it (bench.enrolment_rush.server_env), on the bench
     database."""
-    os.environ.update(
-        DATABASE_URL=bench_url,
-        DATABASE_CONN_MAX_AGE="600",
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        DJANGO_DEBUG="0",
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        SITE_URL="http://127.0.0.1",
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        EMAIL_URL="dummy://",
-        LOG_LEVEL="WARNING",
-    )
     os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
-    broker = rush._bench_broker(os.environ.pop("REDIS_URL", ""))
-    if broker:
-        os.environ["REDIS_URL"] = broker
+    # REDIS_URL (if set) becomes the bench's broker database.
+    os.environ.update(
+        rush.server_env(bench_url, rush._bench_broker(os.environ.get("REDIS_URL", "")))
+    )
     import django
     from django.core.management import call_command
 

@@ -315,7 +315,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(args: argparse.Namespace, bench_url: str, port: int, log) -> subprocess.Popen:
+def server_env(bench_url: str, broker: str) -> dict[str, str]:
+    """The environment the app is served in: its settings without debug, on the bench database,
+    mail queued on `broker` (or sent in-process without one)."""
     env = {
         **os.environ,
         "DATABASE_URL": bench_url,
@@ -330,8 +332,13 @@ def start_server(args: argparse.Namespace, bench_url: str, port: int, log) -> su
         "LOG_LEVEL": "WARNING",
     }
     env.pop("REDIS_URL", None)
-    if args.broker:
-        env["REDIS_URL"] = args.broker  # mail is queued for workers, as in production
+    if broker:
+        env["REDIS_URL"] = broker  # mail is queued for workers, as in production
+    return env
+
+
+def start_server(args: argparse.Namespace, bench_url: str, port: int, log) -> subprocess.Popen:
+    env = server_env(bench_url, args.broker)
     command = [
         sys.executable,
         "-m",
