@@ -23,10 +23,10 @@ class ModelSerializer(serializers.ModelSerializer):
 
     DRF works them out again for every serializer it makes: for an enrolment with its child and
     activity, three times per answer (0.43 ms of CPU to serialize one; 0.19 ms with the fields
-    built once, on the enrolment rush's path: docs/benchmarks.md). None of the app's serializers choose their fields by request (one
-    that narrows a field's choices does so on its own copies, in `__init__`), so the fields are
-    built the first time and every serializer gets its own copies, as DRF gives each its
-    declared fields.
+    built once, on the enrolment rush's path: docs/benchmarks.md). None of the app's
+    serializers choose their fields by request (one that narrows a field's choices does so on
+    its own copies, in `__init__`), so the fields are built the first time and every serializer
+    gets its own copies, as DRF gives each its declared fields.
     """
 
     def get_fields(self):
