@@ -164,7 +164,9 @@ class ChildChoiceField(forms.ModelChoiceField):
 
 
 class ActivityFilterForm(forms.Form):
-    """The filters above the list of activities; every field may stay empty."""
+    """The filters above the list of activities; every field may stay empty. Every list is a
+    LongSelect: Django's own select writes each option with a template of its own, and the
+    form's few short lists cost a fifth of the page at city size."""
 
     field_order = ["where"]
     child = ChildChoiceField(
@@ -173,6 +175,7 @@ class ActivityFilterForm(forms.Form):
         required=False,
         empty_label=_("Any child"),
         help_text=_("Shows only activities for the school type and grade of this child."),
+        widget=LongSelect,
     )
     school = forms.ModelChoiceField(
         label=_("School"), queryset=School.objects.none(), required=False, widget=LongSelect
@@ -184,15 +187,24 @@ class ActivityFilterForm(forms.Form):
         widget=LongSelect,
     )
     weekday = forms.TypedChoiceField(
-        label=_("Day"), coerce=int, choices=[("", _("Any day")), *Weekday.choices], required=False
+        label=_("Day"),
+        coerce=int,
+        choices=[("", _("Any day")), *Weekday.choices],
+        required=False,
+        widget=LongSelect,
     )
     grade = forms.TypedChoiceField(
-        label=_("Grade"), coerce=int, choices=[("", _("Any grade")), *GRADES], required=False
+        label=_("Grade"),
+        coerce=int,
+        choices=[("", _("Any grade")), *GRADES],
+        required=False,
+        widget=LongSelect,
     )
     category = forms.ChoiceField(
         label=_("Kind of activity"),
         choices=[("", _("Any kind")), *Category.choices],
         required=False,
+        widget=LongSelect,
     )
     places_left = forms.BooleanField(label=_("Only with places left"), required=False)
     where = forms.ChoiceField(
@@ -202,6 +214,7 @@ class ActivityFilterForm(forms.Form):
         help_text=_(
             "At first you see the activities in the municipality where your child goes to school."
         ),
+        widget=LongSelect,
     )
 
     def __init__(self, *args, children: QuerySet[Child], home: dict[int, str], **kwargs):
