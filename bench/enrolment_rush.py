@@ -404,11 +404,11 @@ def warm_up(port: int, token: str, requests: int) -> None:
 # --- load ----------------------------------------------------------------------------------
 
 
-def post(conn: http.client.HTTPConnection, path: str, job: Job) -> Answer:
-    """One enrolment: JSON with the token to the API (or its floor), or the form with the
-    session and CSRF token to a page (or its floor), which answers with a redirect."""
-    path = path.format(activity=job.activity)
-    if path.startswith("/api/") or path == "/bench/floor/":
+def enrolment_request(path: str, job: Job) -> tuple[str, bytes, dict[str, str]]:
+    """The URL, body and headers of one enrolment: JSON with the token to the API (or its
+    floor), or the form with the session and CSRF token to a page (or its floor)."""
+    url = path.format(activity=job.activity)
+    if url.startswith("/api/") or url == "/bench/floor/":
         body = json.dumps({"child": job.child, "activity": job.activity})
         headers = {
             "Authorization": f"Token {job.token}",
@@ -423,6 +423,12 @@ def post(conn: http.client.HTTPConnection, path: str, job: Job) -> Answer:
             "Accept": "text/html",
         }
     headers["Accept-Language"] = "en"
+    return url, body.encode(), headers
+
+
+def post(conn: http.client.HTTPConnection, path: str, job: Job) -> Answer:
+    """One enrolment (enrolment_request); a page, or its floor, answers with a redirect."""
+    path, body, headers = enrolment_request(path, job)
     started = time.perf_counter()
     try:
         conn.request("POST", path, body=body, headers=headers)

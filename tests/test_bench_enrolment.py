@@ -76,5 +76,6 @@ def test_a_tiny_enrolment_profile_answers_every_request_and_writes_its_statistic
         assert done.returncode == 0, done.stderr[-3000:]
         result = json.loads(done.stdout.strip().splitlines()[-1])
         assert result["codes"] == {expected: result["requests"]}
+        assert result["not_done"] == 0  # a form answered with its result page, not the login
         assert result["requests"] > 0 and result["cpu_ms"] > 0
         assert stats.stat().st_size > 0
