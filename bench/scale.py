@@ -311,11 +311,13 @@ def stop_worker(worker: subprocess.Popen) -> None:
 
 
 def queued(url: str) -> int:
-    """Tasks still waiting in the broker's queues."""
+    """Tasks still waiting in the broker's queues, and mail ids on the relay's lists
+    (notifications.relay) that no drain has taken yet."""
     import redis
 
     client = redis.Redis.from_url(url)
-    return sum(client.llen(name) for name in QUEUES.split(","))
+    relay_lists = list(client.scan_iter("bot:*:mail:pending"))
+    return sum(client.llen(name) for name in [*QUEUES.split(","), *relay_lists])
 
 
 def wait_for_queues(url: str, timeout: float = 60) -> int:

@@ -265,6 +265,7 @@ CELERY_TASK_QUEUES = [Queue("mail"), Queue("matching"), Queue("default")]
 _MAIL_TASKS = [
     "notifications.tasks.deliver",
     "notifications.tasks.deliver_batch",
+    "notifications.tasks.drain",
     "notifications.tasks.sweep_pending",
     "notifications.tasks.send_due_reminders",
     "campaigns.tasks.send_parent_message",

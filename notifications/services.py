@@ -29,7 +29,7 @@ from django.utils.module_loading import import_string
 
 from core.tasks import queue_task
 
-from . import composers
+from . import composers, relay
 from .models import FeedToken, Notification, ReminderPreference
 
 MAX_ATTEMPTS = 5
@@ -235,8 +235,13 @@ def notification_written(notification: Notification) -> composers.Written | None
 
 
 def _queue(notification_id: int) -> None:
+    """Queue one committed row's delivery: on the relay's list when the broker is Redis (one
+    Celery message per burst), else a task of its own."""
     try:
-        queue_task("notifications.tasks.deliver", notification_id)
+        if relay.rings():
+            relay.ring([notification_id])
+        else:
+            queue_task("notifications.tasks.deliver", notification_id)
     except Exception:  # The broker is down: the sweep will queue it later.
         logger.warning(
             "Could not queue notification %s; the sweep will retry.", notification_id, exc_info=True

@@ -3,7 +3,12 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from . import reminders, services
+from core.tasks import queue_task
+
+from . import relay, reminders, services
+
+# Batches one drain delivers before it makes way for the mail queue's other tasks.
+DRAIN_BATCHES = 50
 
 
 @shared_task(bind=True, max_retries=services.MAX_ATTEMPTS, acks_late=True)
@@ -22,6 +27,22 @@ def deliver_batch(notification_ids: list[int]) -> int:
     for notification_id in again:
         deliver.apply_async((notification_id,), countdown=30)
     return len(notification_ids) - len(again)
+
+
+@shared_task(acks_late=True)
+def drain(batches: int = DRAIN_BATCHES) -> int:
+    """Deliver the ids on the relay's list (notifications.relay), DELIVERY_BATCH at a time,
+    until it is empty; after `batches` batches queue a drain again and stop, so other mail
+    tasks get their turn in a long rush. Returns how many rows this drain sent."""
+    sent = 0
+    for _ in range(batches):
+        ids = relay.take(services.DELIVERY_BATCH)
+        if ids:
+            sent += deliver_batch(ids)
+        elif not relay.disarm():
+            return sent
+    queue_task(relay.DRAIN, batches)  # still armed: the list has more
+    return sent
 
 
 @shared_task

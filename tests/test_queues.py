@@ -15,6 +15,7 @@ MAIL, MATCHING, DEFAULT = "mail", "matching", "default"
 QUEUE_OF = {
     "notifications.tasks.deliver": MAIL,
     "notifications.tasks.deliver_batch": MAIL,
+    "notifications.tasks.drain": MAIL,
     "notifications.tasks.sweep_pending": MAIL,
     "notifications.tasks.send_due_reminders": MAIL,
     "campaigns.tasks.send_parent_message": MAIL,

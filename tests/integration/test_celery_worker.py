@@ -23,7 +23,7 @@ from django.utils import timezone
 from kombu import pools as kombu_pools
 
 from config.celery import app as celery_app
-from notifications import services, tasks
+from notifications import relay, services, tasks
 from notifications.models import Notification
 from tests.conftest import requires_postgres, requires_redis
 
@@ -183,3 +183,24 @@ def test_broker_outage_keeps_the_row_and_the_sweep_delivers_it(worker, mail_dir)
         tasks.sweep_pending.delay()
         wait_until_sent(notification.pk, worker)
     assert_one_new_mail(before, mail_dir, "outage:1")
+
+
+def test_a_burst_rings_the_relay_and_the_worker_sends_each_mail_once(worker, mail_dir):
+    """Twenty-five rows committed one after another (notifications.relay): whatever drains the
+    worker runs in between, every row is sent once and the relay's list ends empty."""
+    before = mail_files(mail_dir)
+    keys = [f"burst:{i}" for i in range(25)]
+    with broker(worker_redis_url()):
+        rows = [create(key) for key in keys]
+        for row in rows:
+            sent = wait_until_sent(row.pk, worker)
+            assert sent.attempts == 1
+        client = redis.Redis.from_url(worker_redis_url())
+        assert client.llen(relay._keys()[0]) == 0
+    new = mail_files(mail_dir) - before
+    assert sorted(
+        line.removeprefix("X-Backontrack-Key: ")
+        for path in new
+        for line in path.read_text().splitlines()
+        if line.startswith("X-Backontrack-Key: ")
+    ) == sorted(keys)
