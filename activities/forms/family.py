@@ -342,15 +342,18 @@ class EnrolChildrenField(forms.ModelMultipleChoiceField):
 
 
 class EnrolForm(forms.Form):
-    def __init__(self, *args, children, activity, current, ranked: bool, **kwargs):
+    """Which children to enrol. Shown, it says why a child cannot be ticked (`explain`, with
+    the children's enrolments in the activity); posted, it needs only the person's children:
+    whether a child may join is the service's to say, in the same words."""
+
+    def __init__(self, *args, children, activity, ranked: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        reasons = {child.pk: why_not(child, activity, current) for child in children}
-        reasons = {pk: reason for pk, reason in reasons.items() if reason}
+        self.activity = activity
         self.fields["children"] = EnrolChildrenField(
             label=_("Which children do you want to enrol?"),
             children=children,
-            reasons=reasons,
-            widget=ChildrenCheckboxes(disabled={str(pk) for pk in reasons}),
+            reasons={},
+            widget=ChildrenCheckboxes(),
             help_text=_("Tick more than one child to enrol brothers and sisters together."),
             error_messages={"required": _("Tick at least one child.")},
         )
@@ -367,6 +370,14 @@ class EnrolForm(forms.Form):
                     "Tell us which one your child wants most."
                 ),
             )
+
+    def explain(self, current: dict[int, Enrolment]) -> None:
+        """Before the form is shown: each child that cannot be ticked, with why (why_not), given
+        the children's current enrolments in the activity (by child pk)."""
+        field = self.fields["children"]
+        reasons = {child.pk: why_not(child, self.activity, current) for child in field.children}
+        field.reasons = {pk: reason for pk, reason in reasons.items() if reason}
+        field.widget.disabled = {str(pk) for pk in field.reasons}
 
 
 class AbsenceForm(forms.Form):

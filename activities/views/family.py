@@ -140,15 +140,8 @@ def browse_detail(request: HttpRequest, pk: int) -> HttpResponse:
     own = selectors.own_children(request.user)  # read once, for the checks and the form
     if request.method == "POST":
         _refuse_strangers(request, own)
-    current = {e.child_id: e for e in selectors.active_enrolments_in(request.user, activity)}
     others = _round_partners(activity)
-    form = EnrolForm(
-        posted(request),
-        children=own,
-        activity=activity,
-        current=current,
-        ranked=bool(others),
-    )
+    form = EnrolForm(posted(request), children=own, activity=activity, ranked=bool(others))
     if request.method == "POST" and form.is_valid():
         done = _enrol(request, form, activity)
         if done:
@@ -156,6 +149,11 @@ def browse_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(f"{reverse('activities:enrol_result')}?{query}")
     if request.method == "POST":
         activity = selectors.get_published_activity(pk)  # the page again, with its counts
+    # Read for the page shown only: the form says why a child cannot be ticked, but never
+    # refused one for it (a child already in is the service's AlreadyEnrolled), so a POST
+    # that enrols does without.
+    current = {e.child_id: e for e in selectors.active_enrolments_in(request.user, activity)}
+    form.explain(current)
     context = _detail_context(activity, form, current, others)
     return render(request, "activities/family/activity_detail.html", context)
 

@@ -241,6 +241,30 @@ def test_refusals_show_the_reason_and_change_nothing(client, parent, school, cas
     assert activity.seats_taken == 0
 
 
+def test_a_child_posted_again_from_a_second_tab_is_refused_and_shown_as_enrolled(
+    client, parent, school
+):
+    """The enrol POST does not read the family's enrolments first (the service refuses); the
+    page shown after the refusal does, and greys the child out with why."""
+    child = factories.ChildFactory(guardian=parent, school=school, first_name="Sem")
+    activity = factories.ActivityFactory(school=school)
+    client = login(client, parent)
+    first = enrol_on_page(client, activity, child)
+    assert first.redirect_chain[-1][0].startswith(reverse("activities:enrol_result"))
+
+    response = enrol_on_page(client, activity, child)  # the second tab, still showing the form
+
+    assert response.status_code == 200
+    assert html.escape("Your child is already enrolled or waiting for this activity.") in (
+        response.text
+    )
+    field = response.context["form"]["children"]
+    disabled = {w.data["value"].value for w in field.subwidgets if w.data["attrs"].get("disabled")}
+    assert disabled == {child.pk}
+    assert "Sem (already enrolled: Confirmed)" in response.text
+    assert Enrolment.objects.filter(child=child).count() == 1
+
+
 def test_enrolling_without_ticking_a_child_asks_for_one(client, parent, school):
     activity = factories.ActivityFactory(school=school)
     factories.ChildFactory(guardian=parent, school=school)
