@@ -679,12 +679,17 @@ def attendance_record(
     now: dt.datetime,
     everyone_present: bool = False,
 ) -> int:
-    """Save the register of one session: {enrolment id: status}. Returns rows written.
+    """Save the register of one session: {enrolment id: status}. Returns the marks saved.
 
     With `everyone_present` (the one tap on a phone), every child with a place that is not in
     `marks` and has no mark yet is marked too: present, or excused when the family reported
     the child absent. A register is kept from the session's start, not before: a mark made
-    in advance would be a guess."""
+    in advance would be a guess.
+
+    Only what changed is written: a new mark, or a mark changed (then its recorder is the
+    person saving). A mark saved again as it was keeps who recorded it and when, and writes
+    nothing, not even an audit entry. The session's row is locked first, so two people saving
+    the register at once write each mark once."""
     if occurrence.is_cancelled:
         raise ValidationError({"marks": _("This session was cancelled.")})
     if occurrence.starts_at > now:
@@ -699,24 +704,32 @@ def attendance_record(
     if set(marks.values()) - set(Attendance.Status.values):
         raise ValidationError({"marks": _("Choose present, absent or excused.")})
     marks = dict(marks)
-    if everyone_present:
-        marks.update(_the_rest(occurrence, allowed - set(marks)))
-    for enrolment_id, status in marks.items():
-        Attendance.objects.update_or_create(
-            occurrence=occurrence,
-            enrolment_id=enrolment_id,
-            defaults={"status": status, "recorded_by": recorded_by},
-        )
+    with locking():
+        lock(Occurrence.objects.filter(pk=occurrence.pk))
+        saved = {mark.enrolment_id: mark for mark in occurrence.attendance.all()}
+        if everyone_present:
+            marks.update(_the_rest(occurrence, allowed - set(marks) - set(saved)))
+        for enrolment_id, status in marks.items():
+            mark = saved.get(enrolment_id)
+            if mark is None:
+                Attendance.objects.create(
+                    occurrence=occurrence,
+                    enrolment_id=enrolment_id,
+                    status=status,
+                    recorded_by=recorded_by,
+                )
+            elif mark.status != status:
+                mark.status, mark.recorded_by = status, recorded_by
+                mark.save(update_fields=["status", "recorded_by", "recorded_at"])
     return len(marks)
 
 
 def _the_rest(occurrence: Occurrence, unmarked: set[int]) -> dict[int, str]:
     """Marks for children not yet on the register: excused when reported absent, else present."""
-    done = set(occurrence.attendance.values_list("enrolment_id", flat=True))
     away = set(occurrence.absence_notices.values_list("enrolment_id", flat=True))
     return {
         pk: Attendance.Status.EXCUSED if pk in away else Attendance.Status.PRESENT
-        for pk in unmarked - done
+        for pk in unmarked
     }
 
 

@@ -35,6 +35,8 @@ LOCK_ORDER = (
     "activities.lotteryround",
     "activities.activity",
     "activities.enrolment",
+    # a register: the session (two people saving it at once write each mark once)
+    "activities.occurrence",
     # a new request or new times: the group (its live requests must not overlap), the request
     "schools.group",
     # an offer, a visit or a matching run's write: heroes, kits, requests, offers, visits

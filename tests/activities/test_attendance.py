@@ -164,3 +164,70 @@ def test_register_query_count_does_not_grow(client, staff, activity, session, co
         return count_queries(lambda: client.get(register_url(session)))
 
     assert build(2) == build(8)
+
+
+# Saving writes only what changed
+
+
+def _entries(model_name: str = "attendance") -> int:
+    from auditlog.models import LogEntry
+
+    return LogEntry.objects.filter(content_type__model=model_name).count()
+
+
+def test_saving_the_same_marks_again_writes_nothing(activity, session, staff, school):
+    one, two = place(activity, 2)
+    marks = {one.pk: "present", two.pk: "absent"}
+    services.attendance_record(occurrence=session, marks=marks, recorded_by=staff, now=TODAY)
+    before = list(Attendance.objects.order_by("pk").values_list("pk", "recorded_at"))
+    entries = _entries()
+    colleague = factories.staff(school)
+
+    saved = services.attendance_record(
+        occurrence=session, marks=marks, recorded_by=colleague, now=TODAY + dt.timedelta(hours=1)
+    )
+
+    assert saved == 2
+    assert list(Attendance.objects.order_by("pk").values_list("pk", "recorded_at")) == before
+    assert set(Attendance.objects.values_list("recorded_by", flat=True)) == {staff.pk}
+    assert _entries() == entries  # no audit entry for a mark that stayed as it was
+
+
+def test_a_changed_mark_is_written_with_its_new_recorder(activity, session, staff, school):
+    one, two = place(activity, 2)
+    marks = {one.pk: "present", two.pk: "absent"}
+    services.attendance_record(occurrence=session, marks=marks, recorded_by=staff, now=TODAY)
+    entries = _entries()
+    colleague = factories.staff(school)
+
+    services.attendance_record(
+        occurrence=session,
+        marks={one.pk: "present", two.pk: "excused"},
+        recorded_by=colleague,
+        now=TODAY,
+    )
+
+    by_enrolment = {a.enrolment_id: a for a in Attendance.objects.all()}
+    assert (by_enrolment[one.pk].status, by_enrolment[one.pk].recorded_by) == ("present", staff)
+    assert (by_enrolment[two.pk].status, by_enrolment[two.pk].recorded_by) == (
+        "excused",
+        colleague,
+    )
+    assert _entries() == entries + 1
+
+
+def test_saving_a_register_again_takes_the_same_queries_for_a_small_or_a_large_class(
+    client, staff, activity, session, count_queries
+):
+    """A register saved again unchanged (the everyday case: a teacher taps save twice, or a
+    colleague checks it) writes nothing, so its cost does not grow with the class."""
+    login(client, staff)
+
+    def resave(n: int) -> int:
+        place(activity, n)
+        marks = {f"mark-{e.pk}": "present" for e in activity.enrolments.filter(status="confirmed")}
+        client.post(register_url(session), marks)
+        assert Attendance.objects.count() == len(marks)
+        return count_queries(lambda: client.post(register_url(session), marks))
+
+    assert resave(2) == resave(8)

@@ -159,3 +159,30 @@ def test_one_child_rushed_into_two_overlapping_activities_gets_one():
     assert len(made) == 1
     assert all(isinstance(r, errors.AlreadyEnrolled | errors.Overlap) for r in refused), refused
     assert Enrolment.objects.filter(child=child, status__in=Enrolment.ACTIVE).count() == 1
+
+
+def test_two_people_saving_one_register_at_once_write_each_mark_once():
+    """A teacher and a colleague (or two tabs) save the same session's register together: the
+    session's row lock makes the second wait, so no mark is written twice (the unique
+    constraint would otherwise turn the second into an error)."""
+    from activities.models import Attendance
+
+    activity = factories.ActivityFactory(capacity=30)
+    services.occurrences_regenerate(activity=activity, today=activity.first_date)
+    session = activity.occurrences.order_by("date").first()
+    children = _children(activity, 20)
+    enrolments = [
+        services.enrolment_place(activity=activity, child=child, placed_by=None, now=NOW)
+        for child in children
+    ]
+    marks = {e.pk: "present" for e in enrolments}
+
+    def save():
+        return services.attendance_record(
+            occurrence=session, marks=marks, recorded_by=None, now=session.starts_at
+        )
+
+    results = at_once([save for _ in range(8)])
+
+    assert results == [len(marks)] * 8, [r for r in results if isinstance(r, Exception)]
+    assert Attendance.objects.filter(occurrence=session).count() == len(marks)
