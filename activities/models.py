@@ -39,6 +39,14 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("Sunday")
 
 
+def _label(choices: type[models.Choices], value):
+    """What get_FOO_display says for `value`: its choice's label, or the value itself."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 class LotteryRound(models.Model):
     """Lottery activities that are drawn together, so a child's ranked choices can be weighed
     against each other and places spread fairly across children."""
@@ -186,6 +194,14 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    # Django's get_FOO_display builds a dict of every choice on each call; a list of 25 cards
+    # calls these two 50 times. The enum's own lookup gives the same label.
+    def get_weekday_display(self):
+        return _label(Weekday, self.weekday)
+
+    def get_level_display(self):
+        return _label(School.Level, self.level)
 
     def clean(self) -> None:
         grades = range(1, 9) if self.level == School.Level.PO else range(1, 7)

@@ -586,3 +586,20 @@ def test_cancelling_two_sessions_sends_two_messages():
         )
 
     assert told("session_cancelled", placed) == 2
+
+
+def test_the_weekday_and_school_type_read_as_djangos_own_display(school):
+    """Activity's get_weekday_display and get_level_display (faster, for the list of cards)
+    say what Django's would, in each language, and a value no choice has stays as it is."""
+    from django.db.models import Model
+
+    activity = factories.ActivityFactory(school=school, weekday=2, level="po")
+    fields = {name: Activity._meta.get_field(name) for name in ("weekday", "level")}
+    for language in ("nl", "en", "ar"):
+        with translation.override(language):
+            for name, field in fields.items():
+                ours = getattr(activity, f"get_{name}_display")()
+                assert ours == Model._get_FIELD_display(activity, field)
+    activity.weekday, activity.level = 9, "xx"
+    assert activity.get_weekday_display() == 9
+    assert activity.get_level_display() == "xx"

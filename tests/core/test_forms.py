@@ -11,18 +11,33 @@ CHOICES = [
     ("", "---------"),
     ("Zaanstad", [(1, "De Zaanvogel"), (2, 'School "A & B"')]),
     ("Amsterdam", [(3, "<Het Kompas>")]),
+    (4, "Zonder groep"),
+    (2, "Dezelfde waarde nog eens"),  # a single select marks only the first
 ]
 
 
-def html(widget: type[forms.Select], value) -> str:
-    field = forms.ChoiceField(choices=CHOICES, required=False, widget=widget)
+def html(widget: type[forms.Select], value, choices=CHOICES) -> str:
+    field = forms.ChoiceField(choices=choices, required=False, widget=widget)
     rendered = field.widget.render("school", value, attrs={"id": "id_school", "required": True})
     return re.sub(r"\s+", " ", str(rendered)).replace("> <", "><")
 
 
 def test_long_select_writes_what_djangos_select_writes():
-    for value in (None, "", 2, "3"):
+    for value in (None, "", 2, "3", 4, "x"):
         assert html(LongSelect, value) == html(forms.Select, value)
+
+
+def test_long_select_writes_model_choices_as_djangos_select_does(school):
+    from schools.models import School
+
+    def written(widget: type[forms.Select], value) -> str:
+        field = forms.ModelChoiceField(queryset=School.objects.all(), widget=widget)
+        rendered = field.widget.render("school", value)
+        return re.sub(r"\s+", " ", str(rendered)).replace("> <", "><")
+
+    for value in (None, school.pk, str(school.pk)):
+        assert written(LongSelect, value) == written(forms.Select, value)
+    assert f'<option value="{school.pk}" selected>' in written(LongSelect, school.pk)
 
 
 def test_long_select_escapes_labels_and_marks_the_choice():
