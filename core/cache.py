@@ -1,9 +1,10 @@
 """Django's Redis cache, with one Redis client per connection pool instead of one per call.
 
 django.core.cache.backends.redis makes a new `redis.Redis` for every cache operation, and
-redis-py's constructor builds its table of response callbacks each time: a third of the CPU of
-a cache read (about 0.15 ms), paid on every request that reads a person's roles. A client only
-wraps its pool and is safe to share between threads, so one per pool is enough.
+redis-py's constructor builds its table of response callbacks each time: nearly half the CPU of
+a cache read (0.17 ms a read with Django's, 0.09 ms with this, in one process), paid on every
+request that reads a person's roles. A client only wraps its pool and is safe to share between
+threads, so one per pool is enough.
 """
 
 from __future__ import annotations

@@ -62,7 +62,7 @@ class _Compiled:
     populators: list
     annotation_col_map: dict[str, int]
     # What SQLCompiler.results_iter works out on every run: the selected columns and their
-    # converters (a fifth of a short statement's CPU).
+    # converters (about a sixth of a short statement's CPU).
     fields: list = field(default_factory=list)
     converters: dict = field(default_factory=dict)
     composite: bool = False

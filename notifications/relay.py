@@ -1,7 +1,8 @@
 """Waking the mail workers: one Celery message per burst of mail, not one per message.
 
-Publishing a Celery message costs the web process about 1.5 ms of CPU (its headers and body,
-kombu's publish), a fifth of an enrolment in the rush (docs/benchmarks.md). So when the broker
+Publishing a Celery message costs the web process half a millisecond of CPU or more (its
+headers and body, kombu's publish): 0.46-0.49 ms in a loop, and a fifth of a page enrolment's
+time in the rush's profile (docs/benchmarks.md); a ring costs 0.12-0.13 ms. So when the broker
 is Redis, a committed notification's id goes onto a Redis list beside the broker's queues
 (`ring`, one round trip), and a drain task is queued only when none is armed (SET NX). The
 drain (tasks.drain) delivers the list batch by batch until it is empty. With any other broker
