@@ -13,7 +13,7 @@ from config.celery import app as celery_app
 from notifications import relay, services, tasks
 from notifications.models import Notification
 from tests.conftest import requires_redis
-from tests.integration.test_celery_worker import broker
+from tests.integration.test_celery_worker import broker, create
 
 pytestmark = [requires_redis, pytest.mark.django_db]
 
@@ -71,13 +71,7 @@ def test_a_burst_queues_one_drain_and_lists_every_id(redis_broker):
 
 def test_a_committed_notification_rings_the_relay(redis_broker, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        notification, _ = services.notification_create(
-            to_email="ouder@example.test",
-            kind="test",
-            subject="Welkom",
-            body_text="Fijn dat je er bent.",
-            idempotency_key="relay:commit",
-        )
+        notification = create("relay:commit")
         assert pending(redis_broker) == []  # nothing before the commit
     assert pending(redis_broker) == [notification.pk]
     assert drains_queued(redis_broker) == 1
