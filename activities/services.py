@@ -706,7 +706,10 @@ def attendance_record(
     marks = dict(marks)
     with locking():
         lock(Occurrence.objects.filter(pk=occurrence.pk))
-        saved = {mark.enrolment_id: mark for mark in occurrence.attendance.all()}
+        # Read after the lock, from the table: never a caller's prefetched, older marks.
+        saved = {
+            mark.enrolment_id: mark for mark in Attendance.objects.filter(occurrence=occurrence)
+        }
         if everyone_present:
             marks.update(_the_rest(occurrence, allowed - set(marks) - set(saved)))
         for enrolment_id, status in marks.items():
