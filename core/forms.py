@@ -8,6 +8,7 @@ import uuid
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -72,6 +73,25 @@ class LongSelect(forms.Select):
                 parts.append("</optgroup>")
         parts.append("</select>")
         return mark_safe("\n".join(parts))  # every part went through format_html
+
+
+class ReadChoices(ModelChoiceIterator):
+    """A model choice field's options read with one plain query (and kept for the form's
+    other looks at them), where Django's iterator uses `QuerySet.iterator()`: on PostgreSQL a
+    server-side cursor, three round trips (declare, fetch, close) for a list of a few options.
+    ReadOnceChoiceField uses it: for the lists of a busy page."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ReadOnceChoiceField(forms.ModelChoiceField):
+    """Django's ModelChoiceField, its options read by ReadChoices."""
+
+    iterator = ReadChoices
 
 
 class KeyInput(forms.TextInput):

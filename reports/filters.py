@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, LongSelect
+from core.forms import DateInput, LongSelect, ReadOnceChoiceField
 from core.time import LOCAL_TZ
 from schools.models import Municipality, Neighbourhood, School
 
@@ -169,17 +169,17 @@ class NationalFilterForm(PeriodForm):
 class FilterForm(NationalFilterForm):
     """A municipality's dashboard: the period, and which of its schools."""
 
-    municipality = forms.ModelChoiceField(
+    municipality = ReadOnceChoiceField(
         label=_("Municipality"), queryset=Municipality.objects.none(), required=False
     )
-    neighbourhood = forms.ModelChoiceField(
+    neighbourhood = ReadOnceChoiceField(
         label=_("Neighbourhood"),
         queryset=Neighbourhood.objects.none(),
         required=False,
         empty_label=_("All neighbourhoods"),
         widget=LongSelect,
     )
-    school = forms.ModelChoiceField(
+    school = ReadOnceChoiceField(
         label=_("School"),
         queryset=School.objects.none(),
         required=False,

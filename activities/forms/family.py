@@ -15,7 +15,7 @@ from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import LongSelect, OnceForm
+from core.forms import LongSelect, OnceForm, ReadOnceChoiceField
 from core.ids import as_id
 from schools.models import Group, Neighbourhood, School, current_school_year
 
@@ -158,7 +158,7 @@ class ChildRegisterForm(OnceForm, ChildForm):
     consent = consent_field()
 
 
-class ChildChoiceField(forms.ModelChoiceField):
+class ChildChoiceField(ReadOnceChoiceField):
     def label_from_instance(self, obj: Child) -> str:
         return obj.first_name
 

@@ -1,11 +1,12 @@
 """core.forms.LongSelect writes the same HTML as Django's Select, without a template per
-option."""
+option; core.forms.ReadOnceChoiceField reads its options once, with a plain query."""
 
 import re
 
 from django import forms
 
-from core.forms import LongSelect
+from core.forms import LongSelect, ReadOnceChoiceField
+from tests import factories
 
 CHOICES = [
     ("", "---------"),
@@ -45,3 +46,25 @@ def test_long_select_escapes_labels_and_marks_the_choice():
     assert "&lt;Het Kompas&gt;" in written
     assert '<option value="2" selected>School &quot;A &amp; B&quot;</option>' in written
     assert '<optgroup label="Zaanstad">' in written
+
+
+def test_read_choices_gives_djangos_options_from_one_query_kept(db, django_assert_num_queries):
+    """Django's iterator reads the options again at every look, through QuerySet.iterator()
+    (on PostgreSQL a server-side cursor); ReadOnceChoiceField reads them once and keeps them."""
+    from schools.models import School
+
+    factories.SchoolFactory.create_batch(3)
+    read = ReadOnceChoiceField(queryset=School.objects.order_by("name"), empty_label="Any school")
+    django_own = forms.ModelChoiceField(
+        queryset=School.objects.order_by("name"), empty_label="Any school"
+    )
+
+    with django_assert_num_queries(1):
+        options = [(str(value), label) for value, label in read.choices]
+        again = [(str(value), label) for value, label in read.widget.choices]
+    with django_assert_num_queries(2):
+        expected = [(str(value), label) for value, label in django_own.choices]
+        [value for value, _label in django_own.widget.choices]
+
+    assert options == again == expected
+    assert options[0] == ("", "Any school") and len(options) == 4
