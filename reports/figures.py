@@ -159,6 +159,7 @@ class Dashboard:
     activity_figures: list[Figure] = field(default_factory=list)
     visit_figures: list[Figure] = field(default_factory=list)
     computed_at: dt.datetime | None = None  # when kept in the cache (reports.cached)
+    recounting: bool = False  # kept ones shown while a worker counts them again
 
 
 class Links:

@@ -1,7 +1,11 @@
 """Every task lands on the queue its pool reads (config/settings.py, CELERY_TASK_ROUTES), and a
 worker started without -Q reads all three queues, so nothing waits in a queue nobody reads."""
 
+import ast
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -29,6 +33,7 @@ QUEUE_OF = {
     "activities.tasks.draw_due_lotteries": DEFAULT,
     "accounts.tasks.build_data_export": DEFAULT,
     "accounts.tasks.retention_run": DEFAULT,
+    "reports.tasks.count_figures": DEFAULT,
 }
 
 
@@ -44,6 +49,38 @@ def ours() -> set[str]:
 
 def test_every_task_is_placed_on_a_queue():
     assert ours() == set(QUEUE_OF)
+
+
+# The tasks that web processes queue by name (core.tasks.queue_task); beat's jobs are sent by
+# name from the schedule and need no registration where they are sent.
+QUEUED_BY_NAME = {
+    "notifications.tasks.deliver",
+    "notifications.tasks.deliver_batch",
+    "notifications.tasks.drain",
+    "campaigns.tasks.send_parent_message",
+    "scheduler.tasks.run_matching",
+    "accounts.tasks.build_data_export",
+    "reports.tasks.count_figures",
+}
+
+
+def test_a_process_that_only_set_django_up_knows_the_tasks_it_queues():
+    """A web process never runs Celery's autodiscovery: the app's ready() imports its tasks,
+    or core.tasks.queue_task would fail there with NotRegistered."""
+    code = (
+        "import django; django.setup();"
+        "from config.celery import app; print(sorted(n for n in app.tasks if '.tasks.' in n))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        cwd=settings.BASE_DIR,
+    )
+    registered = set(ast.literal_eval(done.stdout.strip().splitlines()[-1]))
+    assert QUEUED_BY_NAME - registered == set()
 
 
 def test_each_task_lands_on_its_queue():

@@ -1,17 +1,28 @@
 """The steering figures are kept for five minutes (reports.cached): a second view reads them
 back, the page says when they were counted, and the key keeps every municipality, viewer
-kind and language apart."""
+kind and language apart. Out of date, they are shown while a worker counts them again, on a
+real Redis broker."""
 
+import base64
 import datetime as dt
+import json
+import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+import redis
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
 
-from reports.cached import FIGURES_CACHE_S
+from reports import cached, tasks
+from reports.cached import FIGURES_CACHE_S, FIGURES_STALE_S
 from tests import factories
+from tests.conftest import requires_redis
 from tests.helpers import login
+from tests.integration.test_celery_worker import broker, closed_port_url
 
 from .conftest import PERIOD, build_town, grow
 
@@ -98,3 +109,158 @@ def test_the_national_figures_are_kept_and_say_when_they_were_counted(client, to
     assert read_back < counted
     assert "Figures as of 13:00." in again.text
     assert again.context["dashboard"].tables == first.context["dashboard"].tables
+
+
+# --- out of date: shown while a worker counts them again -----------------------------------
+
+LATER = dt.timedelta(seconds=FIGURES_CACHE_S + 60)
+RECOUNTING = "New figures are being counted: reload the page in a minute to see them."
+
+
+@pytest.fixture
+def redis_broker():
+    """REDIS_URL's server, database 9 (emptied), as this process's Celery broker, with no
+    worker: the test reads what was queued and runs it."""
+    parts = urlsplit(os.environ["REDIS_URL"])
+    url = urlunsplit(parts._replace(path="/9"))
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    with broker(url):
+        yield client
+    client.flushdb()
+
+
+def queued_recounts(client) -> list[list]:
+    """The arguments of each count_figures task on the default queue (kombu's Redis transport
+    keeps a queue's messages in a list of its name)."""
+    found = []
+    for raw in client.lrange("default", 0, -1):
+        message = json.loads(raw)
+        assert message["headers"]["task"] == "reports.tasks.count_figures"
+        args, _kwargs, _embed = json.loads(base64.b64decode(message["body"]))
+        found.append(args)
+    return found
+
+
+@requires_redis
+def test_out_of_date_figures_are_shown_while_one_worker_task_counts_them_again(
+    client, town, coordinator_of_town, redis_broker
+):
+    login(client, coordinator_of_town)
+    _get(client, DASHBOARD)
+    grow(town, 1)  # three activities more
+
+    with time_machine.travel(LATER):
+        shown, _queries = _get(client, DASHBOARD)
+        again, _queries = _get(client, DASHBOARD)  # a second viewer: no second recount
+    assert _activities(shown) == _activities(again) == 6
+    assert f"Figures as of 13:00. {RECOUNTING}" in shown.text
+    [args] = queued_recounts(redis_broker)
+    assert args[0] == "municipality" and args[-1] == "en"
+
+    with time_machine.travel(LATER):
+        tasks.count_figures(*args)  # as the worker runs it
+        counted, _queries = _get(client, DASHBOARD)
+    assert _activities(counted) == 9
+    assert "Figures as of 13:06. They are counted again after 5 minutes." in counted.text
+    assert RECOUNTING not in counted.text
+
+
+@requires_redis
+def test_the_recount_is_in_the_language_of_the_view_that_asked(
+    client, town, coordinator_of_town, redis_broker
+):
+    login(client, coordinator_of_town, language="nl")
+    _get(client, DASHBOARD)
+    with time_machine.travel(LATER):
+        _get(client, DASHBOARD)
+        [args] = queued_recounts(redis_broker)
+        tasks.count_figures(*args)
+        counted, _queries = _get(client, DASHBOARD)
+    assert "Activiteiten en plekken" in counted.text
+    assert "Figures as of" not in counted.text
+
+
+@requires_redis
+def test_national_figures_out_of_date_are_recounted_by_a_worker_too(
+    client, town, programme, redis_broker
+):
+    login(client, programme)
+    first, _queries = _get(client, NATIONAL)
+    with time_machine.travel(LATER):
+        shown, _queries = _get(client, NATIONAL)
+        [args] = queued_recounts(redis_broker)
+        tasks.count_figures(*args)
+        counted, _queries = _get(client, NATIONAL)
+    assert RECOUNTING in shown.text
+    assert args[0] == "national"
+    assert "Figures as of 13:06." in counted.text
+    assert counted.context["dashboard"].tables == first.context["dashboard"].tables
+
+
+@requires_redis
+def test_figures_nobody_opened_for_an_hour_are_counted_in_the_view(
+    client, town, coordinator_of_town, redis_broker
+):
+    login(client, coordinator_of_town)
+    _get(client, DASHBOARD)
+    grow(town, 1)
+    with time_machine.travel(dt.timedelta(seconds=FIGURES_STALE_S + 60)):
+        login(client, coordinator_of_town)  # after an idle hour, signed in again
+        counted, _queries = _get(client, DASHBOARD)
+    assert _activities(counted) == 9
+    assert RECOUNTING not in counted.text
+    assert queued_recounts(redis_broker) == []
+
+
+@requires_redis
+def test_when_the_broker_refuses_the_recount_the_view_counts(client, town, coordinator_of_town):
+    login(client, coordinator_of_town)
+    _get(client, DASHBOARD)
+    grow(town, 1)
+    refusing = broker(
+        closed_port_url(),
+        task_publish_retry=False,
+        broker_connection_timeout=1,
+        broker_transport_options={"socket_connect_timeout": 1},
+    )
+    with refusing, time_machine.travel(LATER):
+        counted, _queries = _get(client, DASHBOARD)
+        with translation.override("en"):
+            key = cached.key_for(
+                "municipality",
+                counted.context["dashboard"].scope,
+                today=timezone.localdate(),
+                links=True,
+            )
+    assert _activities(counted) == 9
+    assert RECOUNTING not in counted.text
+    # The refused recount does not hold the key: the next view out of date may queue one.
+    assert cache.get(cached._recount_key(key)) is None
+
+
+@requires_redis
+def test_with_a_cache_of_its_own_the_view_counts(
+    client, town, coordinator_of_town, redis_broker, settings
+):
+    """make run's local-memory cache is one per process: a worker's count would never reach
+    the web, so the view counts, even with a worker on a broker."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    login(client, coordinator_of_town)
+    _get(client, DASHBOARD)
+    grow(town, 1)
+    with time_machine.travel(LATER):
+        counted, _queries = _get(client, DASHBOARD)
+    assert _activities(counted) == 9
+    assert queued_recounts(redis_broker) == []
+
+
+def test_in_process_tasks_count_in_the_view(client, town, coordinator_of_town):
+    """Without a worker (make run without Redis), out-of-date figures are counted at once."""
+    login(client, coordinator_of_town)
+    _get(client, DASHBOARD)
+    grow(town, 1)
+    with time_machine.travel(LATER):
+        counted, _queries = _get(client, DASHBOARD)
+    assert _activities(counted) == 9
+    assert RECOUNTING not in counted.text
