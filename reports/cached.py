@@ -59,13 +59,17 @@ KEY_VERSION = 1
 
 
 def municipality_dashboard(
-    scope: Scope, *, today: dt.date, now: dt.datetime, links: bool
+    scope: Scope, *, today: dt.date, now: dt.datetime, links: bool, out_of_date: bool = True
 ) -> figures.Dashboard:
-    return _kept("municipality", scope, today=today, now=now, links=links)
+    """`out_of_date`: kept figures past FIGURES_CACHE_S may be shown while a worker counts them
+    again (a page, which says so); False for a file or a printed report, which count them."""
+    return _kept("municipality", scope, today=today, now=now, links=links, out_of_date=out_of_date)
 
 
-def national_dashboard(scope: Scope, *, today: dt.date, now: dt.datetime) -> figures.Dashboard:
-    return _kept("national", scope, today=today, now=now, links=False)
+def national_dashboard(
+    scope: Scope, *, today: dt.date, now: dt.datetime, out_of_date: bool = True
+) -> figures.Dashboard:
+    return _kept("national", scope, today=today, now=now, links=False, out_of_date=out_of_date)
 
 
 def count(
@@ -84,7 +88,7 @@ def count(
 
 
 def recount(page: str, scope: dict, today: str, links: bool) -> None:
-    """count() for reports.tasks.count_figures, from what count_later() queued; frees the key
+    """count() for reports.tasks.count_figures, from what _count_later() queued; frees the key
     for the next recount when done."""
     scope_ = scope_from_dict(scope)
     day = dt.date.fromisoformat(today)
@@ -141,7 +145,7 @@ def key_for(page: str, scope: Scope, *, today: dt.date, links: bool) -> str:
 
 
 def _kept(
-    page: str, scope: Scope, *, today: dt.date, now: dt.datetime, links: bool
+    page: str, scope: Scope, *, today: dt.date, now: dt.datetime, links: bool, out_of_date: bool
 ) -> figures.Dashboard:
     """The kept dashboard while it is younger than FIGURES_CACHE_S by `now` (the cache's own
     expiry is a backstop on the cache server's clock); up to FIGURES_STALE_S, the kept one
@@ -153,7 +157,8 @@ def _kept(
         age = now - computed_at
         fresh = dt.timedelta(0) <= age < dt.timedelta(seconds=FIGURES_CACHE_S)
         if fresh or (
-            dt.timedelta(0) <= age < dt.timedelta(seconds=FIGURES_STALE_S)
+            out_of_date
+            and dt.timedelta(0) <= age < dt.timedelta(seconds=FIGURES_STALE_S)
             and _count_later(key, page, scope, today=today, links=links)
         ):
             dashboard = pickle.loads(pickled)  # our own bytes, from our own cache

@@ -22,7 +22,9 @@ from .forms import CouncilTextForm
 school_figures_required = role_required(lambda roles: roles.is_coordinator or roles.is_staff)
 
 
-def _municipality_figures(request: HttpRequest):
+def _municipality_figures(request: HttpRequest, *, printed: bool = False):
+    """The filter form and its figures. `printed` (the council report, a file): never figures
+    out of date, which a page shows while a worker counts them again."""
     today = timezone.localdate()
     form = FilterForm(
         request.GET or None,
@@ -33,7 +35,11 @@ def _municipality_figures(request: HttpRequest):
     if form.chosen is None:
         raise Http404
     dashboard = cached.municipality_dashboard(
-        scope, today=today, now=timezone.now(), links=request.roles.is_coordinator
+        scope,
+        today=today,
+        now=timezone.now(),
+        links=request.roles.is_coordinator,
+        out_of_date=not (printed or _exporting(request)),
     )
     return form, dashboard
 
@@ -68,13 +74,17 @@ def _query(request: HttpRequest) -> str:
     return query.urlencode()
 
 
+def _exporting(request: HttpRequest) -> bool:
+    return request.GET.get("format") in ("csv", "xlsx")
+
+
 def _export(request: HttpRequest, dashboard: figures.Dashboard, *, prefix: str):
     """`?format=csv|xlsx&table=KEY`: one table as a file, or with table "all" every table as
     one workbook (always XLSX: a CSV holds one table); None when the page itself is asked
     for."""
-    fmt, key = request.GET.get("format"), request.GET.get("table", "all")
-    if fmt not in ("csv", "xlsx"):
+    if not _exporting(request):
         return None
+    fmt, key = request.GET["format"], request.GET.get("table", "all")
     period = dashboard.scope.period
     name = slugify(f"{prefix} {key} {period.start} {period.end}")
     if key == "all":
@@ -98,7 +108,7 @@ def _export(request: HttpRequest, dashboard: figures.Dashboard, *, prefix: str):
 def council_report(request: HttpRequest) -> HttpResponse:
     """The print-ready report for the council: the headline figures, the charts and the
     coordinator's own words, saved per municipality and period."""
-    form, dashboard = _municipality_figures(request)
+    form, dashboard = _municipality_figures(request, printed=True)
     scope, municipality = dashboard.scope, form.chosen
     report = selectors.council_report_for(municipality, scope.period)
     text_form = CouncilTextForm(
@@ -153,7 +163,9 @@ def school(request: HttpRequest, pk: int) -> HttpResponse:
 def national(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = NationalFilterForm(request.GET or None, today=today)
-    dashboard = cached.national_dashboard(form.scope(), today=today, now=timezone.now())
+    dashboard = cached.national_dashboard(
+        form.scope(), today=today, now=timezone.now(), out_of_date=not _exporting(request)
+    )
     if exported := _export(request, dashboard, prefix="national"):
         return exported
     context = {

@@ -199,6 +199,23 @@ def test_national_figures_out_of_date_are_recounted_by_a_worker_too(
 
 
 @requires_redis
+def test_a_file_or_the_council_report_never_takes_figures_out_of_date(
+    client, town, coordinator_of_town, redis_broker
+):
+    """A page says its figures are being counted again; a file or a printed report cannot."""
+    login(client, coordinator_of_town)
+    _get(client, DASHBOARD)
+    grow(town, 1)
+    with time_machine.travel(LATER):
+        report, _queries = _get(client, "/reports/council/")
+        exported, _queries = _get(client, DASHBOARD, format="csv", table="offer")
+    assert _activities(report) == 9
+    assert RECOUNTING not in report.text
+    assert exported["Content-Type"].startswith("text/csv")
+    assert queued_recounts(redis_broker) == []
+
+
+@requires_redis
 def test_figures_nobody_opened_for_an_hour_are_counted_in_the_view(
     client, town, coordinator_of_town, redis_broker
 ):
