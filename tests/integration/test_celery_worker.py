@@ -110,6 +110,21 @@ def broker(url: str, **options):
         reset_connections()
 
 
+@contextmanager
+def redis_database_as_broker(database: int):
+    """REDIS_URL's server, `database` emptied before and after, as this process's Celery broker
+    with no worker; yields a client of that database, to read what was queued."""
+    parts = urlsplit(os.environ["REDIS_URL"])
+    url = urlunsplit(parts._replace(path=f"/{database}"))
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    try:
+        with broker(url):
+            yield client
+    finally:
+        client.flushdb()
+
+
 def reset_connections() -> None:
     # The app and kombu cache connection pools for the broker they first used.
     kombu_pools.reset()

@@ -2,18 +2,14 @@
 what a drain delivers, and the interleavings that could lose a wake-up. The whole path through a
 real worker is in tests/integration/test_celery_worker.py."""
 
-import os
-from urllib.parse import urlsplit, urlunsplit
-
 import pytest
-import redis
 from django.core import mail
 
 from config.celery import app as celery_app
 from notifications import relay, services, tasks
 from notifications.models import Notification
 from tests.conftest import requires_redis
-from tests.integration.test_celery_worker import broker, create
+from tests.integration.test_celery_worker import broker, create, redis_database_as_broker
 
 pytestmark = [requires_redis, pytest.mark.django_db]
 
@@ -23,13 +19,8 @@ MAIL_QUEUE = "mail"  # kombu's Redis transport keeps a queue's messages in a lis
 @pytest.fixture
 def redis_broker():
     """REDIS_URL's server, database 11 (emptied), as this process's Celery broker."""
-    parts = urlsplit(os.environ["REDIS_URL"])
-    url = urlunsplit(parts._replace(path="/11"))
-    client = redis.Redis.from_url(url)
-    client.flushdb()
-    with broker(url):
+    with redis_database_as_broker(11) as client:
         yield client
-    client.flushdb()
 
 
 def drains_queued(client) -> int:

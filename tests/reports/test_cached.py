@@ -6,11 +6,8 @@ real Redis broker."""
 import base64
 import datetime as dt
 import json
-import os
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-import redis
 import time_machine
 from django.core.cache import cache
 from django.db import connection
@@ -22,7 +19,11 @@ from reports.cached import FIGURES_CACHE_S, FIGURES_STALE_S
 from tests import factories
 from tests.conftest import requires_redis
 from tests.helpers import login
-from tests.integration.test_celery_worker import broker, closed_port_url
+from tests.integration.test_celery_worker import (
+    broker,
+    closed_port_url,
+    redis_database_as_broker,
+)
 
 from .conftest import PERIOD, build_town, grow
 
@@ -119,15 +120,18 @@ RECOUNTING = "New figures are being counted: reload the page in a minute to see 
 
 @pytest.fixture
 def redis_broker():
-    """REDIS_URL's server, database 9 (emptied), as this process's Celery broker, with no
-    worker: the test reads what was queued and runs it."""
-    parts = urlsplit(os.environ["REDIS_URL"])
-    url = urlunsplit(parts._replace(path="/9"))
-    client = redis.Redis.from_url(url)
-    client.flushdb()
-    with broker(url):
+    """REDIS_URL's server, database 9, as this process's Celery broker, with no worker: the
+    test reads what was queued and runs it."""
+    with redis_database_as_broker(9) as client:
         yield client
-    client.flushdb()
+
+
+def seen_then_grown(client, town, person) -> None:
+    """`person` opens the dashboard (its figures are kept), then the town grows by three
+    activities."""
+    login(client, person)
+    _get(client, DASHBOARD)
+    grow(town, 1)
 
 
 def queued_recounts(client) -> list[list]:
@@ -146,9 +150,7 @@ def queued_recounts(client) -> list[list]:
 def test_out_of_date_figures_are_shown_while_one_worker_task_counts_them_again(
     client, town, coordinator_of_town, redis_broker
 ):
-    login(client, coordinator_of_town)
-    _get(client, DASHBOARD)
-    grow(town, 1)  # three activities more
+    seen_then_grown(client, town, coordinator_of_town)
 
     with time_machine.travel(LATER):
         shown, _queries = _get(client, DASHBOARD)
@@ -203,9 +205,7 @@ def test_a_file_or_the_council_report_never_takes_figures_out_of_date(
     client, town, coordinator_of_town, redis_broker
 ):
     """A page says its figures are being counted again; a file or a printed report cannot."""
-    login(client, coordinator_of_town)
-    _get(client, DASHBOARD)
-    grow(town, 1)
+    seen_then_grown(client, town, coordinator_of_town)
     with time_machine.travel(LATER):
         report, _queries = _get(client, "/reports/council/")
         exported, _queries = _get(client, DASHBOARD, format="csv", table="offer")
@@ -219,9 +219,7 @@ def test_a_file_or_the_council_report_never_takes_figures_out_of_date(
 def test_figures_nobody_opened_for_an_hour_are_counted_in_the_view(
     client, town, coordinator_of_town, redis_broker
 ):
-    login(client, coordinator_of_town)
-    _get(client, DASHBOARD)
-    grow(town, 1)
+    seen_then_grown(client, town, coordinator_of_town)
     with time_machine.travel(dt.timedelta(seconds=FIGURES_STALE_S + 60)):
         login(client, coordinator_of_town)  # after an idle hour, signed in again
         counted, _queries = _get(client, DASHBOARD)
@@ -232,9 +230,7 @@ def test_figures_nobody_opened_for_an_hour_are_counted_in_the_view(
 
 @requires_redis
 def test_when_the_broker_refuses_the_recount_the_view_counts(client, town, coordinator_of_town):
-    login(client, coordinator_of_town)
-    _get(client, DASHBOARD)
-    grow(town, 1)
+    seen_then_grown(client, town, coordinator_of_town)
     refusing = broker(
         closed_port_url(),
         task_publish_retry=False,
@@ -263,9 +259,7 @@ def test_with_a_cache_of_its_own_the_view_counts(
     """make run's local-memory cache is one per process: a worker's count would never reach
     the web, so the view counts, even with a worker on a broker."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    login(client, coordinator_of_town)
-    _get(client, DASHBOARD)
-    grow(town, 1)
+    seen_then_grown(client, town, coordinator_of_town)
     with time_machine.travel(LATER):
         counted, _queries = _get(client, DASHBOARD)
     assert _activities(counted) == 9
@@ -274,9 +268,7 @@ def test_with_a_cache_of_its_own_the_view_counts(
 
 def test_in_process_tasks_count_in_the_view(client, town, coordinator_of_town):
     """Without a worker (make run without Redis), out-of-date figures are counted at once."""
-    login(client, coordinator_of_town)
-    _get(client, DASHBOARD)
-    grow(town, 1)
+    seen_then_grown(client, town, coordinator_of_town)
     with time_machine.travel(LATER):
         counted, _queries = _get(client, DASHBOARD)
     assert _activities(counted) == 9
