@@ -7,6 +7,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 from .helpers import watch_csp
 
@@ -33,8 +34,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """One browser for the browser tests, gone when they are done.
+
+    While it lives, Playwright's event loop runs in this thread, and Django then keeps the
+    thread's database connections apart from its usual ones (asgiref's Local acts as a context
+    variable under a running loop). A connection opened meanwhile is not the one the test
+    database's teardown closes: kept past the browser tests, the suite ended with "database is
+    being accessed by other users". So the browser stops after the last browser test, and the
+    connections opened under its loop are closed before it does."""
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI needs Chromium at {CHROMIUM} (apt-get install -y chromium)")
@@ -45,6 +54,7 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        connections.close_all()
 
 
 @pytest.fixture(autouse=True)
