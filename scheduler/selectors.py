@@ -88,10 +88,17 @@ def get_request_for_staff(roles, pk: int) -> SessionRequest:
     return get_object_or_404(_requests().filter(school_id__in=roles.staff_of), pk=pk)
 
 
+# PostgreSQL's time to plan a statement grows steeply with the tables it joins: the board's
+# visits with their request, school, class, topic, hero, kit and offer (and the neighbourhood
+# a coordinator's list filters on) took 12-15 ms to plan at city size, where the same list
+# joining the request's school and class and the kit took 1.3 ms (docs/benchmarks.md, "The
+# board"). So offers and visits join those (a visit its kit's home too) and read the topic
+# and the hero by id: one short statement each for a whole page. (A kit is joined, not read
+# apart, because many rows have none: a list's statements stay the same in number.)
 def _offers() -> QuerySet[Offer]:
     return Offer.objects.select_related(
-        "request__school", "request__group", "request__topic", "hero", "kit"
-    )
+        "request__school", "request__group", "kit"
+    ).prefetch_related("request__topic", "hero")
 
 
 def offers_for_hero(hero, *, pending_only: bool = True) -> QuerySet[Offer]:
@@ -111,8 +118,8 @@ def pending_offer_count(user) -> int:
 
 def _visits() -> QuerySet[Visit]:
     return Visit.objects.select_related(
-        "request__school", "request__group", "request__topic", "hero", "kit", "kit__home_venue"
-    )
+        "request__school", "request__group", "kit__home_venue"
+    ).prefetch_related("request__topic", "hero")
 
 
 def visits_for_hero(hero, *, since: dt.datetime | None = None) -> QuerySet[Visit]:

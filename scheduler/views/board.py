@@ -48,13 +48,10 @@ STEPS = {
 }
 
 
-# What the board's tables show of each row, joined and nothing more: the selectors' wider
-# joins (who asked, the kit's home) cost planning time and a model per row for nothing.
-SHOWN = {
-    "request": ("school", "group", "topic"),
-    "offer": ("request__school", "request__group", "request__topic", "hero", "kit"),
-    "visit": ("request__school", "request__group", "request__topic", "hero", "kit", "offer"),
-}
+# What the board's list of requests shows of each: the selector's wider joins (who asked, the
+# neighbourhood) cost planning time and a model per row for nothing. Offers and visits come
+# as the selectors read them (scheduler.selectors._offers: few tables to a statement).
+REQUEST_SHOWN = ("school", "group", "topic")
 
 
 def _municipalities(request: HttpRequest) -> tuple[list[Municipality], Municipality]:
@@ -156,7 +153,7 @@ def _board_parts(request: HttpRequest, municipality: Municipality, now: dt.datet
         selectors.requests_for(roles, status=SessionRequest.Status.OPEN)
         .filter(**_in_municipality(municipality.pk, ""))
         .select_related(None)
-        .select_related(*SHOWN["request"])
+        .select_related(*REQUEST_SHOWN)
         .order_by("-priority", "created_at", "pk")
     )
     page_obj = paginate(request, open_requests)
@@ -170,9 +167,7 @@ def _board_parts(request: HttpRequest, municipality: Municipality, now: dt.datet
     )
     offers = paginate(
         request,
-        pending.select_related(None)
-        .select_related(*SHOWN["offer"])
-        .prefetch_related(selectors.closed_offers("request__")),
+        pending.prefetch_related(selectors.closed_offers("request__")),
         param="offers",
     )
     for offer in offers:
@@ -187,7 +182,8 @@ def _board_parts(request: HttpRequest, municipality: Municipality, now: dt.datet
             **_in_municipality(municipality.pk),
         )
         .select_related(None)
-        .select_related(*SHOWN["visit"]),
+        .select_related("request__school", "request__group", "kit")  # the kit's name, not its home
+        .prefetch_related("offer"),  # why matching chose the hero (why_chosen)
         param="visits",
     )
     kits = list(Kit.objects.filter(municipality=municipality, is_active=True).order_by("name"))
