@@ -43,7 +43,7 @@ def browser():
     variable under a running loop). A connection opened meanwhile is not the one the test
     database's teardown closes: kept past the browser tests, the suite ended with "database is
     being accessed by other users". So the browser stops after the last browser test, and the
-    connections opened under its loop are closed before it does."""
+    connections opened under its loop are closed before the loop stops."""
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI needs Chromium at {CHROMIUM} (apt-get install -y chromium)")
