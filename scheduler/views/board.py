@@ -49,8 +49,9 @@ STEPS = {
 
 
 # What the board's list of requests shows of each: the selector's wider joins (who asked, the
-# neighbourhood) cost planning time and a model per row for nothing. Offers and visits come
-# as the selectors read them (scheduler.selectors._offers: few tables to a statement).
+# neighbourhood) cost planning time and a model per row for nothing. Offers come as the
+# selectors read them, visits without their kit's home and with their offer (few tables to a
+# statement: scheduler.selectors._offers).
 REQUEST_SHOWN = ("school", "group", "topic")
 
 
