@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import ParentMessage
 
@@ -12,6 +13,8 @@ class ParentMessageAdmin(admin.ModelAdmin):
     list_filter = ["status", "sender_role", "municipality"]
     search_fields = ["subject_nl"]
     date_hierarchy = "send_at"
+    # The read-only form still builds its fields: say the scheme Django 6 will assume.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request):
         return False
