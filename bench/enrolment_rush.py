@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bot python -m bench.enrolment_rush \
         [--path api|page|both] [--clients 50] [--children 2000] [--activities 20] \
-        [--capacity 40] [--seconds N] [--tiny]
+        [--capacity 40] [--seconds N] [--rounds 1] [--tiny]
 
 It makes a fresh database beside the one in DATABASE_URL (`<name>_rush`), migrates it, adds
 parents (each with an API token and a signed-in session), children and open first-come
@@ -18,7 +18,10 @@ the same run the same load goes to a bare view behind the same middleware (bench
 locked counter update and an insert, for the token or for the session and its CSRF check), the
 most this machine can do; the ratio of the two rates says how much the app costs on top, and
 the CPU milliseconds per request of the web server and of PostgreSQL, app and floor, say it
-again with less of the shared machine's noise. Each path has its own activities and children.
+again with less of the shared machine's noise. With `--rounds R` each client's enrolments are
+sent in R parts, the app's and the floor's in turn (app, floor, app, floor, ...), so a slow
+minute of the shared machine falls on both; the figures are the totals of the rounds, and
+`round_ratios` the ratio of each. Each path has its own activities and children.
 The last line printed is one JSON object (see docs/benchmarks.md). The database is dropped at
 the end.
 """
@@ -41,7 +44,7 @@ import threading
 import time
 import urllib.parse
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
@@ -102,6 +105,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--capacity", type=int, default=40, help="places per activity")
     parser.add_argument("--per-child", type=int, default=2, help="activities each child tries")
     parser.add_argument("--seconds", type=float, default=None, help="stop sending after this")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="send the enrolments in this many parts, app and floor in turn (see above)",
+    )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker")
     parser.add_argument("--seed", type=int, default=2026)
@@ -119,6 +128,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if not 1 <= args.activities <= MAX_ACTIVITIES:
         parser.error(f"--activities must be between 1 and {MAX_ACTIVITIES}")
     args.per_child = min(args.per_child, args.activities)
+    if args.rounds < 1:
+        parser.error("--rounds must be 1 or more")
     return args
 
 
@@ -493,8 +504,9 @@ def rush(port: int, path: str, plans: list[list[Job]], seconds: float | None):
 
 class CpuMeter:
     """The CPU seconds the web server (its master and workers) and PostgreSQL's processes
-    spend while the block runs. A rate on a shared machine moves with its neighbours; the CPU
-    an enrolment costs hardly does, so it says more surely whether a change made it cheaper."""
+    spend while the block runs, summed over every block it measures. A rate on a shared
+    machine moves with its neighbours; the CPU an enrolment costs hardly does, so it says more
+    surely whether a change made it cheaper."""
 
     def __init__(self, server: subprocess.Popen) -> None:
         self.server = server
@@ -523,7 +535,8 @@ class CpuMeter:
 
     def __exit__(self, *exc) -> None:
         web, db = self._now()
-        self.web, self.db = web - self._start[0], db - self._start[1]
+        self.web += web - self._start[0]
+        self.db += db - self._start[1]
 
 
 def cpu_figures(app: CpuMeter, floor: CpuMeter, requests: int) -> dict:
@@ -616,6 +629,43 @@ def flatten(answers: list[list[Answer]]) -> list[Answer]:
     return [answer for per_client in answers for answer in per_client]
 
 
+@dataclass
+class Rounds:
+    app_seconds: float = 0.0
+    floor_seconds: float = 0.0
+    ratios: list[float] = field(default_factory=list)
+
+
+def in_rounds(args: argparse.Namespace, server: subprocess.Popen, port: int, urls, plans):
+    """Rush the app and then the floor, `args.rounds` times, each client sending the next part
+    of its plan each round. The floor gets exactly the requests the app got, from the same
+    clients. Returns the app's and the floor's answers, their CPU meters and the rounds'
+    seconds and ratios."""
+    app_path, floor_path = urls
+    app: list[Answer] = []
+    floor: list[Answer] = []
+    app_cpu, floor_cpu, rounds = CpuMeter(server), CpuMeter(server), Rounds()
+    seconds = args.seconds / args.rounds if args.seconds else None
+    for part in range(args.rounds):
+        round_plans = [
+            plan[part * len(plan) // args.rounds : (part + 1) * len(plan) // args.rounds]
+            for plan in plans
+        ]
+        with app_cpu:
+            app_answers, app_seconds = rush(port, app_path, round_plans, seconds)
+        floor_plans = [[a.job for a in per_client] for per_client in app_answers]
+        with floor_cpu:
+            floor_answers, floor_seconds = rush(port, floor_path, floor_plans, None)
+        app += flatten(app_answers)
+        floor += flatten(floor_answers)
+        rounds.app_seconds += app_seconds
+        rounds.floor_seconds += floor_seconds
+        # The same requests both ways, so the ratio of the rates is that of the times.
+        if app_seconds and floor_seconds:
+            rounds.ratios.append(round(floor_seconds / app_seconds, 2))
+    return app, floor, (app_cpu, floor_cpu), rounds
+
+
 def run(args: argparse.Namespace, bench_url: str) -> dict:
     """Seed each path's town, serve the app, and rush each path and its floor in turn;
     returns each path's figures."""
@@ -640,17 +690,14 @@ def run(args: argparse.Namespace, bench_url: str) -> dict:
             print(f"gunicorn on 127.0.0.1:{port}: {args.workers} workers x {args.threads} threads")
             for path in paths:
                 activity_ids, plans = towns[path]
-                app_path, floor_path = PATHS[path]
-                with CpuMeter(server) as app_cpu:
-                    app, app_seconds = rush(port, app_path, plans, args.seconds)
-                # The floor gets exactly the requests the app got, from the same clients.
-                floor_plans = [[a.job for a in per_client] for per_client in app]
-                with CpuMeter(server) as floor_cpu:
-                    floor, floor_seconds = rush(port, floor_path, floor_plans, None)
-                results[path] = summarise(
-                    args, flatten(app), app_seconds, flatten(floor), floor_seconds, activity_ids
+                app, floor, (app_cpu, floor_cpu), rounds = in_rounds(
+                    args, server, port, PATHS[path], plans
                 )
-                results[path].update(cpu_figures(app_cpu, floor_cpu, len(flatten(app))))
+                results[path] = summarise(
+                    args, app, rounds.app_seconds, floor, rounds.floor_seconds, activity_ids
+                )
+                results[path].update(cpu_figures(app_cpu, floor_cpu, len(app)))
+                results[path]["round_ratios"] = rounds.ratios
         except BaseException:
             log.seek(0)
             sys.stderr.write(log.read()[-5000:])
@@ -703,7 +750,9 @@ def report(path: str, result: dict) -> None:
         f" p50 {r['floor_p50_ms']:.0f} ms, p95 {r['floor_p95_ms']:.0f} ms;"
         f" errors {r['floor_errors']}, lost {r['floor_lost']}"
     )
-    print(f"Ratio app/floor: {r['ratio']:.2f} (goal >= 0.5)")
+    rounds = r["round_ratios"]
+    each = f"; by round {', '.join(f'{x:.2f}' for x in rounds)}" if len(rounds) > 1 else ""
+    print(f"Ratio app/floor: {r['ratio']:.2f} (goal >= 0.5){each}")
     print(
         f"CPU per request: app {r['cpu_web_ms']:.1f} ms web + {r['cpu_db_ms']:.1f} ms database,"
         f" floor {r['floor_cpu_web_ms']:.1f} + {r['floor_cpu_db_ms']:.1f} ms;"

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @requires_postgres
 def test_a_tiny_enrolment_rush_oversells_nothing_and_loses_nothing():
     done = subprocess.run(
-        [sys.executable, "-m", "bench.enrolment_rush", "--tiny"],
+        [sys.executable, "-m", "bench.enrolment_rush", "--tiny", "--rounds", "2"],
         cwd=ROOT,
         env={**os.environ},
         capture_output=True,
@@ -39,6 +39,8 @@ def test_a_tiny_enrolment_rush_oversells_nothing_and_loses_nothing():
         for figure in ("cpu_web_ms", "cpu_db_ms", "floor_cpu_web_ms", "floor_cpu_db_ms"):
             assert result[figure] > 0, figure
         assert result["cpu_ratio"] > 0
+        # Sent in two rounds, app and floor in turn: a ratio for each.
+        assert len(result["round_ratios"]) == 2 and all(r > 0 for r in result["round_ratios"])
     assert set(results["api"]["codes"]) == {"201"}
     assert set(results["page"]["codes"]) == {"302"}  # each form answered with its result page
     assert done.returncode == 0, done.stderr[-3000:]
